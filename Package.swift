@@ -1,0 +1,111 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One library target with all logic plus a thin executable per process.
+let services: [(library: String, executable: String, product: String)] = [
+    ("Gateway", "GatewayApp", "gateway"),
+    ("Accounts", "AccountsApp", "accounts"),
+    ("Matchmaking", "MatchmakingApp", "matchmaking"),
+    ("Messaging", "MessagingApp", "messaging"),
+    ("Marketing", "MarketingApp", "marketing"),
+    ("Complaints", "ComplaintsApp", "complaints"),
+    ("DataRights", "DataRightsApp", "data-rights"),
+]
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+
+var targets: [Target] = [
+    // C: librabbitmq from the system, and a shim for what Swift cannot call directly.
+    .systemLibrary(
+        name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+        providers: [.apt(["librabbitmq-dev"])]),
+    .target(name: "CAMQPShim", dependencies: ["CRabbitMQ"], path: "Shared/CAMQPShim"),
+
+    .target(
+        name: "AMQPTransport",
+        dependencies: ["CAMQPShim", "CRabbitMQ", log, lifecycle],
+        path: "Shared/AMQPTransport", swiftSettings: strict),
+    .target(
+        name: "Contracts", dependencies: [], path: "Shared/Contracts", swiftSettings: strict),
+    .target(
+        name: "MessageBus",
+        dependencies: ["AMQPTransport", "Contracts", log, lifecycle,
+                       .product(name: "Metrics", package: "swift-metrics")],
+        path: "Shared/MessageBus", swiftSettings: strict),
+    .target(
+        name: "Persistence",
+        dependencies: ["MessageBus", "Contracts", postgres, log, lifecycle,
+                       .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                       .product(name: "Metrics", package: "swift-metrics")],
+        path: "Shared/Persistence", swiftSettings: strict),
+    .target(
+        name: "ServiceRuntime",
+        dependencies: ["MessageBus", "Persistence", "AMQPTransport", "Contracts", log, lifecycle, hummingbird,
+                       .product(name: "Metrics", package: "swift-metrics"),
+                       .product(name: "Prometheus", package: "swift-prometheus")],
+        path: "Shared/ServiceRuntime", swiftSettings: strict),
+
+    .testTarget(
+        name: "AMQPTransportTests", dependencies: ["AMQPTransport", "TestSupport"],
+        path: "Tests/AMQPTransportTests", swiftSettings: strict),
+    .testTarget(
+        name: "MessageBusTests", dependencies: ["MessageBus", "TestSupport"],
+        path: "Tests/MessageBusTests", swiftSettings: strict),
+    .testTarget(
+        name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"],
+        path: "Tests/PersistenceTests", swiftSettings: strict),
+    .testTarget(
+        name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime", "TestSupport"],
+        path: "Tests/ServiceRuntimeTests", swiftSettings: strict),
+    .testTarget(
+        name: "GatewayTests", dependencies: ["Gateway", "TestSupport", hummingbirdTesting],
+        path: "Tests/GatewayTests", swiftSettings: strict),
+    .testTarget(
+        name: "EndToEndTests", dependencies: ["TestSupport", "ServiceRuntime"],
+        path: "Tests/EndToEndTests", swiftSettings: strict),
+    // Helpers every integration test shares: environment, broker control, process spawning.
+    .target(
+        name: "TestSupport", dependencies: ["ServiceRuntime", "Persistence", "MessageBus", "AMQPTransport", log],
+        path: "Tests/TestSupport", swiftSettings: strict),
+]
+
+for service in services {
+    var dependencies: [Target.Dependency] = [
+        "ServiceRuntime", "MessageBus", "Persistence", "Contracts", "AMQPTransport", log, lifecycle,
+        .product(name: "Prometheus", package: "swift-prometheus"),
+    ]
+    if service.library == "Gateway" {
+        dependencies += [hummingbird, .product(name: "Yams", package: "Yams")]
+    }
+    let resources: [Resource]? = service.library == "Gateway" ? [.copy("OpenAPI")] : nil
+    targets.append(.target(
+        name: service.library, dependencies: dependencies,
+        path: "Services/\(service.library)/\(service.library)", resources: resources, swiftSettings: strict))
+    targets.append(.executableTarget(
+        name: service.executable, dependencies: [.target(name: service.library), "ServiceRuntime", log],
+        path: "Services/\(service.library)/\(service.executable)", swiftSettings: strict))
+}
+
+let package = Package(
+    name: "OnlineExpo",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.product, targets: [$0.executable]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+import Accounts
+import ServiceRuntime
+
+await ProcessBootstrap.run(.accounts, build: buildAccounts)

@@ -1,0 +1,4 @@
+import Complaints
+import ServiceRuntime
+
+await ProcessBootstrap.run(.complaints, build: buildComplaints)

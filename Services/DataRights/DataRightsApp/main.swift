@@ -1,0 +1,4 @@
+import DataRights
+import ServiceRuntime
+
+await ProcessBootstrap.run(.dataRights, build: buildDataRights)

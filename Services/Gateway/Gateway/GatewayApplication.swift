@@ -1,0 +1,77 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Logging
+import MessageBus
+import Prometheus
+import ServiceLifecycle
+import ServiceRuntime
+
+/// Builds the gateway process: broker connections, the service health monitor, the public HTTP
+/// API and the ops endpoint, in one `ServiceGroup` that drains on SIGTERM.
+public func buildGateway(
+    configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?,
+    authenticator: any TokenAuthenticator = NoSessionsAuthenticator()
+) throws -> ServiceGroup {
+    try PortCheck.ensureFree(host: configuration.httpHost, port: configuration.httpPort, variable: "EXPO_HTTP_PORT")
+    try PortCheck.ensureFree(host: configuration.opsHost, port: configuration.opsPort, variable: "EXPO_OPS_PORT")
+    let bus = MessageBus(configuration: configuration.amqp, topology: PlatformTopology.make(), instance: configuration.instance, logger: logger)
+    let monitor = ServiceHealthMonitor(bus: bus, logger: logger)
+    let readiness: @Sendable () async -> OpsServer.Readiness = {
+        let report = monitor.report()
+        return .init(ready: bus.isReady, checks: ["broker": bus.isReady], instance: configuration.instance)
+            .with(report.ready)
+    }
+    let router = try buildRouter(
+        configuration: configuration, bus: bus, monitor: monitor, authenticator: authenticator)
+    let api = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "expo-gateway"),
+        logger: logger)
+    let ops = OpsServer.application(
+        host: configuration.opsHost, port: configuration.opsPort, metrics: metrics, logger: logger,
+        readiness: { await readiness() })
+    return ServiceGroup(configuration: .init(
+        services: bus.services + [monitor, ops, api], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+}
+
+/// The public router: middleware in the order a request meets it, then the routes.
+public func buildRouter(
+    configuration: ServiceConfiguration, bus: MessageBus, monitor: ServiceHealthMonitor, authenticator: any TokenAuthenticator
+) throws -> Router<GatewayContext> {
+    let router = Router(context: GatewayContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: CORSPolicy(origins: configuration.corsOrigins))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+    let forwarder = RPCForwarder(bus: bus, timeout: configuration.rpcTimeout, maxBodyBytes: configuration.maxBodyBytes)
+
+    router.get("/health/live") { _, _ in ["status": "live"] }
+    router.get("/health/ready") { _, _ -> Response in
+        let report = monitor.report()
+        let body = try MessageCodec.encode(report)
+        return Response(
+            status: report.ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+    router.get("/health/services/:service") { request, context -> Response in
+        let name = context.parameters.get("service") ?? ""
+        guard let service = ServiceName(rawValue: name), service != .gateway else {
+            throw Problem.notFound("no service named '\(name)'")
+        }
+        return try await forwarder.forward(.ping(service), body: MessageCodec.encode(Ping()), request: request, context: context)
+    }
+    try OpenAPIDocument().addRoutes(to: router)
+    return router
+}
+
+extension OpsServer.Readiness {
+    /// The gateway is ready only when the platform behind it is.
+    func with(_ platformReady: Bool) -> Self {
+        var copy = self
+        copy.checks["services"] = platformReady
+        copy.ready = copy.ready && platformReady
+        return copy
+    }
+}

@@ -1,0 +1,83 @@
+import AMQPTransport
+import Contracts
+import Foundation
+import Hummingbird
+import MessageBus
+
+/// Turns every failure into an RFC 9457 `application/problem+json` answer with a stable `code`:
+/// a service's problem as it is, no broker as 503, a missed deadline as 504, and anything
+/// unexpected as a 500 that says nothing about the internals.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = GatewayContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status >= 500 {
+                context.logger.error("request failed", metadata: ["status": "\(problem.status)", "error": "\(String(reflecting: error))"])
+            }
+            var response = Self.response(problem, instance: request.uri.path)
+            if problem.status == 503 { response.headers[.retryAfter] = "1" }
+            return response
+        }
+    }
+
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as AMQPError where error.code == .rpcTimeout:
+            return Problem(status: 504, code: "service-timeout", title: "The service did not answer in time",
+                           detail: "try again; the request may or may not have taken effect")
+        case is AMQPError:
+            return Problem(status: 503, code: "broker-unavailable", title: "The platform is temporarily unavailable",
+                           detail: "the message broker cannot be reached; try again shortly")
+        case let error as HTTPError:
+            return problem(for: error)
+        case let error as DecodingError:
+            return Problem.badRequest(IncomingMessage.describe(error))
+        default:
+            return Problem.internalError("the request could not be completed")
+        }
+    }
+
+    private static func problem(for error: HTTPError) -> Problem {
+        switch error.status {
+        case .contentTooLarge:
+            Problem(status: 413, code: "body-too-large", title: "The request body is too large", detail: error.body)
+        case .notFound:
+            Problem(status: 404, code: "not-found", title: "Not found", detail: error.body ?? "no such resource")
+        case .methodNotAllowed:
+            Problem(status: 405, code: "method-not-allowed", title: "Method not allowed", detail: error.body)
+        case .badRequest:
+            Problem.badRequest(error.body ?? "the request is malformed")
+        default:
+            Problem(status: Int(error.status.code), code: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: error.body)
+        }
+    }
+
+    static func response(_ problem: Problem, instance: String) -> Response {
+        struct Body: Encodable {
+            let type = "about:blank"
+            let problem: Problem
+            let instance: String
+            enum CodingKeys: String, CodingKey { case type, status, code, title, detail, errors, instance }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(type, forKey: .type)
+                try container.encode(problem.status, forKey: .status)
+                try container.encode(problem.code, forKey: .code)
+                try container.encode(problem.title, forKey: .title)
+                try container.encodeIfPresent(problem.detail, forKey: .detail)
+                try container.encodeIfPresent(problem.errors, forKey: .errors)
+                try container.encode(instance, forKey: .instance)
+            }
+        }
+        let data = (try? MessageCodec.encode(Body(problem: problem, instance: instance))) ?? Data()
+        return Response(
+            status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

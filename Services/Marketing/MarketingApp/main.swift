@@ -1,0 +1,4 @@
+import Marketing
+import ServiceRuntime
+
+await ProcessBootstrap.run(.marketing, build: buildMarketing)

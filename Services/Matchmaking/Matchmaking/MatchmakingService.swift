@@ -1,0 +1,11 @@
+import Logging
+import Prometheus
+import ServiceLifecycle
+import ServiceRuntime
+
+/// The matchmaking service: exhibitors, products, search, follows, history, purchasing requirements and quotes.
+/// So far the platform skeleton only: it owns and migrates its schema, serves its request queue
+/// (ping) and reports health; its features arrive with their issues.
+public func buildMatchmaking(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
+    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in BackendDefinition() }
+}

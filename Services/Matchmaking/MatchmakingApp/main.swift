@@ -1,0 +1,4 @@
+import Matchmaking
+import ServiceRuntime
+
+await ProcessBootstrap.run(.matchmaking, build: buildMatchmaking)

@@ -1,0 +1,11 @@
+import Logging
+import Prometheus
+import ServiceLifecycle
+import ServiceRuntime
+
+/// The messaging service: inquiries and conversations between buyers and suppliers.
+/// So far the platform skeleton only: it owns and migrates its schema, serves its request queue
+/// (ping) and reports health; its features arrive with their issues.
+public func buildMessaging(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
+    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in BackendDefinition() }
+}

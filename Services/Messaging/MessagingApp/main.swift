@@ -1,0 +1,4 @@
+import Messaging
+import ServiceRuntime
+
+await ProcessBootstrap.run(.messaging, build: buildMessaging)

@@ -1,0 +1,69 @@
+import AMQPTransport
+import Contracts
+import Foundation
+import Logging
+
+/// The event handlers of one service, keyed by event type. Persistence wraps them so each runs in
+/// a transaction with the inbox record that makes redeliveries no-ops.
+public struct EventHandlers: Sendable {
+    public typealias RawHandler = @Sendable (IncomingMessage, Logger) async throws -> Void
+
+    private(set) var handlers: [MessageType: RawHandler] = [:]
+
+    public init() {}
+
+    public mutating func register(_ type: MessageType, _ handler: @escaping RawHandler) {
+        precondition(handlers[type] == nil, "two handlers for \(type)")
+        handlers[type] = handler
+    }
+
+    public mutating func register<Event: EventContract>(
+        _: Event.Type, _ handler: @escaping @Sendable (Event, IncomingMessage, Logger) async throws -> Void
+    ) {
+        register(Event.type) { message, logger in try await handler(try message.decode(Event.self), message, logger) }
+    }
+
+    public var types: [MessageType] { Array(handlers.keys) }
+    public var isEmpty: Bool { handlers.isEmpty }
+
+    subscript(type: MessageType) -> RawHandler? { handlers[type] }
+}
+
+/// Serves a service's `<service>.events` queue. A failing handler's message is retried until the
+/// delivery limit, then parked in the DLQ with the reason; unreadable messages are parked at once.
+public enum EventConsumer {
+    public static func consumer(
+        queue: String, handlers: EventHandlers, bus: MessageBus, prefetch: UInt16,
+        deliveryLimit: Int = PlatformTopology.eventDeliveryLimit, logger: Logger
+    ) -> QueueConsumer {
+        QueueConsumer(
+            queue: queue, prefetch: prefetch, connection: bus.consumer, publisher: bus.publisher,
+            deadLetterExchange: PlatformTopology.deadLetterExchange, logger: logger
+        ) { delivery in
+            await handle(delivery, handlers: handlers, deliveryLimit: deliveryLimit, logger: logger)
+        }
+    }
+
+    static func handle(
+        _ delivery: Delivery, handlers: EventHandlers, deliveryLimit: Int, logger: Logger
+    ) async -> QueueConsumer.Disposition {
+        let message: IncomingMessage
+        do { message = try IncomingMessage(delivery) } catch { return .deadLetter(reason: error.description) }
+        guard let handler = handlers[message.type] else {
+            return .deadLetter(reason: "no handler for \(message.type)")
+        }
+        var logger = logger
+        logger[metadataKey: "correlation_id"] = "\(message.correlationID)"
+        logger[metadataKey: "type"] = "\(message.type)"
+        do {
+            try await handler(message, logger)
+            return .ack
+        } catch let problem as Problem where problem.code == "bad-request" {
+            return .deadLetter(reason: problem.description)
+        } catch {
+            let attempts = message.previousDeliveries + 1
+            logger.warning("event handler failed", metadata: ["attempt": "\(attempts)", "error": "\(error)"])
+            return attempts >= deliveryLimit ? .deadLetter(reason: "failed \(attempts) times: \(error)") : .requeue
+        }
+    }
+}

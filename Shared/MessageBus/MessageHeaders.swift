@@ -1,0 +1,13 @@
+/// Names of the AMQP headers the platform sets on its messages.
+public enum MessageHeaders {
+    /// JSON of the `Actor` the gateway authenticated.
+    public static let actor = "x-actor"
+    /// W3C trace context, carried from the HTTP request through every hop.
+    public static let traceparent = "traceparent"
+    /// The client's `Idempotency-Key`, so the owning service can answer a retry with the first reply.
+    public static let idempotencyKey = "x-idempotency-key"
+    /// On replies: `ok` (the body is the reply) or `problem` (the body is a `Problem`).
+    public static let outcome = "x-outcome"
+    /// On replies: which replica answered.
+    public static let instance = "x-instance"
+}

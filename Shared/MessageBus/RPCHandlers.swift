@@ -1,0 +1,39 @@
+import AMQPTransport
+import Contracts
+import Foundation
+import Logging
+
+/// What a request handler gets besides the request.
+public struct RequestContext: Sendable {
+    public let message: IncomingMessage
+    public let logger: Logger
+    public var context: MessageContext { MessageContext(message) }
+}
+
+/// The request handlers of one service, keyed by message type.
+public struct RPCHandlers: Sendable {
+    public typealias RawHandler = @Sendable (RequestContext) async throws -> Data
+
+    private(set) var handlers: [MessageType: RawHandler] = [:]
+
+    public init() {}
+
+    /// Registers the handler of a typed request; a thrown `Problem` becomes the reply.
+    public mutating func register<Request: RequestContract>(
+        _: Request.Type, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Request.Reply
+    ) {
+        register(Request.type) { context in
+            try MessageCodec.encode(try await handler(try context.message.decode(Request.self), context))
+        }
+    }
+
+    /// Registers a handler for `type` working on raw bodies.
+    public mutating func register(_ type: MessageType, _ handler: @escaping RawHandler) {
+        precondition(handlers[type] == nil, "two handlers for \(type)")
+        handlers[type] = handler
+    }
+
+    public var types: [MessageType] { Array(handlers.keys) }
+
+    subscript(type: MessageType) -> RawHandler? { handlers[type] }
+}

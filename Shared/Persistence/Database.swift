@@ -1,0 +1,50 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// A service's connection pool to its own schema. As a `Service` it runs the pool until shutdown.
+public final class Database: Service, Sendable {
+    public let client: PostgresClient
+    public let configuration: DatabaseConfiguration
+    let logger: Logger
+
+    public init(configuration: DatabaseConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+    }
+
+    public var schema: String { configuration.schema }
+
+    public func run() async {
+        await client.run()
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws (and the
+    /// error it threw is what the caller sees).
+    public func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Whether a trivial query succeeds now.
+    public func isReachable() async -> Bool {
+        do {
+            try await client.query("SELECT 1", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

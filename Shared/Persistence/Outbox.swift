@@ -1,0 +1,14 @@
+import Logging
+import MessageBus
+import PostgresNIO
+
+/// Writes events into the service's outbox, inside the caller's transaction: the event exists
+/// exactly when the change it describes committed.
+public enum Outbox {
+    public static func enqueue(_ event: EventEnvelope, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO outbox (message_id, type, correlation_id, traceparent, occurred_at, body)
+            VALUES (\(event.messageID), \(event.type.rawValue), \(event.correlationID), \(event.traceparent), \(event.occurredAt), \(event.body))
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import MessageBus
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+
+/// Publishes committed outbox rows with publisher confirms and marks them published.
+///
+/// Safe with many replicas: each batch is claimed with `FOR UPDATE SKIP LOCKED`, so two relays
+/// never publish the same row at once, and a row is marked published only after the broker
+/// confirmed it. A crash between confirm and commit republishes the row: consumers' inboxes make
+/// that harmless (at-least-once delivery, exactly-once effect).
+public final class OutboxRelay: Service, Sendable {
+    private let database: Database
+    private let bus: MessageBus
+    private let batchSize: Int
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let wakeSignal = WakeSignal()
+
+    public init(database: Database, bus: MessageBus, batchSize: Int = 200, pollInterval: Duration = .milliseconds(500), logger: Logger) {
+        self.database = database
+        self.bus = bus
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    /// Call after committing outbox rows, to publish them now rather than at the next poll.
+    public func wake() {
+        wakeSignal.signal()
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var backoff = self.pollInterval
+            while !Task.isCancelled {
+                do {
+                    let published = try await self.relayOnce()
+                    backoff = self.pollInterval
+                    if published == self.batchSize { continue }
+                    await self.wakeSignal.wait(upTo: self.pollInterval)
+                } catch {
+                    self.logger.warning("outbox relay paused", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
+                }
+            }
+        }
+    }
+
+    /// Claims one batch of pending rows, publishes them and marks the confirmed ones published.
+    /// Returns how many were published.
+    @discardableResult
+    public func relayOnce() async throws -> Int {
+        try await database.transaction { connection in
+            var events: [(id: Int64, envelope: EventEnvelope)] = []
+            let rows = try await connection.query("""
+                SELECT id, message_id, type, correlation_id, traceparent, occurred_at, body FROM outbox
+                WHERE state = 'pending' ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            for try await (id, messageID, type, correlationID, traceparent, occurredAt, body) in rows.decode(
+                (Int64, UUID, String, String?, String?, Date, Data).self)
+            {
+                events.append((id, EventEnvelope(
+                    messageID: messageID, type: .init(type), correlationID: correlationID, traceparent: traceparent,
+                    occurredAt: occurredAt, body: body)))
+            }
+            guard !events.isEmpty else { return 0 }
+
+            let outcomes = await bus.publish(events.map(\.envelope))
+            let confirmed = zip(events, outcomes).filter { $0.1 == nil }.map(\.0.id)
+            let failed = zip(events, outcomes).compactMap { event, error in error.map { (event.id, $0.description) } }
+            if !confirmed.isEmpty {
+                try await connection.query("""
+                    UPDATE outbox SET state = 'published', published_at = now(), attempts = attempts + 1
+                    WHERE id = ANY(\(confirmed))
+                    """, logger: logger)
+            }
+            if let firstFailure = failed.first {
+                try await connection.query("""
+                    UPDATE outbox SET attempts = attempts + 1, last_error = \(firstFailure.1)
+                    WHERE id = ANY(\(failed.map(\.0)))
+                    """, logger: logger)
+            }
+            Counter(label: "expo_outbox_published_total").increment(by: confirmed.count)
+            if !failed.isEmpty {
+                logger.warning("outbox events not confirmed; will retry", metadata: [
+                    "count": "\(failed.count)", "error": "\(failed[0].1)"])
+            }
+            return confirmed.count
+        }
+    }
+}

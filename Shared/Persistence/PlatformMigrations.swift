@@ -1,0 +1,48 @@
+/// Tables every service schema has: the outbox, the inbox and the idempotency keys.
+/// Applied before the service's own migrations (`source` keeps the two numberings apart).
+extension Migration {
+    public static let platform: [Migration] = [
+        Migration(source: "platform", version: 1, name: "outbox", sql: """
+            -- Events written in the same transaction as the change they describe; the relay publishes them.
+            -- state: pending -> published (confirmed by the broker). Rows are kept a while for audit, then swept.
+            CREATE TABLE outbox (
+                id             bigserial PRIMARY KEY,
+                message_id     uuid        NOT NULL UNIQUE,
+                type           text        NOT NULL,
+                correlation_id text,
+                traceparent    text,
+                occurred_at    timestamptz NOT NULL,
+                body           bytea       NOT NULL,
+                state          text        NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'published')),
+                attempts       integer     NOT NULL DEFAULT 0,
+                last_error     text,
+                published_at   timestamptz
+            );
+            CREATE INDEX outbox_pending ON outbox (id) WHERE state = 'pending';
+            CREATE INDEX outbox_published_at ON outbox (published_at) WHERE state = 'published';
+            """),
+        Migration(source: "platform", version: 2, name: "inbox", sql: """
+            -- Every event this service has acted on, recorded in the same transaction as the effect, so a
+            -- redelivered message is recognised and skipped.
+            CREATE TABLE inbox (
+                message_id text        PRIMARY KEY,
+                type       text        NOT NULL,
+                handled_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX inbox_handled_at ON inbox (handled_at);
+            """),
+        Migration(source: "platform", version: 3, name: "idempotency keys", sql: """
+            -- The first reply to a POST carrying an Idempotency-Key, so a retry gets it again instead of a second effect.
+            CREATE TABLE idempotency_keys (
+                scope        text        NOT NULL,
+                key          text        NOT NULL,
+                request_type text        NOT NULL,
+                request_hash text        NOT NULL,
+                response     bytea       NOT NULL,
+                created_at   timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (scope, key)
+            );
+            CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+            """),
+    ]
+}

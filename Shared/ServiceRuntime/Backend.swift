@@ -1,0 +1,137 @@
+import AMQPTransport
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import Persistence
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// What a backend service is made of, handed to its definition so handlers can use them.
+public struct Backend: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let database: Database
+    public let bus: MessageBus
+    public let relay: OutboxRelay
+}
+
+/// A service's own parts: its schema changes and its handlers.
+public struct BackendDefinition: Sendable {
+    public var migrations: [Migration]
+    public var requests: RPCHandlers
+    public var events: TransactionalEventHandlers
+
+    public init(migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(), events: TransactionalEventHandlers = TransactionalEventHandlers()) {
+        self.migrations = migrations
+        self.requests = requests
+        self.events = events
+    }
+}
+
+public enum PlatformVersion {
+    public static let current = "0.1.0"
+}
+
+extension Backend {
+    /// Assembles a backend process: database pool, broker connections, ops endpoint, migrations,
+    /// outbox relay, retention sweeper, and the consumers of its request and event queues, in one
+    /// `ServiceGroup` that shuts down gracefully on SIGTERM (consumers first, connections last).
+    public static func build(
+        configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?,
+        topology: Topology = PlatformTopology.make(),
+        define: (Backend) -> BackendDefinition
+    ) throws -> ServiceGroup {
+        guard let databaseConfiguration = configuration.database else {
+            throw ConfigurationError("EXPO_POSTGRES_URL", "\(configuration.service.rawValue) needs a database")
+        }
+        try PortCheck.ensureFree(host: configuration.opsHost, port: configuration.opsPort, variable: "EXPO_OPS_PORT")
+        let database = Database(configuration: databaseConfiguration, logger: logger)
+        let bus = MessageBus(configuration: configuration.amqp, topology: topology, instance: configuration.instance, logger: logger)
+        let relay = OutboxRelay(database: database, bus: bus, logger: logger)
+        let backend = Backend(configuration: configuration, logger: logger, database: database, bus: bus, relay: relay)
+        var definition = define(backend)
+        let gate = StartupGate()
+        let probe = DatabaseProbe(database: database)
+        let started = ContinuousClock.now
+        let service = configuration.service
+
+        definition.requests.register(MessageType.ping(service)) { _ in
+            let databaseReachable = await probe.check()
+            return try MessageCodec.encode(Pong(
+                service: service, instance: configuration.instance, version: PlatformVersion.current,
+                uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
+                ready: gate.isOpen && databaseReachable))
+        }
+        let migrations = Migration.platform + definition.migrations
+        let migrator = MigrationService(database: database, migrations: migrations, gate: gate, logger: logger)
+        let ops = OpsServer.application(host: configuration.opsHost, port: configuration.opsPort, metrics: metrics, logger: logger) {
+            let database = await probe.check()
+            let checks = ["broker": bus.isReady, "database": database, "migrated": gate.isOpen]
+            return .init(ready: !checks.values.contains(false), checks: checks, instance: configuration.instance)
+        }
+        var consumers: [any Service] = [
+            RPCServer.consumer(service: service, handlers: definition.requests, bus: bus, prefetch: configuration.rpcPrefetch, logger: logger),
+        ]
+        if !definition.events.isEmpty {
+            let handlers = definition.events.eventHandlers(database: database, afterCommit: { relay.wake() })
+            consumers.append(EventConsumer.consumer(
+                queue: PlatformTopology.eventQueue(service), handlers: handlers, bus: bus,
+                prefetch: configuration.eventPrefetch, logger: logger))
+        }
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            ([database] + bus.services + [ops]).map { .init(service: $0) }
+            + [.init(service: migrator, successTerminationBehavior: .ignore)]
+            + ([relay, RetentionSweeper(database: database, logger: logger)] + consumers).map {
+                .init(service: GatedService(gate: gate, service: $0))
+            }
+        return ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+}
+
+/// Applies the migrations (retrying while the database is away), then opens the gate.
+struct MigrationService: Service {
+    let database: Database
+    let migrations: [Migration]
+    let gate: StartupGate
+    let logger: Logger
+
+    func run() async throws {
+        var delay = Duration.milliseconds(200)
+        while !Task.isCancelled, !gate.isOpen {
+            do {
+                try await Migrator.migrate(database, migrations, logger: logger)
+                gate.open()
+                logger.info("schema ready", metadata: ["schema": "\(database.schema)"])
+            } catch let error as DatabaseError where error.code == .schemaMissing || error.code == .migrationFailed {
+                throw error
+            } catch {
+                logger.warning("database not ready, retrying", metadata: ["error": "\(String(reflecting: error))", "retryIn": "\(delay)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}
+
+/// Answers "is the database usable?" from a check at most a second old, so health probes and pings
+/// don't each cost a query.
+final class DatabaseProbe: Sendable {
+    private let database: Database
+    private let state = Mutex<(answer: Bool, at: ContinuousClock.Instant?)>((false, nil))
+
+    init(database: Database) { self.database = database }
+
+    func check() async -> Bool {
+        if let cached = state.withLock({ state in
+            state.at.map { ContinuousClock.now - $0 < .seconds(1) } == true ? state.answer : nil
+        }) {
+            return cached
+        }
+        let answer = await database.isReachable()
+        state.withLock { $0 = (answer, ContinuousClock.now) }
+        return answer
+    }
+}
