@@ -71,7 +71,7 @@ var targets: [Target] = [
         path: "Tests/EndToEndTests", swiftSettings: strict),
     // Helpers every integration test shares: environment, broker control, process spawning.
     .target(
-        name: "TestSupport", dependencies: ["ServiceRuntime", "Persistence", "MessageBus", "AMQPTransport", log],
+        name: "TestSupport", dependencies: ["ServiceRuntime", "Persistence", "MessageBus", "AMQPTransport", log, postgres],
         path: "Tests/TestSupport", swiftSettings: strict),
 ]
 

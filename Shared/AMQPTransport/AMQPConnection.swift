@@ -117,6 +117,25 @@ public final class AMQPConnection: Service, Sendable {
         }
     }
 
+    /// How many messages wait in `queue` and how many consumers it has. The queue must exist: the
+    /// broker answers a missing one by closing the channel, which costs a reconnect.
+    public func status(of queue: String) async throws -> QueueStatus {
+        try await withCheckedThrowingContinuation { continuation in
+            let sent = mailbox.send { core in continuation.resume(with: core.inspect(queue)) }
+            if !sent { continuation.resume(throwing: AMQPError(.shutdown, "connection closed")) }
+        }
+    }
+
+    /// Deletes `queue` with its messages (for tests and operators; the topology is declarative).
+    public func delete(queue: String) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let sent = mailbox.send { core in
+                if let error = core.delete(queue) { continuation.resume(throwing: error) } else { continuation.resume() }
+            }
+            if !sent { continuation.resume(throwing: AMQPError(.shutdown, "connection closed")) }
+        }
+    }
+
     /// Acknowledges a delivery: the broker forgets the message.
     public func ack(_ delivery: Delivery) {
         _ = mailbox.send { $0.settle(delivery, acknowledge: true, requeue: false) }
@@ -140,9 +159,18 @@ public final class AMQPConnection: Service, Sendable {
 
     /// Stops a consumer: the broker sends it nothing more; deliveries it holds may still be settled.
     public func cancel(_ consumer: ConsumerID) async {
+        await onOwnerThread { $0.cancel(consumer.value) }
+    }
+
+    /// Cancels the consumer and closes its channel: deliveries it has not settled go back to the queue.
+    public func release(_ consumer: ConsumerID) async {
+        await onOwnerThread { $0.release(consumer.value) }
+    }
+
+    private func onOwnerThread(_ body: @escaping @Sendable (ConnectionCore) -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let sent = mailbox.send { core in
-                core.cancel(consumer.value)
+                body(core)
                 continuation.resume()
             }
             if !sent { continuation.resume() }

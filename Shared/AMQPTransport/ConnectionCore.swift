@@ -11,6 +11,9 @@ final class ConnectionCore {
         let spec: ConsumerSpec
         var channel: UInt16?
         var tag: String?
+        /// Cancelled consumers get no deliveries and are not re-attached, but their channel stays
+        /// open until released so the deliveries they hold can still be settled.
+        var cancelled = false
     }
 
     private struct PartialDelivery {
@@ -153,6 +156,7 @@ final class ConnectionCore {
             amqp_confirm_select(connection, Self.publishChannel)
             try check(amqp_get_rpc_reply(connection), "enabling publisher confirms")
         }
+        consumers = consumers.filter { !$0.value.cancelled }
         for id in consumers.keys.sorted() { try attachConsumer(id) }
     }
 
@@ -324,8 +328,9 @@ final class ConnectionCore {
             channel: channel, generation: generation)
         if let id = consumerIDsByTag[partial.consumerTag], let consumer = consumers[id] {
             consumer.spec.deliver(delivery)
-        } else if let connection {
+        } else if let connection, consumers.values.contains(where: { $0.channel == channel }) {
             // The consumer was cancelled meanwhile: give the message back for someone else.
+            // (On a channel already closed there is nothing to do: the broker requeued it.)
             amqp_basic_reject(connection, channel, partial.deliveryTag, 1)
         }
     }
@@ -383,7 +388,9 @@ final class ConnectionCore {
 
     func settle(_ delivery: Delivery, acknowledge: Bool, requeue: Bool) {
         // A tag from an earlier connection is void: the broker has already requeued that message.
-        guard let connection, failure == nil, delivery.generation == generation else { return }
+        guard let connection, failure == nil, delivery.generation == generation,
+              consumers.values.contains(where: { $0.channel == delivery.channel })
+        else { return }
         let status = acknowledge
             ? amqp_basic_ack(connection, delivery.channel, delivery.deliveryTag, 0)
             : amqp_basic_reject(connection, delivery.channel, delivery.deliveryTag, requeue ? 1 : 0)
@@ -399,7 +406,8 @@ final class ConnectionCore {
     }
 
     func cancel(_ id: Int) {
-        guard let consumer = consumers.removeValue(forKey: id) else { return }
+        guard let consumer = consumers[id], !consumer.cancelled else { return }
+        consumers[id]?.cancelled = true
         guard let connection, failure == nil, let channel = consumer.channel, let tag = consumer.tag else { return }
         consumerIDsByTag[tag] = nil
         let arena = CArena()
@@ -407,6 +415,44 @@ final class ConnectionCore {
         do { try check(amqp_get_rpc_reply(connection), "cancelling consumer") } catch {
             failure = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
         }
+    }
+
+    /// Forgets a consumer and closes its channel: whatever it still holds unsettled goes back to the queue.
+    func release(_ id: Int) {
+        cancel(id)
+        guard let consumer = consumers.removeValue(forKey: id) else { return }
+        guard let connection, failure == nil, let channel = consumer.channel else { return }
+        amqp_channel_close(connection, channel, AMQP_REPLY_SUCCESS)
+        do { try check(amqp_get_rpc_reply(connection), "closing consumer channel") } catch {
+            failure = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
+        }
+    }
+
+    /// Message and consumer counts of an existing queue (a passive declare).
+    func inspect(_ queue: String) -> Result<QueueStatus, AMQPError> {
+        guard let connection, failure == nil else { return .failure(AMQPError(.notConnected, "no broker connection")) }
+        let arena = CArena()
+        let ok = amqp_queue_declare(connection, Self.publishChannel, arena.bytes(queue), 1, 0, 0, 0, amqp_empty_table)
+        do { try check(amqp_get_rpc_reply(connection), "inspecting queue \(queue)") } catch {
+            let error = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
+            failure = error
+            return .failure(error)
+        }
+        guard let ok else { return .failure(AMQPError(.brokerRefused, "no answer for queue \(queue)")) }
+        return .success(QueueStatus(messages: Int(ok.pointee.message_count), consumers: Int(ok.pointee.consumer_count)))
+    }
+
+    /// Deletes a queue and its messages.
+    func delete(_ queue: String) -> AMQPError? {
+        guard let connection, failure == nil else { return AMQPError(.notConnected, "no broker connection") }
+        let arena = CArena()
+        amqp_queue_delete(connection, Self.publishChannel, arena.bytes(queue), 0, 0)
+        do { try check(amqp_get_rpc_reply(connection), "deleting queue \(queue)") } catch {
+            let error = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
+            failure = error
+            return error
+        }
+        return nil
     }
 
     func requestStop() {

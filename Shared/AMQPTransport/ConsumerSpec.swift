@@ -40,3 +40,9 @@ public enum ConnectionEvent: Sendable {
     case connected
     case disconnected(AMQPError)
 }
+
+/// What a passive declare tells about a queue.
+public struct QueueStatus: Sendable, Equatable {
+    public var messages: Int
+    public var consumers: Int
+}

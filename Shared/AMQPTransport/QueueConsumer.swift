@@ -48,18 +48,24 @@ public final class QueueConsumer: Service, Sendable {
         let (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
         let consumer = connection.consume(ConsumerSpec(
             source: .queue(queue), prefetch: prefetch, deliver: { continuation.yield($0) }))
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for await delivery in deliveries {
-                    group.addTask { await self.process(delivery) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for await delivery in deliveries {
+                        group.addTask { await self.process(delivery) }
+                    }
+                }
+            } onGracefulShutdown: { [connection] in
+                // Stop the flow first, then let the buffered and in-flight deliveries finish.
+                Task {
+                    await connection.cancel(consumer)
+                    continuation.finish()
                 }
             }
-        } onGracefulShutdown: { [connection] in
-            Task {
-                await connection.cancel(consumer)
-                continuation.finish()
-            }
+        } onCancel: {
+            continuation.finish()
         }
+        await connection.release(consumer)
         logger.info("consumer stopped", metadata: ["queue": "\(queue)"])
     }
 
