@@ -26,7 +26,7 @@ public struct EventHandlers: Sendable {
     public var types: [MessageType] { Array(handlers.keys) }
     public var isEmpty: Bool { handlers.isEmpty }
 
-    subscript(type: MessageType) -> RawHandler? { handlers[type] }
+    public func handler(for type: MessageType) -> RawHandler? { handlers[type] }
 }
 
 /// Serves a service's `<service>.events` queue. A failing handler's message is retried until the
@@ -49,7 +49,7 @@ public enum EventConsumer {
     ) async -> QueueConsumer.Disposition {
         let message: IncomingMessage
         do { message = try IncomingMessage(delivery) } catch { return .deadLetter(reason: error.description) }
-        guard let handler = handlers[message.type] else {
+        guard let handler = handlers.handler(for: message.type) else {
             return .deadLetter(reason: "no handler for \(message.type)")
         }
         var logger = logger

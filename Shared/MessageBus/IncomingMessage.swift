@@ -14,6 +14,20 @@ public struct IncomingMessage: Sendable {
     /// How many times the broker delivered it before this attempt.
     public let previousDeliveries: Int
 
+    public init(
+        type: MessageType, messageID: String = UUID().uuidString, correlationID: String? = nil, actor: Actor? = nil,
+        traceparent: String? = nil, idempotencyKey: String? = nil, body: Data, previousDeliveries: Int = 0
+    ) {
+        self.type = type
+        self.messageID = messageID
+        self.correlationID = correlationID ?? messageID
+        self.actor = actor
+        self.traceparent = traceparent
+        self.idempotencyKey = idempotencyKey
+        self.body = body
+        self.previousDeliveries = previousDeliveries
+    }
+
     /// Reads the platform's headers; a header that is present but unreadable is an error.
     public init(_ delivery: Delivery) throws(Problem) {
         guard let type = delivery.properties.type, !type.isEmpty else { throw Problem.badRequest("message has no type") }

@@ -35,5 +35,5 @@ public struct RPCHandlers: Sendable {
 
     public var types: [MessageType] { Array(handlers.keys) }
 
-    subscript(type: MessageType) -> RawHandler? { handlers[type] }
+    public func handler(for type: MessageType) -> RawHandler? { handlers[type] }
 }

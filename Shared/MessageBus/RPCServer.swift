@@ -38,7 +38,7 @@ public enum RPCServer {
             let message = try IncomingMessage(delivery)
             logger[metadataKey: "correlation_id"] = "\(message.correlationID)"
             logger[metadataKey: "type"] = "\(message.type)"
-            guard let handler = handlers[message.type] else {
+            guard let handler = handlers.handler(for: message.type) else {
                 throw Problem(status: 400, code: "unknown-message-type", title: "Unknown request type",
                               detail: "\(queue) does not handle \(message.type)")
             }

@@ -22,6 +22,7 @@ public final class Database: Service, Sendable {
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws (and the
     /// error it threw is what the caller sees).
+    @discardableResult
     public func transaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {

@@ -13,7 +13,7 @@ public enum IdempotencyKeys {
         _ body: (PostgresConnection) async throws -> Data
     ) async throws -> Data {
         try await database.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(scope + "\u{0}" + key)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(scope)), hashtext(\(key)))", logger: logger)
             let stored = try await connection.query("""
                 SELECT request_type = \(requestType) AND request_hash = encode(sha256(\(request)), 'hex'), response
                 FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)

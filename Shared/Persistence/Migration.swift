@@ -20,7 +20,7 @@ public struct Migration: Sendable, Equatable {
 extension Migration {
     /// The SQL split into statements (the extended protocol takes one at a time): a statement ends
     /// with `;` at the end of a line outside a `$$` body.
-    var statements: [String] {
+    public var statements: [String] {
         var statements: [String] = []
         var current: [Substring] = []
         var inDollarBody = false

@@ -1,0 +1,187 @@
+import AMQPTransport
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import PostgresNIO
+import Testing
+import TestSupport
+
+/// The outbox, relay, inbox and idempotency keys against the real database and broker.
+@Suite(.serialized) struct OutboxTests {
+    let logger = TestEnvironment.logger("outbox-test")
+
+    /// A topology with one queue receiving `type` events.
+    func topology(queue: String, type: MessageType) -> Topology {
+        var topology = PlatformTopology.make(subscriptions: [:])
+        topology.add(queue: queue, kind: .quorum(deliveryLimit: 5))
+        topology.bindings.append(.init(queue: queue, exchange: PlatformTopology.eventsExchange, routingKey: type.rawValue))
+        return topology
+    }
+
+    func event(_ type: MessageType, _ text: String) -> EventEnvelope {
+        EventEnvelope(type: type, correlationID: "corr-\(text)", traceparent: nil, body: Data("{\"text\":\"\(text)\"}".utf8))
+    }
+
+    @Test func relayPublishesExactlyWhatCommitted() async throws {
+        let queue = uniqueName("test.outbox")
+        let type = MessageType("test.\(queue).v1")
+        try await TestDatabase.with { database in
+            try await withBus(topology: topology(queue: queue, type: type)) { bus in
+                try await database.transaction { connection in
+                    try await Outbox.enqueue(event(type, "a"), on: connection, logger: logger)
+                    try await Outbox.enqueue(event(type, "b"), on: connection, logger: logger)
+                }
+                struct Rollback: Error {}
+                await #expect(throws: Rollback.self) {
+                    try await database.transaction { connection in
+                        try await Outbox.enqueue(event(type, "rolled back"), on: connection, logger: logger)
+                        throw Rollback()
+                    }
+                }
+                let relay = OutboxRelay(database: database, bus: bus, logger: logger)
+                #expect(try await relay.relayOnce() == 2)
+                #expect(try await relay.relayOnce() == 0, "nothing is published twice")
+
+                let received = Collector(queue: queue, connection: bus.consumer)
+                #expect(await eventually { received.deliveries.count == 2 })
+                try await Task.sleep(for: .milliseconds(300))
+                let texts = received.deliveries.map { String(decoding: $0.body, as: UTF8.self) }
+                #expect(texts == ["{\"text\":\"a\"}", "{\"text\":\"b\"}"], "in commit order, without the rolled-back one")
+                #expect(received.deliveries.allSatisfy { $0.properties.persistent && $0.properties.type == type.rawValue })
+                #expect(received.deliveries.map(\.properties.correlationID) == ["corr-a", "corr-b"])
+
+                let pending = try await database.transaction { connection in
+                    try await connection.query("SELECT count(*) FROM outbox WHERE state <> 'published'", logger: logger)
+                        .decode(Int.self).first { _ in true }
+                }
+                #expect(pending == 0)
+                try await bus.publisher.delete(queue: queue)
+            }
+        }
+    }
+
+    @Test func threeRelaysPublishEachEventOnce() async throws {
+        let queue = uniqueName("test.outbox")
+        let type = MessageType("test.\(queue).v1")
+        try await TestDatabase.with { database in
+            try await withBus(topology: topology(queue: queue, type: type)) { bus in
+                try await database.transaction { connection in
+                    for index in 0..<600 { try await Outbox.enqueue(event(type, "e\(index)"), on: connection, logger: logger) }
+                }
+                let relays = (0..<3).map { _ in OutboxRelay(database: database, bus: bus, batchSize: 50, logger: logger) }
+                let published = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for relay in relays {
+                        group.addTask {
+                            var total = 0
+                            while true {
+                                let count = try await relay.relayOnce()
+                                if count == 0 { return total }
+                                total += count
+                            }
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+                #expect(published == 600)
+                let received = Collector(queue: queue, connection: bus.consumer)
+                #expect(await eventually { received.deliveries.count >= 600 })
+                try await Task.sleep(for: .milliseconds(500))
+                let ids = received.deliveries.compactMap(\.properties.messageID)
+                #expect(ids.count == 600)
+                #expect(Set(ids).count == 600, "no event published twice")
+                try await bus.publisher.delete(queue: queue)
+            }
+        }
+    }
+
+    @Test func relayKeepsEventsWhileTheBrokerIsAwayAndSendsThemLater() async throws {
+        let queue = uniqueName("test.outbox")
+        let type = MessageType("test.\(queue).v1")
+        try await TestDatabase.with { database in
+            try await withBus(topology: topology(queue: queue, type: type)) { bus in
+                let relay = OutboxRelay(database: database, bus: bus, pollInterval: .milliseconds(100), logger: logger)
+                let running = Task { try await relay.run() }
+                try BrokerControl.stopApp()
+                try await database.transaction { connection in
+                    try await Outbox.enqueue(event(type, "during outage"), on: connection, logger: logger)
+                }
+                relay.wake()
+                try await Task.sleep(for: .milliseconds(500))
+                let pending = try await database.transaction { connection in
+                    try await connection.query("SELECT count(*) FROM outbox WHERE state = 'pending'", logger: logger)
+                        .decode(Int.self).first { _ in true }
+                }
+                #expect(pending == 1, "an event the broker could not confirm stays pending")
+                try BrokerControl.startApp()
+                let received = Collector(queue: queue, connection: bus.consumer)
+                #expect(await eventually(timeout: .seconds(60)) { received.deliveries.count == 1 })
+                running.cancel()
+                try await bus.publisher.delete(queue: queue)
+            }
+        }
+    }
+
+    @Test func inboxMakesARedeliveredEventANoOp() async throws {
+        try await TestDatabase.with { database in
+            try await database.transaction { connection in
+                try await connection.query("CREATE TABLE effects (message_id text, at timestamptz DEFAULT now())", logger: logger)
+            }
+            var handlers = TransactionalEventHandlers()
+            handlers.register(MessageType("test.counted.v1")) { message, connection, logger in
+                try await connection.query("INSERT INTO effects (message_id) VALUES (\(message.messageID))", logger: logger)
+            }
+            let wrapped = handlers.eventHandlers(database: database)
+            let message = IncomingMessage(type: MessageType("test.counted.v1"), messageID: "m-1", body: Data("{}".utf8))
+            for _ in 0..<3 { try await wrapped.handler(for: message.type)?(message, logger) }
+            let other = IncomingMessage(type: MessageType("test.counted.v1"), messageID: "m-2", body: Data("{}".utf8))
+            try await wrapped.handler(for: other.type)?(other, logger)
+            let effects = try await database.transaction { connection in
+                try await connection.query("SELECT count(*) FROM effects", logger: logger).decode(Int.self).first { _ in true }
+            }
+            #expect(effects == 2)
+        }
+    }
+
+    @Test func aFailedEffectLeavesNoInboxRecordSoTheRetryRuns() async throws {
+        try await TestDatabase.with { database in
+            let attempts = LockedBox(0)
+            var handlers = TransactionalEventHandlers()
+            handlers.register(MessageType("test.flaky.v1")) { _, _, _ in
+                struct Flaky: Error {}
+                if attempts.mutate({ $0 += 1; return $0 }) == 1 { throw Flaky() }
+            }
+            let wrapped = handlers.eventHandlers(database: database)
+            let message = IncomingMessage(type: MessageType("test.flaky.v1"), messageID: "m-flaky", body: Data("{}".utf8))
+            await #expect(throws: (any Error).self) { try await wrapped.handler(for: message.type)?(message, logger) }
+            try await wrapped.handler(for: message.type)?(message, logger)
+            try await wrapped.handler(for: message.type)?(message, logger)
+            #expect(attempts.value == 2)
+        }
+    }
+
+    @Test func idempotencyKeyReturnsTheFirstReplyAndRefusesADifferentRequest() async throws {
+        try await TestDatabase.with { database in
+            let runs = LockedBox(0)
+            func post(_ body: String) async throws -> Data {
+                try await IdempotencyKeys.once(
+                    scope: "account-1", key: "key-1", requestType: "test.create.v1", request: Data(body.utf8),
+                    database: database, logger: logger
+                ) { _ in
+                    Data("created #\(runs.mutate { $0 += 1; return $0 })".utf8)
+                }
+            }
+            let replies = try await withThrowingTaskGroup(of: Data.self) { group in
+                for _ in 0..<5 { group.addTask { try await post("{\"name\":\"x\"}") } }
+                return try await group.reduce(into: [Data]()) { $0.append($1) }
+            }
+            #expect(Set(replies) == [Data("created #1".utf8)], "concurrent retries all get the first reply")
+            #expect(runs.value == 1)
+            await #expect {
+                _ = try await post("{\"name\":\"different\"}")
+            } throws: { error in
+                (error as? DatabaseError)?.code == .idempotencyKeyReused
+            }
+        }
+    }
+}
