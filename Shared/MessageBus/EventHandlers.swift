@@ -47,8 +47,17 @@ public enum EventConsumer {
     static func handle(
         _ delivery: Delivery, handlers: EventHandlers, deliveryLimit: Int, logger: Logger
     ) async -> QueueConsumer.Disposition {
-        let message: IncomingMessage
-        do { message = try IncomingMessage(delivery) } catch { return .deadLetter(reason: error.description) }
+        do {
+            return await handle(try IncomingMessage(delivery), handlers: handlers, deliveryLimit: deliveryLimit, logger: logger)
+        } catch {
+            return .deadLetter(reason: error.description)
+        }
+    }
+
+    /// What to do with one event: its handler's verdict, retries bounded by `deliveryLimit`.
+    public static func handle(
+        _ message: IncomingMessage, handlers: EventHandlers, deliveryLimit: Int, logger: Logger
+    ) async -> QueueConsumer.Disposition {
         guard let handler = handlers.handler(for: message.type) else {
             return .deadLetter(reason: "no handler for \(message.type)")
         }

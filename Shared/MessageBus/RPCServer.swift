@@ -19,7 +19,8 @@ public enum RPCServer {
         }
     }
 
-    static func handle(
+    /// Answers one request delivery and says what to do with it.
+    public static func handle(
         _ delivery: Delivery, handlers: RPCHandlers, bus: MessageBus, queue: String, logger: Logger
     ) async -> QueueConsumer.Disposition {
         guard let replyTo = delivery.properties.replyTo, let requestID = delivery.properties.messageID else {

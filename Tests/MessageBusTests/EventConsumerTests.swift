@@ -1,0 +1,38 @@
+import AMQPTransport
+import Contracts
+import Foundation
+import MessageBus
+import Testing
+import TestSupport
+
+@Suite struct EventConsumerTests {
+    @Test func unknownTypesAndBadBodiesAreParkedAtOnce() async {
+        var handlers = EventHandlers()
+        handlers.register(MessageType("test.known.v1")) { message, _ in _ = try message.decode([String: Int].self) }
+        let unknown = await EventConsumer.handle(
+            IncomingMessage(type: "test.unknown.v1", body: Data("{}".utf8)), handlers: handlers, deliveryLimit: 5,
+            logger: TestEnvironment.logger("events"))
+        #expect(unknown == .deadLetter(reason: "no handler for test.unknown.v1"))
+        let broken = await EventConsumer.handle(
+            IncomingMessage(type: "test.known.v1", body: Data("[1,".utf8)), handlers: handlers, deliveryLimit: 5,
+            logger: TestEnvironment.logger("events"))
+        guard case .deadLetter(let reason) = broken else { Issue.record("expected dead letter, got \(broken)"); return }
+        #expect(reason.contains("not valid"))
+    }
+
+    @Test func failuresAreRetriedUntilTheDeliveryLimit() async {
+        struct Down: Error {}
+        var handlers = EventHandlers()
+        handlers.register(MessageType("test.flaky.v1")) { _, _ in throw Down() }
+        var outcomes: [QueueConsumer.Disposition] = []
+        for previous in 0..<3 {
+            outcomes.append(await EventConsumer.handle(
+                IncomingMessage(type: "test.flaky.v1", body: Data("{}".utf8), previousDeliveries: previous),
+                handlers: handlers, deliveryLimit: 3, logger: TestEnvironment.logger("events")))
+        }
+        #expect(outcomes[0] == .requeue)
+        #expect(outcomes[1] == .requeue)
+        guard case .deadLetter(let reason) = outcomes[2] else { Issue.record("expected dead letter"); return }
+        #expect(reason.hasPrefix("failed 3 times"))
+    }
+}

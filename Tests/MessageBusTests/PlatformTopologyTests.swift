@@ -1,0 +1,38 @@
+import AMQPTransport
+import Contracts
+import MessageBus
+import Testing
+
+@Suite struct PlatformTopologyTests {
+    let topology = PlatformTopology.make(subscriptions: [.marketing: ["accounts.account-registered.v1"]])
+
+    @Test func everyBackendHasAnRPCQueueWithItsDeadLetterQueue() {
+        for service in ServiceName.backends {
+            let queue = PlatformTopology.rpcQueue(service)
+            let declared = topology.queues.first { $0.name == queue }
+            #expect(declared?.kind == .classic)
+            #expect(declared?.deadLetter?.exchange == "expo.dlx")
+            #expect(topology.queues.contains { $0.name == queue + ".dlq" })
+            #expect(topology.bindings.contains { $0.queue == queue + ".dlq" && $0.exchange == "expo.dlx" && $0.routingKey == queue })
+            #expect(topology.bindings.contains { $0.queue == queue && $0.exchange == "expo.rpc" && $0.routingKey == "\(service.rawValue).ping.v1" })
+        }
+        #expect(!topology.queues.contains { $0.name == "gateway.rpc" }, "the gateway serves HTTP, not requests")
+    }
+
+    @Test func subscriptionsBecomeQuorumEventQueuesWithADeliveryLimit() {
+        let queue = topology.queues.first { $0.name == "marketing.events" }
+        #expect(queue?.kind == .quorum(deliveryLimit: PlatformTopology.eventDeliveryLimit))
+        #expect(topology.bindings.contains {
+            $0.queue == "marketing.events" && $0.exchange == "expo.events" && $0.routingKey == "accounts.account-registered.v1"
+        })
+        #expect(!topology.queues.contains { $0.name == "accounts.events" }, "no queue for a service without subscriptions")
+    }
+
+    @Test func messageTypesNameTheirOwner() {
+        #expect(MessageType.ping(.dataRights).rawValue == "data-rights.ping.v1")
+        #expect(MessageType.ping(.dataRights).owner == .dataRights)
+        #expect(MessageType("nobody.thing.v1").owner == nil)
+        #expect(ServiceName.dataRights.schema == "data_rights")
+        #expect(ServiceName.dataRights.environmentPrefix == "EXPO_DATA_RIGHTS_")
+    }
+}
