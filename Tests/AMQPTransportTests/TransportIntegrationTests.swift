@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Against the real broker of `deploy/stack test`.
-@Suite(.serialized) struct TransportIntegrationTests {
+@Suite(.serialized, .integration) struct TransportIntegrationTests {
     /// A topology of fresh queues for one test.
     struct Fixture {
         let requests = uniqueName("test.rpc")

@@ -17,7 +17,7 @@ struct Greeting: Codable, Sendable, Equatable {
 }
 
 /// Typed requests through the real broker: dispatch by type, replies, problems, poison.
-@Suite(.serialized) struct RPCServerTests {
+@Suite(.serialized, .integration) struct RPCServerTests {
     func withServer(_ body: (MessageBus, String) async throws -> Void) async throws {
         let queue = uniqueName("test.accounts.rpc")
         var topology = PlatformTopology.make(subscriptions: [:])

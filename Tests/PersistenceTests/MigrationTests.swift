@@ -4,7 +4,7 @@ import PostgresNIO
 import Testing
 import TestSupport
 
-@Suite(.serialized) struct MigrationTests {
+@Suite(.serialized, .integration) struct MigrationTests {
     @Test func splitsStatementsButKeepsDollarQuotedBodiesWhole() {
         let migration = Migration(source: "s", version: 1, name: "n", sql: """
             -- a comment
@@ -54,7 +54,7 @@ import TestSupport
     }
 }
 
-@Suite struct SchemaIsolationTests {
+@Suite(.integration) struct SchemaIsolationTests {
     /// Each service role reaches its own schema only: the database itself refuses the rest.
     @Test func aServiceRoleCannotReadAnotherServicesSchema() async throws {
         let accounts = try TestDatabase.configuration(role: "accounts", schema: "accounts")

@@ -8,7 +8,7 @@ import Testing
 import TestSupport
 
 /// The outbox, relay, inbox and idempotency keys against the real database and broker.
-@Suite(.serialized) struct OutboxTests {
+@Suite(.serialized, .integration) struct OutboxTests {
     let logger = TestEnvironment.logger("outbox-test")
 
     /// A topology with one queue receiving `type` events.

@@ -11,7 +11,7 @@ import Testing
 import TestSupport
 
 /// SIGTERM's path (graceful shutdown of the `ServiceGroup`) against the real broker and database.
-@Suite(.serialized) struct GracefulShutdownTests {
+@Suite(.serialized, .integration) struct GracefulShutdownTests {
     @Test func shutdownMidStreamLosesNoAcknowledgedWork() async throws {
         let logger = TestEnvironment.logger("shutdown")
         let queue = uniqueName("test.work")

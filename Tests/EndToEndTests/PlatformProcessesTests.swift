@@ -1,0 +1,102 @@
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// The seven executables as real processes over real sockets, against the real broker and database.
+@Suite(.serialized, .integration) struct PlatformProcessesTests {
+    static let backends = ["accounts", "matchmaking", "messaging", "marketing", "complaints", "data-rights"]
+
+    struct Platform {
+        let gateway: ServiceProcess
+        let backends: [ServiceProcess]
+        let httpPort: Int
+        var all: [ServiceProcess] { [gateway] + backends }
+        var url: String { "http://127.0.0.1:\(httpPort)" }
+
+        static func start() throws -> Platform {
+            let httpPort = freePort()
+            let gateway = try ServiceProcess(
+                "gateway", instance: uniqueName("gateway"), opsPort: freePort(), environment: ["EXPO_HTTP_PORT": "\(httpPort)"])
+            let backends = try PlatformProcessesTests.backends.map { name in
+                try ServiceProcess(name, instance: uniqueName(name), opsPort: freePort())
+            }
+            return Platform(gateway: gateway, backends: backends, httpPort: httpPort)
+        }
+
+        func status(_ path: String) async -> Int? {
+            try? await httpGet(url + path, timeout: 5).status
+        }
+
+        func stop() async throws -> [Int32] {
+            var statuses: [Int32] = []
+            for process in all { statuses.append(try await process.terminate()) }
+            return statuses
+        }
+    }
+
+    @Test func allSevenComeUpSurviveABrokerOutageAndStopCleanly() async throws {
+        let platform = try Platform.start()
+        do {
+            let ready = await eventually(timeout: .seconds(90), interval: .milliseconds(500)) { await platform.status("/health/ready") == 200 }
+            #expect(ready, "the gateway reports every service ready")
+            guard ready else { throw TestFailure("not ready; gateway log: \(platform.gateway.output.suffix(3000))") }
+
+            // A request crosses the broker to a service and back; the reply names the replica.
+            let ping = try await httpGet(platform.url + "/health/services/accounts")
+            #expect(ping.status == 200)
+            let pong = try JSONSerialization.jsonObject(with: ping.body) as? [String: Any]
+            #expect(pong?["instance"] as? String == platform.backends[0].name)
+            #expect(ping.headers["x-served-by"] == platform.backends[0].name)
+
+            // Each process has its own ops endpoint with health and metrics.
+            for process in platform.all {
+                let health = try await httpGet("http://127.0.0.1:\(process.opsPort)/health/ready")
+                #expect(health.status == 200, "\(process.name) ready")
+            }
+            let metrics = try await httpGet("http://127.0.0.1:\(platform.backends[0].opsPort)/metrics")
+            #expect(String(decoding: metrics.body, as: UTF8.self).contains("expo_rpc_handled_seconds"))
+
+            // The broker is killed for ten seconds: answers are fast 503s, nothing hangs.
+            try BrokerControl.stack("broker", "kill")
+            let killed = ContinuousClock.now
+            #expect(await eventually(timeout: .seconds(15)) { await platform.status("/health/services/accounts") == 503 })
+            #expect(await platform.status("/health/ready") == 503)
+            #expect(ContinuousClock.now - killed < .seconds(15))
+            try await Task.sleep(until: killed + .seconds(10))
+
+            // It comes back: the platform recovers with no process restarted.
+            try BrokerControl.stack("broker", "start")
+            #expect(await eventually(timeout: .seconds(60), interval: .milliseconds(500)) { await platform.status("/health/ready") == 200 })
+            #expect(platform.all.allSatisfy { $0.isRunning }, "no process died or was restarted")
+            let afterOutage = try await httpGet(platform.url + "/health/services/data-rights")
+            #expect(afterOutage.status == 200)
+
+            // SIGTERM: every process drains and exits 0.
+            let statuses = try await platform.stop()
+            #expect(statuses == Array(repeating: 0, count: 7), "exit statuses \(statuses)")
+        } catch {
+            _ = try? await platform.stop()
+            throw error
+        }
+    }
+
+    @Test func aTakenPortIsAClearStartupError() async throws {
+        let busy = freePort()
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(busy).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(listener, 1)
+
+        let gateway = try ServiceProcess("gateway", instance: uniqueName("gateway"), opsPort: freePort(), environment: ["EXPO_HTTP_PORT": "\(busy)"])
+        #expect(await eventually(timeout: .seconds(20)) { !gateway.isRunning })
+        let status = try await gateway.terminate()
+        #expect(status == 78)
+        #expect(gateway.output.contains("EXPO_HTTP_PORT"))
+        #expect(gateway.output.contains("\(busy)"))
+    }
+}
