@@ -34,11 +34,15 @@ import TestSupport
 
     /// Runs `body` with a connected publisher and consumer for a fresh fixture, then deletes its
     /// queues and closes both.
-    func withConnections(_ body: (Fixture, AMQPConnection, AMQPConnection) async throws -> Void) async throws {
+    func withConnections(
+        heartbeatSeconds: Int? = nil, _ body: (Fixture, AMQPConnection, AMQPConnection) async throws -> Void
+    ) async throws {
         let fixture = Fixture()
         let logger = TestEnvironment.logger("transport-test")
-        let publisher = AMQPConnection(configuration: TestEnvironment.amqp, role: .publisher, topology: fixture.topology, name: "test", logger: logger)
-        let consumer = AMQPConnection(configuration: TestEnvironment.amqp, role: .consumer, topology: fixture.topology, name: "test", logger: logger)
+        var configuration = TestEnvironment.amqp
+        if let heartbeatSeconds { configuration.heartbeatSeconds = heartbeatSeconds }
+        let publisher = AMQPConnection(configuration: configuration, role: .publisher, topology: fixture.topology, name: "test", logger: logger)
+        let consumer = AMQPConnection(configuration: configuration, role: .consumer, topology: fixture.topology, name: "test", logger: logger)
         publisher.start()
         consumer.start()
         #expect(await eventually { publisher.isConnected && consumer.isConnected })
@@ -50,7 +54,9 @@ import TestSupport
             await consumer.close()
             throw error
         }
-        }
+        await fixture.cleanUp(publisher)
+        await publisher.close()
+        await consumer.close()
     }
 
     /// An echo server on the fixture's request queue, as a service would run it.
@@ -162,6 +168,25 @@ import TestSupport
             let reply = try await client.call(routingKey: fixture.requests, body: Data("again".utf8), properties: MessageProperties(), timeout: .seconds(10))
             #expect(String(decoding: reply.body, as: UTF8.self) == "echo:again")
             fast.cancel()
+        }
+    }
+
+    @Test func aHungBrokerIsNoticedByHeartbeatsAndInFlightCallsFail() async throws {
+        try await withConnections(heartbeatSeconds: 1) { fixture, publisher, consumer in
+            let client = RPCClient(publisher: publisher, consumer: consumer, exchange: "expo.rpc")
+            #expect(await eventually { client.isReady })
+            let inFlight = Task {
+                try await client.call(routingKey: fixture.requests, body: Data(), properties: MessageProperties(), timeout: .seconds(60))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            try BrokerControl.stack("broker", "freeze")
+            let frozen = ContinuousClock.now
+            // The sockets stay open; only the missing heartbeats tell that the broker is gone.
+            await #expect(throws: AMQPError.self) { _ = try await inFlight.value }
+            #expect(ContinuousClock.now - frozen < .seconds(15))
+            #expect(await eventually(timeout: .seconds(15)) { !consumer.isConnected })
+            try BrokerControl.stack("broker", "thaw")
+            #expect(await eventually(timeout: .seconds(60)) { publisher.isConnected && consumer.isConnected && client.isReady })
         }
     }
 

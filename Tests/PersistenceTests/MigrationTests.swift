@@ -30,9 +30,7 @@ import TestSupport
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(applied.sorted() == [0, 0, 4])
-            let recorded = try await database.transaction { connection in
-                try await connection.query("SELECT count(*) FROM schema_migrations", logger: TestEnvironment.logger("m")).decode(Int.self).first { _ in true }
-            }
+            let recorded = try await database.count("SELECT count(*) FROM schema_migrations")
             #expect(recorded == 4)
         }
     }
@@ -43,12 +41,7 @@ import TestSupport
             await #expect(throws: DatabaseError.self) {
                 try await Migrator.migrate(database, [broken], logger: TestEnvironment.logger("m"))
             }
-            let tables = try await database.transaction { connection in
-                try await connection.query(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = \(database.schema) AND table_name = 'ok'",
-                    logger: TestEnvironment.logger("m")
-                ).decode(Int.self).first { _ in true }
-            }
+            let tables = try await database.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = \(database.schema) AND table_name = 'ok'")
             #expect(tables == 0, "the first statement is rolled back with the failing second")
         }
     }

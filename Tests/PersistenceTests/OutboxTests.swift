@@ -51,10 +51,7 @@ import TestSupport
                 #expect(received.deliveries.allSatisfy { $0.properties.persistent && $0.properties.type == type.rawValue })
                 #expect(received.deliveries.map(\.properties.correlationID) == ["corr-a", "corr-b"])
 
-                let pending = try await database.transaction { connection in
-                    try await connection.query("SELECT count(*) FROM outbox WHERE state <> 'published'", logger: logger)
-                        .decode(Int.self).first { _ in true }
-                }
+                let pending = try await database.count("SELECT count(*) FROM outbox WHERE state <> 'published'")
                 #expect(pending == 0)
                 try await bus.publisher.delete(queue: queue)
             }
@@ -108,10 +105,7 @@ import TestSupport
                 }
                 relay.wake()
                 try await Task.sleep(for: .milliseconds(500))
-                let pending = try await database.transaction { connection in
-                    try await connection.query("SELECT count(*) FROM outbox WHERE state = 'pending'", logger: logger)
-                        .decode(Int.self).first { _ in true }
-                }
+                let pending = try await database.count("SELECT count(*) FROM outbox WHERE state = 'pending'")
                 #expect(pending == 1, "an event the broker could not confirm stays pending")
                 try BrokerControl.startApp()
                 let received = Collector(queue: queue, connection: bus.consumer)
@@ -136,9 +130,7 @@ import TestSupport
             for _ in 0..<3 { try await wrapped.handler(for: message.type)?(message, logger) }
             let other = IncomingMessage(type: MessageType("test.counted.v1"), messageID: "m-2", body: Data("{}".utf8))
             try await wrapped.handler(for: other.type)?(other, logger)
-            let effects = try await database.transaction { connection in
-                try await connection.query("SELECT count(*) FROM effects", logger: logger).decode(Int.self).first { _ in true }
-            }
+            let effects = try await database.count("SELECT count(*) FROM effects")
             #expect(effects == 2)
         }
     }

@@ -26,9 +26,7 @@ import TestSupport
                 try await connection.query("CREATE TABLE effects (message_id text PRIMARY KEY)", logger: logger)
             }
             @Sendable func effects() async throws -> Int {
-                try await database.transaction { connection in
-                    try await connection.query("SELECT count(*) FROM effects", logger: logger).decode(Int.self).first { _ in true } ?? 0
-                }
+                try await database.count("SELECT count(*) FROM effects")
             }
             var handlers = TransactionalEventHandlers()
             handlers.register(type) { message, connection, logger in

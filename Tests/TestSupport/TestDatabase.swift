@@ -62,3 +62,12 @@ public enum TestDatabase {
         }
     }
 }
+
+extension Database {
+    /// The single integer a `SELECT count(*) ...` answers.
+    public func count(_ query: PostgresQuery) async throws -> Int {
+        try await transaction { connection in
+            try await connection.query(query, logger: TestEnvironment.logger("count")).decode(Int.self).first { _ in true } ?? 0
+        }
+    }
+}
