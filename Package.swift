@@ -69,6 +69,9 @@ var targets: [Target] = [
     .testTarget(
         name: "EndToEndTests", dependencies: ["TestSupport", "ServiceRuntime"],
         path: "Tests/EndToEndTests", swiftSettings: strict),
+    .testTarget(
+        name: "DeployTests", dependencies: ["Contracts", "MessageBus", .product(name: "Yams", package: "Yams")],
+        path: "Tests/DeployTests", swiftSettings: strict),
     // Helpers every integration test shares: environment, broker control, process spawning.
     .target(
         name: "TestSupport", dependencies: ["ServiceRuntime", "Persistence", "MessageBus", "AMQPTransport", log, postgres],

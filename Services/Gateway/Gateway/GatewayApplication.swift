@@ -17,10 +17,10 @@ public func buildGateway(
     try PortCheck.ensureFree(host: configuration.opsHost, port: configuration.opsPort, variable: "EXPO_OPS_PORT")
     let bus = MessageBus(configuration: configuration.amqp, topology: PlatformTopology.make(), instance: configuration.instance, logger: logger)
     let monitor = ServiceHealthMonitor(bus: bus, logger: logger)
+    // A gateway replica is ready when it can reach the broker: a backend that is down makes its
+    // routes answer 503/504, it must not take every gateway out of the load balancer.
     let readiness: @Sendable () async -> OpsServer.Readiness = {
-        let report = monitor.report()
-        return .init(ready: bus.isReady, checks: ["broker": bus.isReady], instance: configuration.instance)
-            .with(report.ready)
+        .init(ready: bus.isReady, checks: ["broker": bus.isReady, "platform": monitor.report().ready], instance: configuration.instance)
     }
     let router = try buildRouter(
         configuration: configuration, bus: bus, monitor: monitor, authenticator: authenticator)
@@ -64,14 +64,4 @@ public func buildRouter(
     }
     try OpenAPIDocument().addRoutes(to: router)
     return router
-}
-
-extension OpsServer.Readiness {
-    /// The gateway is ready only when the platform behind it is.
-    func with(_ platformReady: Bool) -> Self {
-        var copy = self
-        copy.checks["services"] = platformReady
-        copy.ready = copy.ready && platformReady
-        return copy
-    }
 }
