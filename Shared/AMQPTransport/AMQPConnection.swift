@@ -120,20 +120,12 @@ public final class AMQPConnection: Service, Sendable {
     /// How many messages wait in `queue` and how many consumers it has. The queue must exist: the
     /// broker answers a missing one by closing the channel, which costs a reconnect.
     public func status(of queue: String) async throws -> QueueStatus {
-        try await withCheckedThrowingContinuation { continuation in
-            let sent = mailbox.send { core in continuation.resume(with: core.inspect(queue)) }
-            if !sent { continuation.resume(throwing: AMQPError(.shutdown, "connection closed")) }
-        }
+        try await perform { core, continuation in continuation.resume(with: core.inspect(queue)) }
     }
 
     /// Deletes `queue` with its messages (for tests and operators; the topology is declarative).
     public func delete(queue: String) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let sent = mailbox.send { core in
-                if let error = core.delete(queue) { continuation.resume(throwing: error) } else { continuation.resume() }
-            }
-            if !sent { continuation.resume(throwing: AMQPError(.shutdown, "connection closed")) }
-        }
+        try await perform { core, continuation in continuation.resume(with: core.delete(queue)) }
     }
 
     /// Acknowledges a delivery: the broker forgets the message.
@@ -177,9 +169,10 @@ public final class AMQPConnection: Service, Sendable {
         }
     }
 
-    private func perform(
-        _ body: @escaping @Sendable (ConnectionCore, CheckedContinuation<Void, any Error>) -> Void
-    ) async throws {
+    /// Runs `body` on the owner thread; it resumes the continuation when its work is done.
+    private func perform<Value: Sendable>(
+        _ body: @escaping @Sendable (ConnectionCore, CheckedContinuation<Value, any Error>) -> Void
+    ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             if !mailbox.send({ core in body(core, continuation) }) {
                 continuation.resume(throwing: AMQPError(.shutdown, "connection closed"))

@@ -33,4 +33,9 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "AMQPError(\(code)): \(detail)" }
+
+    /// `error` itself if it is one, else a lost connection that says what happened.
+    static func wrapping(_ error: any Error) -> AMQPError {
+        (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
+    }
 }

@@ -73,7 +73,7 @@ final class ConnectionCore {
                 notify(.connected)
                 try serve()
             } catch {
-                let error = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
+                let error = AMQPError.wrapping(error)
                 tearDown(failingWith: error)
                 guard !stopping else { break }
                 logger.warning("AMQP connection down, reconnecting", metadata: [
@@ -328,7 +328,7 @@ final class ConnectionCore {
             channel: channel, generation: generation)
         if let id = consumerIDsByTag[partial.consumerTag], let consumer = consumers[id] {
             consumer.spec.deliver(delivery)
-        } else if let connection, consumers.values.contains(where: { $0.channel == channel }) {
+        } else if let connection, hasConsumer(on: channel) {
             // The consumer was cancelled meanwhile: give the message back for someone else.
             // (On a channel already closed there is nothing to do: the broker requeued it.)
             amqp_basic_reject(connection, channel, partial.deliveryTag, 1)
@@ -388,8 +388,7 @@ final class ConnectionCore {
 
     func settle(_ delivery: Delivery, acknowledge: Bool, requeue: Bool) {
         // A tag from an earlier connection is void: the broker has already requeued that message.
-        guard let connection, failure == nil, delivery.generation == generation,
-              consumers.values.contains(where: { $0.channel == delivery.channel })
+        guard let connection, failure == nil, delivery.generation == generation, hasConsumer(on: delivery.channel)
         else { return }
         let status = acknowledge
             ? amqp_basic_ack(connection, delivery.channel, delivery.deliveryTag, 0)
@@ -402,7 +401,7 @@ final class ConnectionCore {
     func register(_ spec: ConsumerSpec, id: Int) {
         consumers[id] = RegisteredConsumer(spec: spec)
         guard connection != nil, failure == nil else { return }
-        do { try attachConsumer(id) } catch { failure = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)") }
+        _ = keepingFailure { try attachConsumer(id) }
     }
 
     func cancel(_ id: Int) {
@@ -412,9 +411,7 @@ final class ConnectionCore {
         consumerIDsByTag[tag] = nil
         let arena = CArena()
         amqp_basic_cancel(connection, channel, arena.bytes(tag))
-        do { try check(amqp_get_rpc_reply(connection), "cancelling consumer") } catch {
-            failure = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
-        }
+        _ = keepingFailure { try check(amqp_get_rpc_reply(connection), "cancelling consumer") }
     }
 
     /// Forgets a consumer and closes its channel: whatever it still holds unsettled goes back to the queue.
@@ -423,9 +420,7 @@ final class ConnectionCore {
         guard let consumer = consumers.removeValue(forKey: id) else { return }
         guard let connection, failure == nil, let channel = consumer.channel else { return }
         amqp_channel_close(connection, channel, AMQP_REPLY_SUCCESS)
-        do { try check(amqp_get_rpc_reply(connection), "closing consumer channel") } catch {
-            failure = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
-        }
+        _ = keepingFailure { try check(amqp_get_rpc_reply(connection), "closing consumer channel") }
     }
 
     /// Message and consumer counts of an existing queue (a passive declare).
@@ -433,26 +428,36 @@ final class ConnectionCore {
         guard let connection, failure == nil else { return .failure(AMQPError(.notConnected, "no broker connection")) }
         let arena = CArena()
         let ok = amqp_queue_declare(connection, Self.publishChannel, arena.bytes(queue), 1, 0, 0, 0, amqp_empty_table)
-        do { try check(amqp_get_rpc_reply(connection), "inspecting queue \(queue)") } catch {
-            let error = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
-            failure = error
-            return .failure(error)
+        return keepingFailure { try check(amqp_get_rpc_reply(connection), "inspecting queue \(queue)") }.flatMap {
+            guard let ok else { return .failure(AMQPError(.brokerRefused, "no answer for queue \(queue)")) }
+            return .success(QueueStatus(messages: Int(ok.pointee.message_count), consumers: Int(ok.pointee.consumer_count)))
         }
-        guard let ok else { return .failure(AMQPError(.brokerRefused, "no answer for queue \(queue)")) }
-        return .success(QueueStatus(messages: Int(ok.pointee.message_count), consumers: Int(ok.pointee.consumer_count)))
     }
 
     /// Deletes a queue and its messages.
-    func delete(_ queue: String) -> AMQPError? {
-        guard let connection, failure == nil else { return AMQPError(.notConnected, "no broker connection") }
+    func delete(_ queue: String) -> Result<Void, AMQPError> {
+        guard let connection, failure == nil else { return .failure(AMQPError(.notConnected, "no broker connection")) }
         let arena = CArena()
         amqp_queue_delete(connection, Self.publishChannel, arena.bytes(queue), 0, 0)
-        do { try check(amqp_get_rpc_reply(connection), "deleting queue \(queue)") } catch {
-            let error = (error as? AMQPError) ?? AMQPError(.connectionLost, "\(error)")
+        return keepingFailure { try check(amqp_get_rpc_reply(connection), "deleting queue \(queue)") }
+    }
+
+    /// Runs a synchronous broker method from a command; its failure is kept for the loop, which
+    /// turns it into a reconnect.
+    private func keepingFailure<T>(_ body: () throws -> T) -> Result<T, AMQPError> {
+        do {
+            return .success(try body())
+        } catch {
+            let error = AMQPError.wrapping(error)
             failure = error
-            return error
+            return .failure(error)
         }
-        return nil
+    }
+
+    /// Whether `channel` belongs to a consumer we still hold (cancelled or not): settling on any
+    /// other channel would make the broker close the connection.
+    private func hasConsumer(on channel: UInt16) -> Bool {
+        consumers.values.contains { $0.channel == channel }
     }
 
     func requestStop() {
