@@ -19,100 +19,98 @@ import TestSupport
         return topology
     }
 
+    /// Runs `body` with a migrated schema, a bus and a fresh queue receiving events of `type`;
+    /// deletes the queue afterwards.
+    func withOutbox(_ body: (Database, MessageBus, String, MessageType) async throws -> Void) async throws {
+        let queue = uniqueName("test.outbox")
+        let type = MessageType("test.\(queue).v1")
+        try await TestDatabase.with { database in
+            try await withBus(topology: topology(queue: queue, type: type)) { bus in
+                try await body(database, bus, queue, type)
+                try await bus.publisher.delete(queue: queue)
+            }
+        }
+    }
+
     func event(_ type: MessageType, _ text: String) -> EventEnvelope {
         EventEnvelope(type: type, correlationID: "corr-\(text)", traceparent: nil, body: Data("{\"text\":\"\(text)\"}".utf8))
     }
 
     @Test func relayPublishesExactlyWhatCommitted() async throws {
-        let queue = uniqueName("test.outbox")
-        let type = MessageType("test.\(queue).v1")
-        try await TestDatabase.with { database in
-            try await withBus(topology: topology(queue: queue, type: type)) { bus in
-                try await database.transaction { connection in
-                    try await Outbox.enqueue(event(type, "a"), on: connection, logger: logger)
-                    try await Outbox.enqueue(event(type, "b"), on: connection, logger: logger)
-                }
-                struct Rollback: Error {}
-                await #expect(throws: Rollback.self) {
-                    try await database.transaction { connection in
-                        try await Outbox.enqueue(event(type, "rolled back"), on: connection, logger: logger)
-                        throw Rollback()
-                    }
-                }
-                let relay = OutboxRelay(database: database, bus: bus, logger: logger)
-                #expect(try await relay.relayOnce() == 2)
-                #expect(try await relay.relayOnce() == 0, "nothing is published twice")
-
-                let received = Collector(queue: queue, connection: bus.consumer)
-                #expect(await eventually { received.deliveries.count == 2 })
-                try await Task.sleep(for: .milliseconds(300))
-                let texts = received.deliveries.map { String(decoding: $0.body, as: UTF8.self) }
-                #expect(texts == ["{\"text\":\"a\"}", "{\"text\":\"b\"}"], "in commit order, without the rolled-back one")
-                #expect(received.deliveries.allSatisfy { $0.properties.persistent && $0.properties.type == type.rawValue })
-                #expect(received.deliveries.map(\.properties.correlationID) == ["corr-a", "corr-b"])
-
-                let pending = try await database.count("SELECT count(*) FROM outbox WHERE state <> 'published'")
-                #expect(pending == 0)
-                try await bus.publisher.delete(queue: queue)
+        try await withOutbox { database, bus, queue, type in
+            try await database.transaction { connection in
+                try await Outbox.enqueue(event(type, "a"), on: connection, logger: logger)
+                try await Outbox.enqueue(event(type, "b"), on: connection, logger: logger)
             }
+            struct Rollback: Error {}
+            await #expect(throws: Rollback.self) {
+                try await database.transaction { connection in
+                    try await Outbox.enqueue(event(type, "rolled back"), on: connection, logger: logger)
+                    throw Rollback()
+                }
+            }
+            let relay = OutboxRelay(database: database, bus: bus, logger: logger)
+            #expect(try await relay.relayOnce() == 2)
+            #expect(try await relay.relayOnce() == 0, "nothing is published twice")
+
+            let received = Collector(queue: queue, connection: bus.consumer)
+            #expect(await eventually { received.deliveries.count == 2 })
+            try await Task.sleep(for: .milliseconds(300))
+            let texts = received.deliveries.map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(texts == ["{\"text\":\"a\"}", "{\"text\":\"b\"}"], "in commit order, without the rolled-back one")
+            #expect(received.deliveries.allSatisfy { $0.properties.persistent && $0.properties.type == type.rawValue })
+            #expect(received.deliveries.map(\.properties.correlationID) == ["corr-a", "corr-b"])
+
+            let pending = try await database.count("SELECT count(*) FROM outbox WHERE state <> 'published'")
+            #expect(pending == 0)
         }
     }
 
     @Test func threeRelaysPublishEachEventOnce() async throws {
-        let queue = uniqueName("test.outbox")
-        let type = MessageType("test.\(queue).v1")
-        try await TestDatabase.with { database in
-            try await withBus(topology: topology(queue: queue, type: type)) { bus in
-                try await database.transaction { connection in
-                    for index in 0..<600 { try await Outbox.enqueue(event(type, "e\(index)"), on: connection, logger: logger) }
-                }
-                let relays = (0..<3).map { _ in OutboxRelay(database: database, bus: bus, batchSize: 50, logger: logger) }
-                let published = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for relay in relays {
-                        group.addTask {
-                            var total = 0
-                            while true {
-                                let count = try await relay.relayOnce()
-                                if count == 0 { return total }
-                                total += count
-                            }
+        try await withOutbox { database, bus, queue, type in
+            try await database.transaction { connection in
+                for index in 0..<600 { try await Outbox.enqueue(event(type, "e\(index)"), on: connection, logger: logger) }
+            }
+            let relays = (0..<3).map { _ in OutboxRelay(database: database, bus: bus, batchSize: 50, logger: logger) }
+            let published = try await withThrowingTaskGroup(of: Int.self) { group in
+                for relay in relays {
+                    group.addTask {
+                        var total = 0
+                        while true {
+                            let count = try await relay.relayOnce()
+                            if count == 0 { return total }
+                            total += count
                         }
                     }
-                    return try await group.reduce(0, +)
                 }
-                #expect(published == 600)
-                let received = Collector(queue: queue, connection: bus.consumer)
-                #expect(await eventually { received.deliveries.count >= 600 })
-                try await Task.sleep(for: .milliseconds(500))
-                let ids = received.deliveries.compactMap(\.properties.messageID)
-                #expect(ids.count == 600)
-                #expect(Set(ids).count == 600, "no event published twice")
-                try await bus.publisher.delete(queue: queue)
+                return try await group.reduce(0, +)
             }
+            #expect(published == 600)
+            let received = Collector(queue: queue, connection: bus.consumer)
+            #expect(await eventually { received.deliveries.count >= 600 })
+            try await Task.sleep(for: .milliseconds(500))
+            let ids = received.deliveries.compactMap(\.properties.messageID)
+            #expect(ids.count == 600)
+            #expect(Set(ids).count == 600, "no event published twice")
         }
     }
 
     @Test func relayKeepsEventsWhileTheBrokerIsAwayAndSendsThemLater() async throws {
-        let queue = uniqueName("test.outbox")
-        let type = MessageType("test.\(queue).v1")
-        try await TestDatabase.with { database in
-            try await withBus(topology: topology(queue: queue, type: type)) { bus in
-                let relay = OutboxRelay(database: database, bus: bus, pollInterval: .milliseconds(100), logger: logger)
-                let running = Task { try await relay.run() }
-                try BrokerControl.stopApp()
-                try await database.transaction { connection in
-                    try await Outbox.enqueue(event(type, "during outage"), on: connection, logger: logger)
-                }
-                relay.wake()
-                try await Task.sleep(for: .milliseconds(500))
-                let pending = try await database.count("SELECT count(*) FROM outbox WHERE state = 'pending'")
-                #expect(pending == 1, "an event the broker could not confirm stays pending")
-                try BrokerControl.startApp()
-                let received = Collector(queue: queue, connection: bus.consumer)
-                #expect(await eventually(timeout: .seconds(60)) { received.deliveries.count == 1 })
-                running.cancel()
-                try await bus.publisher.delete(queue: queue)
+        try await withOutbox { database, bus, queue, type in
+            let relay = OutboxRelay(database: database, bus: bus, pollInterval: .milliseconds(100), logger: logger)
+            let running = Task { try await relay.run() }
+            try BrokerControl.stopApp()
+            try await database.transaction { connection in
+                try await Outbox.enqueue(event(type, "during outage"), on: connection, logger: logger)
             }
+            relay.wake()
+            try await Task.sleep(for: .milliseconds(500))
+            let pending = try await database.count("SELECT count(*) FROM outbox WHERE state = 'pending'")
+            #expect(pending == 1, "an event the broker could not confirm stays pending")
+            try BrokerControl.startApp()
+            let received = Collector(queue: queue, connection: bus.consumer)
+            #expect(await eventually(timeout: .seconds(60)) { received.deliveries.count == 1 })
+            running.cancel()
         }
     }
 
