@@ -26,6 +26,10 @@ var targets: [Target] = [
         name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
         providers: [.apt(["librabbitmq-dev"])]),
     .target(name: "CAMQPShim", dependencies: ["CRabbitMQ"], path: "Shared/CAMQPShim"),
+    // C: libargon2 from the system, for password hashing.
+    .systemLibrary(
+        name: "CArgon2", path: "Shared/CArgon2", pkgConfig: "libargon2",
+        providers: [.apt(["libargon2-dev"])]),
 
     .target(
         name: "AMQPTransport",
@@ -83,10 +87,18 @@ for service in services {
         "ServiceRuntime", "MessageBus", "Persistence", "Contracts", "AMQPTransport", log, lifecycle,
         .product(name: "Prometheus", package: "swift-prometheus"),
     ]
-    if service.library == "Gateway" {
-        dependencies += [hummingbird, .product(name: "Yams", package: "Yams")]
+    var resources: [Resource]?
+    switch service.library {
+    case "Gateway":
+        dependencies += [hummingbird, .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+        resources = [.copy("OpenAPI")]
+    case "Accounts":
+        dependencies += ["CArgon2", .product(name: "Crypto", package: "swift-crypto"),
+                         .product(name: "NIOPosix", package: "swift-nio")]
+        resources = [.copy("Resources")]
+    default:
+        break
     }
-    let resources: [Resource]? = service.library == "Gateway" ? [.copy("OpenAPI")] : nil
     targets.append(.target(
         name: service.library, dependencies: dependencies,
         path: "Services/\(service.library)/\(service.library)", resources: resources, swiftSettings: strict))
@@ -108,6 +120,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

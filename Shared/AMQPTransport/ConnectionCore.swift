@@ -207,9 +207,13 @@ final class ConnectionCore {
         case .queue(let name):
             queue = name
         case .exclusiveServerNamed:
-            guard let declared = amqp_queue_declare(connection, channel, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table)
-            else { try check(amqp_get_rpc_reply(connection), "declaring reply queue"); return }
-            queue = declared.pointee.queue.string
+            queue = try declareExclusiveQueue(on: channel)
+        case .exclusiveBound(let exchange, let routingKeys):
+            queue = try declareExclusiveQueue(on: channel)
+            for key in routingKeys {
+                amqp_queue_bind(connection, channel, arena.bytes(queue), arena.bytes(exchange), arena.bytes(key), amqp_empty_table)
+                try check(amqp_get_rpc_reply(connection), "binding \(queue) to \(exchange)")
+            }
         }
         let tag = "expo-\(id)-\(generation)"
         amqp_basic_consume(
@@ -221,6 +225,16 @@ final class ConnectionCore {
         consumers[id] = consumer
         consumerIDsByTag[tag] = id
         consumer.spec.onReady(queue)
+    }
+
+    /// A broker-named queue that lives as long as this connection.
+    private func declareExclusiveQueue(on channel: UInt16) throws -> String {
+        guard let connection else { throw AMQPError(.notConnected, "no connection") }
+        guard let declared = amqp_queue_declare(connection, channel, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table) else {
+            try check(amqp_get_rpc_reply(connection), "declaring an exclusive queue")
+            throw AMQPError(.brokerRefused, "declaring an exclusive queue gave no reply")
+        }
+        return declared.pointee.queue.string
     }
 
     private func closeGracefully() {

@@ -5,6 +5,9 @@ public struct ConsumerSpec: Sendable {
         case queue(String)
         /// A broker-named, exclusive, auto-deleted queue (e.g. RPC replies): a new one after every reconnect.
         case exclusiveServerNamed
+        /// The same, bound to `exchange` with each routing key: a copy of those messages for this
+        /// process alone (e.g. every gateway replica hears every session revocation).
+        case exclusiveBound(exchange: String, routingKeys: [String])
     }
 
     public var source: Source

@@ -1,3 +1,5 @@
+import Contracts
+import MessageBus
 import Foundation
 import Logging
 import PostgresNIO
@@ -30,6 +32,31 @@ public enum IdempotencyKeys {
                 VALUES (\(scope), \(key), \(requestType), encode(sha256(\(request)), 'hex'), \(response))
                 """, logger: logger)
             return response
+        }
+    }
+}
+
+extension IdempotencyKeys {
+    /// A request handler's transaction: once per `key` when the client sent an Idempotency-Key
+    /// (a retry gets the first reply), a plain transaction otherwise. `fingerprint` identifies the
+    /// request; leave secrets such as passwords out of it, because its hash is stored.
+    public static func transaction<Reply: Codable & Sendable>(
+        key: String?, scope: String, requestType: String, fingerprint: Data, database: Database, logger: Logger,
+        _ body: @escaping (PostgresConnection) async throws -> Reply
+    ) async throws -> Reply {
+        guard let key else { return try await database.transaction(body) }
+        guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+            throw Problem(status: 400, code: "invalid-idempotency-key", title: "The Idempotency-Key header is invalid",
+                          detail: "use 1 to 255 printable ASCII characters, e.g. a UUID")
+        }
+        do {
+            let reply = try await once(
+                scope: scope, key: key, requestType: requestType, request: fingerprint, database: database, logger: logger
+            ) { connection in try MessageCodec.encode(try await body(connection)) }
+            return try MessageCodec.decode(Reply.self, from: reply)
+        } catch let error as DatabaseError where error.code == .idempotencyKeyReused {
+            throw Problem(status: 422, code: "idempotency-key-reused", title: "This Idempotency-Key belongs to another request",
+                          detail: "send a new key for a new request")
         }
     }
 }

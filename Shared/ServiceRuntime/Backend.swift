@@ -17,16 +17,28 @@ public struct Backend: Sendable {
     public let relay: OutboxRelay
 }
 
-/// A service's own parts: its schema changes and its handlers.
+/// A service's own parts: its schema changes, its handlers, what runs once the schema is ready,
+/// and how long its own tables keep rows.
 public struct BackendDefinition: Sendable {
     public var migrations: [Migration]
     public var requests: RPCHandlers
     public var events: TransactionalEventHandlers
+    /// Runs after the migrations and before any message is taken (e.g. a bootstrap from the
+    /// environment); a `ConfigurationError` stops the process.
+    public var afterMigration: [@Sendable () async throws -> Void]
+    /// The service's retention rules, run by the sweeper with the platform's own.
+    public var retention: [RetentionRule]
 
-    public init(migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(), events: TransactionalEventHandlers = TransactionalEventHandlers()) {
+    public init(
+        migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(),
+        events: TransactionalEventHandlers = TransactionalEventHandlers(),
+        afterMigration: [@Sendable () async throws -> Void] = [], retention: [RetentionRule] = []
+    ) {
         self.migrations = migrations
         self.requests = requests
         self.events = events
+        self.afterMigration = afterMigration
+        self.retention = retention
     }
 }
 
@@ -65,7 +77,8 @@ extension Backend {
                 ready: gate.isOpen && databaseReachable))
         }
         let migrations = Migration.platform + definition.migrations
-        let migrator = MigrationService(database: database, migrations: migrations, gate: gate, logger: logger)
+        let migrator = MigrationService(
+            database: database, migrations: migrations, afterMigration: definition.afterMigration, gate: gate, logger: logger)
         let ops = OpsServer.application(host: configuration.opsHost, port: configuration.opsPort, metrics: metrics, logger: logger) {
             let database = await probe.check()
             let checks = ["broker": bus.isReady, "database": database, "migrated": gate.isOpen]
@@ -83,7 +96,7 @@ extension Backend {
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =
             ([database] + bus.services + [ops]).map { .init(service: $0) }
             + [.init(service: migrator, successTerminationBehavior: .ignore)]
-            + ([relay, RetentionSweeper(database: database, logger: logger)] + consumers).map {
+            + ([relay, RetentionSweeper(database: database, rules: RetentionRule.platform + definition.retention, logger: logger)] + consumers).map {
                 .init(service: GatedService(gate: gate, service: $0))
             }
         return ServiceGroup(configuration: .init(
@@ -91,10 +104,12 @@ extension Backend {
     }
 }
 
-/// Applies the migrations (retrying while the database is away), then opens the gate.
+/// Applies the migrations (retrying while the database is away) and the service's start-up work,
+/// then opens the gate.
 struct MigrationService: Service {
     let database: Database
     let migrations: [Migration]
+    let afterMigration: [@Sendable () async throws -> Void]
     let gate: StartupGate
     let logger: Logger
 
@@ -103,9 +118,12 @@ struct MigrationService: Service {
         while !Task.isCancelled, !gate.isOpen {
             do {
                 try await Migrator.migrate(database, migrations, logger: logger)
+                for task in afterMigration { try await task() }
                 gate.open()
                 logger.info("schema ready", metadata: ["schema": "\(database.schema)"])
             } catch let error as DatabaseError where error.code == .schemaMissing || error.code == .migrationFailed {
+                throw error
+            } catch let error as ConfigurationError {
                 throw error
             } catch {
                 logger.warning("database not ready, retrying", metadata: ["error": "\(String(reflecting: error))", "retryIn": "\(delay)"])

@@ -28,12 +28,15 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Origins allowed by CORS (`EXPO_CORS_ORIGINS`, comma-separated; `*` for any).
     public var corsOrigins: [String]
+    /// Every `EXPO_*` setting, for a service's own (e.g. accounts' session lifetimes).
+    public var environment: Environment
 
     public static let defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5682/"
     public static let defaultPostgresURL = "postgres://127.0.0.1:5442/expo"
 
     public init(service: ServiceName, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let env = Environment(values: environment)
+        let env = Environment(values: environment.filter { $0.key.hasPrefix("EXPO_") })
+        self.environment = env
         self.service = service
         self.instance = env["EXPO_INSTANCE_ID"] ?? "\(service.rawValue)-\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let amqpURL = env["EXPO_AMQP_URL"] ?? Self.defaultAMQPURL
@@ -63,10 +66,17 @@ public struct ServiceConfiguration: Sendable {
 
     /// `EXPO_<SERVICE>_POSTGRES_URL` if set; else `EXPO_POSTGRES_URL`'s server with the service's own
     /// role, whose password is `EXPO_<SERVICE>_POSTGRES_PASSWORD` (local-stack default otherwise).
+    /// The schema is the service's name unless `EXPO_<SERVICE>_POSTGRES_SCHEMA` says otherwise
+    /// (several environments in one database; tests on a fresh schema).
     private static func database(for service: ServiceName, _ env: Environment) throws -> DatabaseConfiguration {
         let own = service.environmentPrefix + "POSTGRES_URL"
+        let schemaVariable = service.environmentPrefix + "POSTGRES_SCHEMA"
+        let schema = env[schemaVariable] ?? service.schema
+        guard schema.count <= 63, schema.first?.isLetter == true,
+              schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
+        else { throw ConfigurationError(schemaVariable, "must be a lower-case SQL identifier, got '\(schema)'") }
         do {
-            if let url = env[own] { return try DatabaseConfiguration(url: url, schema: service.schema) }
+            if let url = env[own] { return try DatabaseConfiguration(url: url, schema: schema) }
             let base = env["EXPO_POSTGRES_URL"] ?? defaultPostgresURL
             guard var components = URLComponents(string: base) else {
                 throw ConfigurationError("EXPO_POSTGRES_URL", "not a URL")
@@ -74,7 +84,7 @@ public struct ServiceConfiguration: Sendable {
             components.user = service.schema
             // Local-stack default only: production sets EXPO_<SERVICE>_POSTGRES_PASSWORD or the full URL.
             components.password = env[service.environmentPrefix + "POSTGRES_PASSWORD"] ?? "expo-local-\(service.schema)"
-            return try DatabaseConfiguration(url: components.string ?? base, schema: service.schema)
+            return try DatabaseConfiguration(url: components.string ?? base, schema: schema)
         } catch let error as DatabaseError {
             throw ConfigurationError(env[own] == nil ? "EXPO_POSTGRES_URL" : own, error.detail)
         }
@@ -82,15 +92,17 @@ public struct ServiceConfiguration: Sendable {
 }
 
 /// Typed reads of environment variables, with errors that name the variable.
-struct Environment {
-    let values: [String: String]
+public struct Environment: Sendable {
+    public let values: [String: String]
 
-    subscript(name: String) -> String? {
+    public init(values: [String: String]) { self.values = values }
+
+    public subscript(name: String) -> String? {
         guard let value = values[name], !value.isEmpty else { return nil }
         return value
     }
 
-    func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+    public func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = self[name] else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw ConfigurationError(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
@@ -98,7 +110,7 @@ struct Environment {
         return number
     }
 
-    func port(_ name: String, default value: Int) throws -> Int {
+    public func port(_ name: String, default value: Int) throws -> Int {
         try integer(name, default: value, in: 0...65535)
     }
 }

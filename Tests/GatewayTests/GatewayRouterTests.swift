@@ -11,15 +11,17 @@ import TestSupport
 /// The gateway's HTTP behaviour with a broker that is not there: every answer must still be a
 /// clear problem, fast.
 @Suite struct GatewayRouterTests {
-    func app() throws -> some ApplicationProtocol {
+    func app(_ environment: [String: String] = [:]) throws -> some ApplicationProtocol {
         let configuration = try ServiceConfiguration(service: .gateway, environment: [
             "EXPO_CORS_ORIGINS": "https://expo.example", "EXPO_MAX_BODY_BYTES": "2048",
             "EXPO_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/",
-        ])
+        ].merging(environment) { $1 })
         let logger = TestEnvironment.logger("gateway")
         let bus = MessageBus(configuration: configuration.amqp, topology: PlatformTopology.make(), instance: "gw-test", logger: logger)
         let monitor = ServiceHealthMonitor(bus: bus, logger: logger)
-        let router = try buildRouter(configuration: configuration, bus: bus, monitor: monitor, authenticator: NoSessionsAuthenticator())
+        let settings = try GatewaySettings(environment: configuration.environment)
+        let router = try buildRouter(
+            configuration: configuration, settings: settings, bus: bus, monitor: monitor, authenticator: NoSessionsAuthenticator())
         return Application(router: router, logger: logger)
     }
 
@@ -115,9 +117,78 @@ import TestSupport
                 for path in ["/health/live", "/health/ready", "/health/services/{service}", "/openapi.json", "/openapi.yaml"] {
                     #expect(paths[path] != nil, "\(path) documented")
                 }
+                let accounts: [(String, String)] = [
+                    ("/v1/accounts", "post"), ("/v1/sessions", "post"), ("/v1/sessions/current", "delete"), ("/v1/me", "get"),
+                    ("/v1/me", "patch"), ("/v1/me/password", "post"), ("/v1/me/sessions", "get"), ("/v1/me/sessions/{id}", "delete"),
+                    ("/v1/me/logins", "get"), ("/v1/companies/{id}", "get"), ("/v1/admin/accounts", "get"),
+                    ("/v1/admin/accounts/{id}/verification", "post"), ("/v1/admin/accounts/{id}/roles", "put"),
+                ]
+                for (path, method) in accounts {
+                    let operation = (paths[path] as? [String: Any])?[method] as? [String: Any]
+                    let responses = operation?["responses"] as? [String: Any]
+                    #expect(responses != nil, "\(method) \(path) documented with responses")
+                }
             }
             try await client.execute(uri: "/openapi.yaml", method: .get) { response in
                 #expect(String(buffer: response.body).hasPrefix("openapi: 3.1.0"))
+            }
+        }
+    }
+
+    @Test func signInAttemptsPerIPAreLimitedWith429AndRetryAfter() async throws {
+        try await app(["EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "4"]).test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            var retryAfter: String?
+            for _ in 0..<3 {
+                try await client.execute(uri: "/v1/sessions", method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+                    statuses.append(response.status)
+                    retryAfter = response.headers[.retryAfter]
+                    if response.status == .tooManyRequests {
+                        let code = try problem(response)["code"] as? String
+                        #expect(code == "rate-limited")
+                    }
+                }
+            }
+            // A burst of two (half the minute's rate) reaches the (absent) broker; the third is refused at the edge.
+            #expect(statuses == [.serviceUnavailable, .serviceUnavailable, .tooManyRequests])
+            #expect(Int(retryAfter ?? "") ?? 0 >= 1)
+            // Other routes keep working for that client.
+            try await client.execute(uri: "/health/live", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+
+    @Test func malformedBodiesAreRefusedAtTheEdgeWithA400() async throws {
+        let bodies: [(String, ByteBuffer)] = [
+            ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D])),
+            ("not JSON", ByteBuffer(string: "email=a@b.example")),
+            ("a number where text belongs", ByteBuffer(string: #"{"email": 5, "password": "long enough pass"}"#)),
+            ("an array", ByteBuffer(string: "[]")),
+            ("empty", ByteBuffer()),
+        ]
+        try await app().test(.router) { client in
+            for (name, body) in bodies {
+                try await client.execute(uri: "/v1/accounts", method: .post, body: body) { response in
+                    #expect(response.status == .badRequest, "\(name)")
+                    let code = try problem(response)["code"] as? String
+                    #expect(code == "bad-request", "\(name)")
+                }
+            }
+            try await client.execute(uri: "/v1/accounts", method: .post, body: ByteBuffer(string: #"{"email": 5}"#)) { response in
+                let detail = try problem(response)["detail"] as? String
+                #expect(detail?.contains("email") == true, "the problem names the field")
+            }
+        }
+    }
+
+    @Test func privateRoutesNeedATokenAndIdsMustBeUUIDs() async throws {
+        try await app().test(.router) { client in
+            for (uri, method) in [("/v1/me", HTTPRequest.Method.get), ("/v1/me/sessions", .get), ("/v1/admin/accounts", .get), ("/v1/sessions/current", .delete)] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .unauthorized, "\(method) \(uri)")
+                }
+            }
+            try await client.execute(uri: "/v1/companies/not-a-uuid", method: .get) { response in
+                #expect(response.status == .notFound)
             }
         }
     }

@@ -1,11 +1,51 @@
+import Contracts
 import Logging
+import MessageBus
+import Persistence
 import Prometheus
 import ServiceLifecycle
 import ServiceRuntime
 
-/// The accounts service: companies and users, registration, login, sessions, verification.
-/// So far the platform skeleton only: it owns and migrates its schema, serves its request queue
-/// (ping) and reports health; its features arrive with their issues.
+/// The accounts service: companies and users, registration, sign-in and sessions, the user
+/// center, verification (KYC) and roles, on its own `accounts` schema.
 public func buildAccounts(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
-    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in BackendDefinition() }
+    let settings = try AccountsSettings(environment: configuration.environment)
+    let policy = try PasswordPolicy.shipped()
+    return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
+        accountsDefinition(backend: backend, settings: settings, policy: policy)
+    }
+}
+
+/// The accounts service's schema, handlers, start-up work and retention, for `Backend.build`.
+public func accountsDefinition(backend: Backend, settings: AccountsSettings, policy: PasswordPolicy) -> BackendDefinition {
+    let relay = backend.relay
+    let handlers = AccountsHandlers(
+        database: backend.database, hasher: PasswordHasher(parameters: settings.argon2), policy: policy, settings: settings,
+        wakeRelay: { relay.wake() })
+    var requests = RPCHandlers()
+    handlers.register(into: &requests)
+    var afterMigration: [@Sendable () async throws -> Void] = []
+    if let bootstrap = settings.bootstrapAdmin {
+        let logger = backend.logger
+        afterMigration.append { try await AdminBootstrap.run(bootstrap, handlers: handlers, logger: logger) }
+    }
+    return BackendDefinition(
+        migrations: AccountsMigrations.all, requests: requests, afterMigration: afterMigration,
+        retention: AccountsRetention.rules(settings))
+}
+
+/// How long the accounts schema keeps what it records.
+enum AccountsRetention {
+    static func rules(_ settings: AccountsSettings) -> [RetentionRule] {
+        [
+            RetentionRule(name: "login records", sql: """
+                DELETE FROM login_records WHERE occurred_at < now() - interval '\(settings.loginRecordRetentionDays) days'
+                """),
+            // Ended sessions stay a month for the owner's security review, then go.
+            RetentionRule(name: "sessions", sql: """
+                DELETE FROM sessions WHERE expires_at < now() - interval '30 days'
+                   OR revoked_at < now() - interval '30 days'
+                """),
+        ]
+    }
 }

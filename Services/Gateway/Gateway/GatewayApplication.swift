@@ -10,20 +10,21 @@ import ServiceRuntime
 /// Builds the gateway process: broker connections, the service health monitor, the public HTTP
 /// API and the ops endpoint, in one `ServiceGroup` that drains on SIGTERM.
 public func buildGateway(
-    configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?,
-    authenticator: any TokenAuthenticator = NoSessionsAuthenticator()
+    configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?
 ) throws -> ServiceGroup {
+    let settings = try GatewaySettings(environment: configuration.environment)
     try PortCheck.ensureFree(host: configuration.httpHost, port: configuration.httpPort, variable: "EXPO_HTTP_PORT")
     try PortCheck.ensureFree(host: configuration.opsHost, port: configuration.opsPort, variable: "EXPO_OPS_PORT")
     let bus = MessageBus(configuration: configuration.amqp, topology: PlatformTopology.make(), instance: configuration.instance, logger: logger)
     let monitor = ServiceHealthMonitor(bus: bus, logger: logger)
+    let sessions = SessionAuthenticator(bus: bus, timeout: configuration.rpcTimeout, lifetime: settings.tokenCacheLifetime)
     // A gateway replica is ready when it can reach the broker: a backend that is down makes its
     // routes answer 503/504, it must not take every gateway out of the load balancer.
     let readiness: @Sendable () async -> OpsServer.Readiness = {
         .init(ready: bus.isReady, checks: ["broker": bus.isReady, "platform": monitor.report().ready], instance: configuration.instance)
     }
     let router = try buildRouter(
-        configuration: configuration, bus: bus, monitor: monitor, authenticator: authenticator)
+        configuration: configuration, settings: settings, bus: bus, monitor: monitor, authenticator: sessions)
     let api = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "expo-gateway"),
@@ -37,14 +38,17 @@ public func buildGateway(
 
 /// The public router: middleware in the order a request meets it, then the routes.
 public func buildRouter(
-    configuration: ServiceConfiguration, bus: MessageBus, monitor: ServiceHealthMonitor, authenticator: any TokenAuthenticator
+    configuration: ServiceConfiguration, settings: GatewaySettings, bus: MessageBus, monitor: ServiceHealthMonitor,
+    authenticator: any TokenAuthenticator
 ) throws -> Router<GatewayContext> {
     let router = Router(context: GatewayContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: CORSPolicy(origins: configuration.corsOrigins))
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: RateLimitMiddleware(stage: .client, limits: settings.limits))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+    router.add(middleware: RateLimitMiddleware(stage: .account, limits: settings.limits))
     let forwarder = RPCForwarder(bus: bus, timeout: configuration.rpcTimeout, maxBodyBytes: configuration.maxBodyBytes)
 
     router.get("/health/live") { _, _ in ["status": "live"] }
@@ -62,6 +66,7 @@ public func buildRouter(
         }
         return try await forwarder.forward(.ping(service), body: MessageCodec.encode(Ping()), request: request, context: context)
     }
+    AccountsRoutes(forwarder: forwarder, sessions: authenticator as? SessionAuthenticator).add(to: router)
     try OpenAPIDocument().addRoutes(to: router)
     return router
 }

@@ -20,6 +20,7 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             var response = Self.response(problem, instance: request.uri.path)
             if problem.status == 503 { response.headers[.retryAfter] = "1" }
+            if let limited = error as? RateLimitExceeded { response.headers[.retryAfter] = "\(limited.retryAfterSeconds)" }
             return response
         }
     }
@@ -28,6 +29,9 @@ struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let limited as RateLimitExceeded:
+            return Problem(status: 429, code: "rate-limited", title: "Too many requests",
+                           detail: "the \(limited.scope) rate limit is used up; retry after \(limited.retryAfterSeconds) s")
         case let error as AMQPError where error.code == .rpcTimeout:
             return Problem(status: 504, code: "service-timeout", title: "The service did not answer in time",
                            detail: "try again; the request may or may not have taken effect")

@@ -10,22 +10,34 @@ public struct RPCForwarder: Sendable {
     let timeout: Duration
     let maxBodyBytes: Int
 
-    /// The message context of an HTTP request: its id, trace, actor and idempotency key.
-    func messageContext(_ request: Request, _ context: GatewayContext) -> MessageContext {
+    /// The message context of an HTTP request: its id, trace, actor and (unless the route must not
+    /// replay replies) idempotency key.
+    func messageContext(_ request: Request, _ context: GatewayContext, idempotent: Bool) -> MessageContext {
         MessageContext(
             correlationID: context.requestID, actor: context.actor, traceparent: context.traceparent,
-            idempotencyKey: request.headers[.init("Idempotency-Key")!])
+            idempotencyKey: idempotent ? request.headers[.init("Idempotency-Key")!] : nil)
     }
 
-    /// Sends `body` as a `type` request and answers with the service's reply as JSON with `status`,
-    /// or with its problem.
-    func forward(_ type: MessageType, body: Data, request: Request, context: GatewayContext, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let reply = try await bus.call(type, body: body, context: messageContext(request, context), timeout: timeout)
+    /// Sends a typed request and answers with the service's reply with `status`, or its problem.
+    func forward<Message: RequestContract>(
+        _ message: Message, request: Request, context: GatewayContext, status: HTTPResponse.Status = .ok, idempotent: Bool = true
+    ) async throws -> Response {
+        try await forward(Message.type, body: MessageCodec.encode(message), request: request, context: context, status: status, idempotent: idempotent)
+    }
+
+    /// Sends `body` as a `type` request and answers with the service's reply as JSON with `status`
+    /// (no body for 204), or with its problem.
+    func forward(
+        _ type: MessageType, body: Data, request: Request, context: GatewayContext, status: HTTPResponse.Status = .ok,
+        idempotent: Bool = true
+    ) async throws -> Response {
+        let reply = try await bus.call(type, body: body, context: messageContext(request, context, idempotent: idempotent), timeout: timeout)
         if reply.isProblem {
             throw (try? MessageCodec.decode(Problem.self, from: reply.body)) ?? Problem.internalError("unreadable reply")
         }
-        var response = Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+        var response = status == .noContent
+            ? Response(status: status)
+            : Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         if let instance = reply.instance { response.headers[.init("X-Served-By")!] = instance }
         return response
     }
@@ -38,5 +50,11 @@ public struct RPCForwarder: Sendable {
             throw Problem.badRequest("the body must be a JSON document in UTF-8")
         }
         return data
+    }
+
+    /// The request's JSON body as `T`: a field of the wrong type is a 400 that names it, here at
+    /// the edge, so services only ever see well-formed requests.
+    func decode<T: Decodable>(_: T.Type, _ request: Request) async throws -> T {
+        try MessageCodec.decode(T.self, from: try await jsonBody(request))
     }
 }

@@ -4,9 +4,14 @@ import Foundation
 public struct Actor: Codable, Sendable, Equatable {
     public var accountID: UUID
     public var roles: [String]
+    /// The session the request was authenticated with, when it came with a bearer token.
+    public var sessionID: UUID?
 
-    public init(accountID: UUID, roles: [String]) {
+    public init(accountID: UUID, roles: [String], sessionID: UUID? = nil) {
         self.accountID = accountID
         self.roles = roles
+        self.sessionID = sessionID
     }
+
+    public func has(role: String) -> Bool { roles.contains(role) }
 }

@@ -6,5 +6,7 @@ public enum Catalog {
     }
 
     /// Requests beyond `ping`, per service (filled in as each service gains features).
-    static let domainRequests: [ServiceName: [MessageType]] = [:]
+    static let domainRequests: [ServiceName: [MessageType]] = [
+        .accounts: AccountsRequests.all,
+    ]
 }

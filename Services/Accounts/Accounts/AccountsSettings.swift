@@ -1,0 +1,48 @@
+import Foundation
+import ServiceRuntime
+
+/// The accounts service's own settings (`EXPO_*` variables; the README lists them).
+public struct AccountsSettings: Sendable {
+    /// A session ends when unused this long (`EXPO_SESSION_IDLE_SECONDS`).
+    public var sessionIdleTimeout: Duration
+    /// ... and at the latest this long after sign-in (`EXPO_SESSION_LIFETIME_SECONDS`).
+    public var sessionLifetime: Duration
+    /// Consecutive failed logins that lock an account (`EXPO_LOCKOUT_THRESHOLD`).
+    public var lockoutThreshold: Int
+    /// How long a locked account stays locked (`EXPO_LOCKOUT_SECONDS`).
+    public var lockoutDuration: Duration
+    /// Argon2id cost (`EXPO_ARGON2_MEMORY_KIB`, `EXPO_ARGON2_ITERATIONS`); never below OWASP's minimum.
+    public var argon2: Argon2Parameters
+    /// Days login records are kept for the user and for security checks (`EXPO_LOGIN_RECORD_RETENTION_DAYS`).
+    public var loginRecordRetentionDays: Int
+    /// The first admin, created at start-up while no admin exists (`EXPO_BOOTSTRAP_ADMIN_EMAIL`,
+    /// password read from the file `EXPO_BOOTSTRAP_ADMIN_PASSWORD_FILE`, name `EXPO_BOOTSTRAP_ADMIN_NAME`).
+    public var bootstrapAdmin: AdminBootstrap.Request?
+
+    public init(
+        sessionIdleTimeout: Duration = .seconds(3600), sessionLifetime: Duration = .seconds(12 * 3600),
+        lockoutThreshold: Int = 5, lockoutDuration: Duration = .seconds(900), argon2: Argon2Parameters = .owaspMinimum,
+        loginRecordRetentionDays: Int = 180, bootstrapAdmin: AdminBootstrap.Request? = nil
+    ) {
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.sessionLifetime = sessionLifetime
+        self.lockoutThreshold = lockoutThreshold
+        self.lockoutDuration = lockoutDuration
+        self.argon2 = argon2
+        self.loginRecordRetentionDays = loginRecordRetentionDays
+        self.bootstrapAdmin = bootstrapAdmin
+    }
+
+    public init(environment env: Environment) throws {
+        self.init(
+            sessionIdleTimeout: .seconds(try env.integer("EXPO_SESSION_IDLE_SECONDS", default: 3600, in: 1...(30 * 86400))),
+            sessionLifetime: .seconds(try env.integer("EXPO_SESSION_LIFETIME_SECONDS", default: 12 * 3600, in: 1...(90 * 86400))),
+            lockoutThreshold: try env.integer("EXPO_LOCKOUT_THRESHOLD", default: 5, in: 1...100),
+            lockoutDuration: .seconds(try env.integer("EXPO_LOCKOUT_SECONDS", default: 900, in: 1...86400)),
+            argon2: Argon2Parameters(
+                memoryKiB: UInt32(try env.integer("EXPO_ARGON2_MEMORY_KIB", default: 19 * 1024, in: (19 * 1024)...(1 << 22))),
+                iterations: UInt32(try env.integer("EXPO_ARGON2_ITERATIONS", default: 2, in: 2...20))),
+            loginRecordRetentionDays: try env.integer("EXPO_LOGIN_RECORD_RETENTION_DAYS", default: 180, in: 1...3650),
+            bootstrapAdmin: try AdminBootstrap.Request(environment: env))
+    }
+}

@@ -1,0 +1,96 @@
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import Persistence
+import PostgresNIO
+
+/// What every accounts request handler works with. The handlers themselves are split by topic
+/// (registration, sessions, profile, administration) in extensions of this type.
+struct AccountsHandlers: Sendable {
+    let database: Database
+    let hasher: PasswordHasher
+    let policy: PasswordPolicy
+    let settings: AccountsSettings
+    /// Woken after a commit that wrote events, so they leave without waiting for its poll.
+    let wakeRelay: @Sendable () -> Void
+    let decoy: DecoyHash
+
+    init(database: Database, hasher: PasswordHasher, policy: PasswordPolicy, settings: AccountsSettings, wakeRelay: @escaping @Sendable () -> Void) {
+        self.database = database
+        self.hasher = hasher
+        self.policy = policy
+        self.settings = settings
+        self.wakeRelay = wakeRelay
+        self.decoy = DecoyHash(hasher: hasher)
+    }
+
+    /// Registers every request of the accounts service.
+    func register(into handlers: inout RPCHandlers) {
+        handlers.register(RegisterAccount.self, registerAccount)
+        handlers.register(CreateSession.self, createSession)
+        handlers.register(AuthenticateSession.self, authenticateSession)
+        handlers.register(EndSession.self, endSession)
+        handlers.register(ListSessions.self, listSessions)
+        handlers.register(ListLogins.self, listLogins)
+        handlers.register(GetMe.self, getMe)
+        handlers.register(UpdateMe.self, updateMe)
+        handlers.register(ChangePassword.self, changePassword)
+        handlers.register(GetCompany.self, getCompany)
+        handlers.register(ListAccounts.self, listAccounts)
+        handlers.register(DecideVerification.self, decideVerification)
+        handlers.register(SetStaffRoles.self, setStaffRoles)
+    }
+
+    /// Writes `event` to the outbox in the caller's transaction.
+    func record<Event: EventContract>(_ event: Event, _ context: RequestContext, on connection: PostgresConnection) async throws {
+        try await Outbox.enqueue(EventEnvelope(event, context: context.context), on: connection, logger: context.logger)
+    }
+
+    /// The authenticated caller; requests that need one get 401 without it.
+    func caller(_ context: RequestContext) throws -> Actor {
+        guard let actor = context.message.actor else { throw Problem.unauthorized("this request needs a signed-in user") }
+        return actor
+    }
+
+    /// The caller, who must hold the admin role.
+    func admin(_ context: RequestContext) throws -> Actor {
+        let actor = try caller(context)
+        guard actor.has(role: Role.admin.rawValue) else { throw Problem.forbidden("only staff with the admin role may do this") }
+        return actor
+    }
+}
+
+/// A hash of a random password with today's parameters: verified against when an email is
+/// unknown, so an unknown email costs as much time as a wrong password.
+final class DecoyHash: Sendable {
+    private let hasher: PasswordHasher
+    private let value: Task<String, any Error>
+
+    init(hasher: PasswordHasher) {
+        self.hasher = hasher
+        value = Task { try await hasher.hash(SessionToken.generate()) }
+    }
+
+    /// Spends the time of one verification, and always fails.
+    func verify(_ password: String) async throws {
+        _ = try await hasher.verify(password, against: value.value)
+    }
+}
+
+extension Problem {
+    static let emailTaken = Problem(
+        status: 409, code: "email-taken", title: "This email is already registered",
+        detail: "sign in, or reset the password of that account")
+    static let invalidCredentials = Problem(
+        status: 401, code: "invalid-credentials", title: "The email or the password is wrong")
+
+    static func accountLocked(until: Date) -> Problem {
+        Problem(status: 423, code: "account-locked", title: "The account is locked after repeated failed sign-ins",
+                detail: "try again after \(until.formatted(.iso8601))")
+    }
+
+    static func wrongPassword(field: String) -> Problem {
+        Problem.validationFailed([.init(field: field, message: "does not match the account's password")])
+    }
+}

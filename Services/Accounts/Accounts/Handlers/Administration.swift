@@ -1,0 +1,100 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import PostgresNIO
+
+extension AccountsHandlers {
+    /// `accounts.list-accounts.v1`: admins review accounts, oldest first, optionally by verification status.
+    @Sendable func listAccounts(_ request: ListAccounts, _ context: RequestContext) async throws -> Page<Account> {
+        _ = try admin(context)
+        var checks = FieldChecks()
+        let status = request.verificationStatus == nil ? nil
+            : checks.oneOf("verificationStatus", request.verificationStatus, as: VerificationStatus.self)
+        try checks.finish()
+        let (limit, after) = try Cursor.read(request.page, newestFirst: false)
+        let rows = try await database.client.query("""
+            \(unescaped: AccountRecords.select)
+            WHERE (\(status?.rawValue) IS NULL OR a.verification_status = \(status?.rawValue))
+              AND (floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.id::text) > (\(after.position), \(after.id))
+            ORDER BY 20, a.id::text LIMIT \(limit + 1)
+            """, logger: context.logger)
+        var items: [(Account, Cursor)] = []
+        for try await row in rows.decode(AccountRecords.Row.self) {
+            let (account, position) = AccountRecords.decode(row)
+            items.append((account, Cursor(position: position, id: account.id.uuidString.lowercased())))
+        }
+        return Cursor.page(items, limit: limit)
+    }
+
+    /// `accounts.decide-verification.v1`: approve or reject an account; every decision is kept
+    /// with who made it and when, and announced.
+    @Sendable func decideVerification(_ request: DecideVerification, _ context: RequestContext) async throws -> Account {
+        let actor = try admin(context)
+        var checks = FieldChecks()
+        let decision = checks.oneOf("decision", request.decision, as: VerificationDecision.self)
+        let reason = checks.optional("reason", request.reason, maxLength: 2000)
+        if decision == .reject, (reason ?? "").isEmpty { checks.fail("reason", "is required to reject") }
+        try checks.finish()
+        guard let decision else { throw Problem.internalError("validation let a missing field through") }
+        let fingerprint = try MessageCodec.encode(request)
+        let account = try await IdempotencyKeys.transaction(
+            key: context.message.idempotencyKey, scope: "accounts.decide-verification:\(actor.accountID)",
+            requestType: DecideVerification.type.rawValue, fingerprint: fingerprint, database: database, logger: context.logger
+        ) { connection in
+            let rows = try await connection.query("""
+                UPDATE accounts SET verification_status = \(decision.status.rawValue), updated_at = now()
+                WHERE id = \(request.accountID) AND company_id IS NOT NULL RETURNING id
+                """, logger: context.logger)
+            var exists = false
+            for try await _ in rows { exists = true }
+            guard exists else { throw Problem.notFound("no company account with id \(request.accountID)") }
+            try await connection.query("""
+                INSERT INTO verification_decisions (account_id, decision, reason, decided_by)
+                VALUES (\(request.accountID), \(decision.rawValue), \(reason.nonEmpty), \(actor.accountID))
+                """, logger: context.logger)
+            let account = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
+            guard let decisionRecord = account.verification else { throw Problem.internalError("the decision was not recorded") }
+            try await record(VerificationDecided(
+                accountID: account.id, companyID: account.company?.id, status: account.verificationStatus, record: decisionRecord),
+                context, on: connection)
+            return account
+        }
+        wakeRelay()
+        return account
+    }
+
+    /// `accounts.set-staff-roles.v1`: admins grant or take staff roles; the business role stays.
+    @Sendable func setStaffRoles(_ request: SetStaffRoles, _ context: RequestContext) async throws -> Account {
+        let actor = try admin(context)
+        var checks = FieldChecks()
+        var staff = Set<Role>()
+        if let names = request.roles {
+            for name in names {
+                if let role = Role(rawValue: name), Role.staff.contains(role) { staff.insert(role) } else {
+                    checks.fail("roles", "'\(name.prefix(64))' is not a staff role; use admin, marketing or support")
+                }
+            }
+        } else {
+            checks.fail("roles", "is required")
+        }
+        if request.accountID == actor.accountID, !staff.contains(.admin) {
+            checks.fail("roles", "admins cannot take the admin role from themselves")
+        }
+        try checks.finish()
+        let account = try await database.transaction { connection in
+            let current = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
+            let roles = (Set(current.roles).subtracting(Role.staff).union(staff)).sorted()
+            guard roles != current.roles else { return current }
+            try await connection.query("""
+                UPDATE accounts SET roles = \(roles.map(\.rawValue)), updated_at = now() WHERE id = \(request.accountID)
+                """, logger: context.logger)
+            let account = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
+            try await record(AccountRolesChanged(accountID: account.id, roles: account.roles, changedBy: actor.accountID,
+                                                 changedAt: account.updatedAt), context, on: connection)
+            return account
+        }
+        wakeRelay()
+        return account
+    }
+}

@@ -1,0 +1,162 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import PostgresNIO
+
+extension AccountsHandlers {
+    /// `accounts.get-me.v1`: the user center.
+    @Sendable func getMe(_: GetMe, _ context: RequestContext) async throws -> Account {
+        let actor = try caller(context)
+        return try await database.transaction { connection in
+            try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
+        }
+    }
+
+    /// `accounts.update-me.v1`: correct one's own profile and company. A new email needs the password.
+    @Sendable func updateMe(_ request: UpdateMe, _ context: RequestContext) async throws -> Account {
+        let actor = try caller(context)
+        var checks = FieldChecks()
+        let email = request.email == nil ? nil : checks.email("email", request.email)
+        let companyName = request.companyName == nil ? nil : checks.required("companyName", request.companyName)
+        let industry = request.industry == nil ? nil : checks.required("industry", request.industry, maxLength: 100)
+        let country = request.country == nil ? nil : checks.country("country", request.country)
+        let contactName = request.contactName == nil ? nil : checks.required("contactName", request.contactName, maxLength: 100)
+        let title = checks.optional("title", request.title, maxLength: 100)
+        let department = checks.optional("department", request.department, maxLength: 100)
+        let telephone = request.telephone == nil ? nil : checks.telephone("telephone", request.telephone)
+        try checks.finish()
+
+        let current = try await database.transaction { connection in
+            try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
+        }
+        let emailChanges = email.map { $0 != current.email } ?? false
+        if emailChanges {
+            guard let password = request.currentPassword, !password.isEmpty else {
+                throw Problem.validationFailed([.init(field: "currentPassword", message: "is required to change the email")])
+            }
+            try await requirePassword(password, of: actor.accountID)
+            if let email, try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
+        }
+        if current.company == nil, companyName != nil || industry != nil || country != nil {
+            throw Problem.validationFailed([.init(field: "companyName", message: "staff accounts belong to no company")])
+        }
+
+        var changed: [String] = []
+        func note<Value: Equatable>(_ field: String, _ new: Value?, _ old: Value?) { if let new, new != old { changed.append(field) } }
+        note("email", email, current.email)
+        note("companyName", companyName, current.company?.name)
+        note("industry", industry, current.company?.industry)
+        note("country", country, current.company?.country)
+        note("contactName", contactName, current.contactName)
+        note("title", title, current.title ?? "")
+        note("department", department, current.department ?? "")
+        note("telephone", telephone, current.telephone)
+        guard !changed.isEmpty else { return current }
+
+        let account = try await database.transaction { connection in
+            do {
+                try await connection.query("""
+                    UPDATE accounts SET
+                        email = coalesce(\(email), email), contact_name = coalesce(\(contactName), contact_name),
+                        title = CASE WHEN \(title) IS NULL THEN title ELSE nullif(\(title), '') END,
+                        department = CASE WHEN \(department) IS NULL THEN department ELSE nullif(\(department), '') END,
+                        telephone = coalesce(\(telephone), telephone), updated_at = now()
+                    WHERE id = \(actor.accountID)
+                    """, logger: context.logger)
+            } catch where error.sqlState == "23505" {
+                throw Problem.emailTaken
+            }
+            if let company = current.company, companyName != nil || industry != nil || country != nil {
+                try await connection.query("""
+                    UPDATE companies SET name = coalesce(\(companyName), name), industry = coalesce(\(industry), industry),
+                        country = coalesce(\(country), country), updated_at = now()
+                    WHERE id = \(company.id)
+                    """, logger: context.logger)
+            }
+            let account = try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
+            try await record(AccountProfileChanged(
+                accountID: actor.accountID, changedFields: changed, company: account.card, changedAt: account.updatedAt),
+                context, on: connection)
+            return account
+        }
+        wakeRelay()
+        return account
+    }
+
+    /// `accounts.change-password.v1`: needs the current password; ends every other session.
+    @Sendable func changePassword(_ request: ChangePassword, _ context: RequestContext) async throws -> NoContent {
+        let actor = try caller(context)
+        var checks = FieldChecks()
+        if (request.currentPassword ?? "").isEmpty { checks.fail("currentPassword", "is required") }
+        let email = try await database.transaction { connection in
+            try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger).email
+        }
+        checkNewPassword(request.newPassword, email: email, field: "newPassword", into: &checks)
+        if let new = request.newPassword, new == request.currentPassword {
+            checks.fail("newPassword", "must differ from the current password")
+        }
+        try checks.finish()
+        guard let currentPassword = request.currentPassword, let newPassword = request.newPassword else { return NoContent() }
+        try await requirePassword(currentPassword, of: actor.accountID)
+        let newHash = try await hasher.hash(newPassword)
+        let fingerprint = try MessageCodec.encode(["account": actor.accountID.uuidString])
+        _ = try await IdempotencyKeys.transaction(
+            key: context.message.idempotencyKey, scope: "accounts.change-password", requestType: ChangePassword.type.rawValue,
+            fingerprint: fingerprint, database: database, logger: context.logger
+        ) { connection in
+            try await connection.query("""
+                UPDATE accounts SET password_hash = \(newHash), password_changed_at = now(), updated_at = now()
+                WHERE id = \(actor.accountID)
+                """, logger: context.logger)
+            let rows = try await connection.query("""
+                UPDATE sessions SET revoked_at = now(), revoked_reason = 'password-changed'
+                WHERE account_id = \(actor.accountID) AND revoked_at IS NULL AND id IS DISTINCT FROM \(actor.sessionID)
+                RETURNING id, revoked_at
+                """, logger: context.logger)
+            var ended: [(UUID, Date)] = []
+            for try await row in rows.decode((UUID, Date).self) { ended.append(row) }
+            for (sessionID, revokedAt) in ended {
+                try await record(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: .passwordChanged,
+                                                revokedAt: revokedAt), context, on: connection)
+            }
+            try await record(PasswordChanged(accountID: actor.accountID, endedSessions: ended.count, changedAt: Date()),
+                             context, on: connection)
+            return NoContent()
+        }
+        wakeRelay()
+        return NoContent()
+    }
+
+    /// Throws a field error unless `password` is the account's.
+    private func requirePassword(_ password: String, of accountID: UUID) async throws {
+        let rows = try await database.client.query("SELECT password_hash FROM accounts WHERE id = \(accountID)")
+        var hash: String?
+        for try await value in rows.decode(String.self) { hash = value }
+        guard let hash, try await hasher.verify(password, against: hash) else { throw Problem.wrongPassword(field: "currentPassword") }
+    }
+
+    /// `accounts.get-company.v1`: a company's public card; no personal data.
+    @Sendable func getCompany(_ request: GetCompany, _ context: RequestContext) async throws -> CompanyCard {
+        let rows = try await database.client.query("""
+            SELECT c.id, c.name, c.business_type, c.industry, c.country,
+                   EXISTS (SELECT 1 FROM accounts a WHERE a.company_id = c.id AND a.verification_status = 'approved')
+            FROM companies c WHERE c.id = \(request.companyID)
+            """, logger: context.logger)
+        for try await (id, name, type, industry, country, verified) in rows.decode((UUID, String, String, String, String, Bool).self) {
+            guard let businessType = BusinessType(rawValue: type) else { break }
+            return CompanyCard(id: id, name: name, businessType: businessType, industry: industry, country: country, verified: verified)
+        }
+        throw Problem.notFound("no company with id \(request.companyID)")
+    }
+}
+
+extension Account {
+    /// The public card of the account's company, if it has one.
+    var card: CompanyCard? {
+        company.map {
+            CompanyCard(id: $0.id, name: $0.name, businessType: $0.businessType, industry: $0.industry, country: $0.country,
+                        verified: verificationStatus == .approved)
+        }
+    }
+}

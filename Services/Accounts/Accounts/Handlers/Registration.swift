@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import PostgresNIO
+
+extension AccountsHandlers {
+    /// `accounts.register.v1`: a company and its first user, pending verification.
+    @Sendable func registerAccount(_ request: RegisterAccount, _ context: RequestContext) async throws -> Account {
+        var checks = FieldChecks()
+        let email = checks.email("email", request.email)
+        let companyName = checks.required("companyName", request.companyName)
+        let businessType = checks.oneOf("businessType", request.businessType, as: BusinessType.self)
+        let industry = checks.required("industry", request.industry, maxLength: 100)
+        let country = checks.country("country", request.country)
+        let contactName = checks.required("contactName", request.contactName, maxLength: 100)
+        let title = checks.optional("title", request.title, maxLength: 100)
+        let department = checks.optional("department", request.department, maxLength: 100)
+        let telephone = checks.telephone("telephone", request.telephone)
+        checkNewPassword(request.password, email: email ?? request.email, field: "password", into: &checks)
+        try checks.finish()
+        guard let email, let companyName, let businessType, let industry, let country, let contactName, let telephone,
+              let password = request.password
+        else { throw Problem.internalError("validation let a missing field through") }
+
+        // A taken email is answered before paying for a hash; the unique index settles races.
+        if try await emailTaken(email) { throw Problem.emailTaken }
+        let passwordHash = try await hasher.hash(password)
+        let accountID = UUID()
+        let companyID = UUID()
+        let role: Role = businessType == .supplier ? .supplier : .purchaser
+        var fingerprint = request
+        fingerprint.password = nil
+        let account = try await IdempotencyKeys.transaction(
+            key: context.message.idempotencyKey, scope: "accounts.register", requestType: RegisterAccount.type.rawValue,
+            fingerprint: try MessageCodec.encode(fingerprint), database: database, logger: context.logger
+        ) { connection in
+            do {
+                try await connection.query("""
+                    INSERT INTO companies (id, name, business_type, industry, country)
+                    VALUES (\(companyID), \(companyName), \(businessType.rawValue), \(industry), \(country))
+                    """, logger: context.logger)
+                try await connection.query("""
+                    INSERT INTO accounts (id, company_id, email, password_hash, contact_name, title, department, telephone, roles)
+                    VALUES (\(accountID), \(companyID), \(email), \(passwordHash), \(contactName), \(title.nonEmpty),
+                            \(department.nonEmpty), \(telephone), \([role.rawValue]))
+                    """, logger: context.logger)
+            } catch where error.sqlState == "23505" {
+                throw Problem.emailTaken
+            }
+            let account = try await AccountRecords.require(accountID, on: connection, logger: context.logger)
+            try await record(AccountRegistered(
+                accountID: accountID, email: email, contactName: contactName,
+                company: CompanyCard(id: companyID, name: companyName, businessType: businessType, industry: industry,
+                                     country: country, verified: false),
+                roles: account.roles, registeredAt: account.createdAt), context, on: connection)
+            return account
+        }
+        wakeRelay()
+        return account
+    }
+
+    /// Whether an account already uses `email`, ignoring case.
+    func emailTaken(_ email: String, except accountID: UUID? = nil) async throws -> Bool {
+        let rows = try await database.client.query(
+            "SELECT 1 FROM accounts WHERE lower(email) = lower(\(email)) AND id IS DISTINCT FROM \(accountID)")
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Adds the policy's objection to a new password, if it has one.
+    func checkNewPassword(_ password: String?, email: String?, field: String, into checks: inout FieldChecks) {
+        guard let password, !password.isEmpty else {
+            checks.fail(field, "is required")
+            return
+        }
+        if let problem = policy.problem(with: password, email: email) { checks.fail(field, problem) }
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// nil for an absent or empty value: what the database stores for a cleared optional field.
+    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}

@@ -1,0 +1,189 @@
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import Persistence
+import PostgresNIO
+
+extension AccountsHandlers {
+    /// `accounts.create-session.v1`: sign in. Unknown email and wrong password get the same answer
+    /// after the same work; repeated failures lock the account for a while; every attempt on a
+    /// known account is recorded for its owner.
+    @Sendable func createSession(_ request: CreateSession, _ context: RequestContext) async throws -> CreatedSession {
+        var checks = FieldChecks()
+        let email = checks.required("email", request.email, maxLength: 254)
+        if (request.password ?? "").isEmpty { checks.fail("password", "is required") }
+        try checks.finish()
+        guard let email, let password = request.password else { throw Problem.invalidCredentials }
+        guard password.count <= PasswordPolicy.maximumLength else { throw Problem.invalidCredentials }
+        let client = ClientInfo(ip: request.client?.ip.map { Self.clean($0, 64) }, userAgent: request.client?.userAgent.map { Self.clean($0, 512) })
+
+        let rows = try await database.client.query("""
+            SELECT id, password_hash, locked_until FROM accounts WHERE lower(email) = lower(\(email))
+            """, logger: context.logger)
+        var found: (id: UUID, hash: String, lockedUntil: Date?)?
+        for try await (id, hash, lockedUntil) in rows.decode((UUID, String, Date?).self) { found = (id, hash, lockedUntil) }
+        guard let found else {
+            try await decoy.verify(password)
+            throw Problem.invalidCredentials
+        }
+        if let lockedUntil = found.lockedUntil, lockedUntil > Date() {
+            try await recordLogin(found.id, client, .accountLocked, context.logger)
+            throw Problem.accountLocked(until: lockedUntil)
+        }
+        guard try await hasher.verify(password, against: found.hash) else {
+            try await recordFailure(found.id, client, context.logger)
+            throw Problem.invalidCredentials
+        }
+        let newHash = hasher.needsRehash(found.hash) ? try await hasher.hash(password) : nil
+        let token = SessionToken.generate()
+        let sessionID = UUID()
+        let expiresAt = Date().addingTimeInterval(settings.sessionLifetime.seconds)
+        let account = try await database.transaction { connection in
+            try await connection.query("""
+                UPDATE accounts SET failed_logins = 0, locked_until = NULL, password_hash = coalesce(\(newHash), password_hash)
+                WHERE id = \(found.id)
+                """, logger: context.logger)
+            try await connection.query("""
+                INSERT INTO sessions (id, account_id, token_hash, expires_at, ip, user_agent)
+                VALUES (\(sessionID), \(found.id), \(SessionToken.hash(token)), \(expiresAt), \(client.ip), \(client.userAgent))
+                """, logger: context.logger)
+            try await insertLoginRecord(found.id, client, .succeeded, on: connection, context.logger)
+            return try await AccountRecords.require(found.id, on: connection, logger: context.logger)
+        }
+        if newHash != nil { context.logger.info("password rehashed with new parameters", metadata: ["parameters": "\(hasher.parameters)"]) }
+        return CreatedSession(token: token, sessionID: sessionID, expiresAt: expiresAt, account: account)
+    }
+
+    /// Counts a failed sign-in; the one that reaches the threshold locks the account. A lock that
+    /// has run out starts the count afresh.
+    private func recordFailure(_ accountID: UUID, _ client: ClientInfo, _ logger: Logger) async throws {
+        let threshold = settings.lockoutThreshold
+        let lockSeconds = Int(settings.lockoutDuration.seconds)
+        try await database.transaction { connection in
+            try await connection.query("""
+                UPDATE accounts SET
+                    failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
+                    locked_until = CASE
+                        WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= \(threshold)
+                        THEN now() + make_interval(secs => \(lockSeconds)) END
+                WHERE id = \(accountID)
+                """, logger: logger)
+            try await insertLoginRecord(accountID, client, .invalidCredentials, on: connection, logger)
+        }
+    }
+
+    private func recordLogin(_ accountID: UUID, _ client: ClientInfo, _ outcome: LoginRecord.Outcome, _ logger: Logger) async throws {
+        try await database.transaction { connection in
+            try await insertLoginRecord(accountID, client, outcome, on: connection, logger)
+        }
+    }
+
+    private func insertLoginRecord(
+        _ accountID: UUID, _ client: ClientInfo, _ outcome: LoginRecord.Outcome, on connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        try await connection.query("""
+            INSERT INTO login_records (account_id, ip, user_agent, outcome)
+            VALUES (\(accountID), \(client.ip), \(client.userAgent), \(outcome.rawValue))
+            """, logger: logger)
+    }
+
+    /// Header values are the client's to choose: keep them printable and bounded.
+    static func clean(_ value: String, _ maxLength: Int) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(maxLength))
+    }
+
+    /// `accounts.authenticate-session.v1`: who a bearer token belongs to, if its session is alive.
+    @Sendable func authenticateSession(_ request: AuthenticateSession, _ context: RequestContext) async throws -> AuthenticatedSession {
+        guard SessionToken.isWellFormed(request.token) else { throw Problem.unauthorized("the token is invalid, expired or revoked") }
+        let idle = Int(settings.sessionIdleTimeout.seconds)
+        let rows = try await database.client.query("""
+            SELECT s.id, s.account_id, a.roles, least(s.expires_at, now() + make_interval(secs => \(idle))),
+                   s.last_seen_at < now() - interval '30 seconds'
+            FROM sessions s JOIN accounts a ON a.id = s.account_id
+            WHERE s.token_hash = \(SessionToken.hash(request.token)) AND s.revoked_at IS NULL AND s.expires_at > now()
+              AND s.last_seen_at > now() - make_interval(secs => \(idle))
+            """, logger: context.logger)
+        for try await (sessionID, accountID, roles, expiresAt, stale) in rows.decode((UUID, UUID, [String], Date, Bool).self) {
+            // Touch at most twice a minute: the idle clock needs no finer grain, and reads stay reads.
+            if stale {
+                try await database.client.query("UPDATE sessions SET last_seen_at = now() WHERE id = \(sessionID)", logger: context.logger)
+            }
+            return AuthenticatedSession(
+                accountID: accountID, sessionID: sessionID, roles: roles.compactMap(Role.init(rawValue:)).sorted(), expiresAt: expiresAt)
+        }
+        throw Problem.unauthorized("the token is invalid, expired or revoked")
+    }
+
+    /// `accounts.end-session.v1`: sign out of the current session, or end another of one's own.
+    @Sendable func endSession(_ request: EndSession, _ context: RequestContext) async throws -> NoContent {
+        let actor = try caller(context)
+        guard let sessionID = request.sessionID ?? actor.sessionID else { throw Problem.badRequest("no session to end") }
+        let reason: SessionRevoked.Reason = request.sessionID == nil || request.sessionID == actor.sessionID ? .logout : .endedByUser
+        let ended = try await database.transaction { connection in
+            let rows = try await connection.query("""
+                UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason.rawValue)
+                WHERE id = \(sessionID) AND account_id = \(actor.accountID) AND revoked_at IS NULL AND expires_at > now()
+                RETURNING revoked_at
+                """, logger: context.logger)
+            for try await revokedAt in rows.decode(Date.self) {
+                try await record(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: reason, revokedAt: revokedAt),
+                                 context, on: connection)
+                return true
+            }
+            return false
+        }
+        guard ended else { throw Problem.notFound("no active session with id \(sessionID)") }
+        wakeRelay()
+        return NoContent()
+    }
+
+    /// `accounts.list-sessions.v1`: the caller's live sessions, newest first.
+    @Sendable func listSessions(_ request: ListSessions, _ context: RequestContext) async throws -> Page<SessionInfo> {
+        let actor = try caller(context)
+        let (limit, after) = try Cursor.read(request.page)
+        let idle = Int(settings.sessionIdleTimeout.seconds)
+        let rows = try await database.client.query("""
+            SELECT id, created_at, last_seen_at, least(expires_at, last_seen_at + make_interval(secs => \(idle))), ip, user_agent,
+                   floor(extract(epoch FROM created_at) * 1000000)::int8
+            FROM sessions
+            WHERE account_id = \(actor.accountID) AND revoked_at IS NULL AND expires_at > now()
+              AND last_seen_at > now() - make_interval(secs => \(idle))
+              AND (floor(extract(epoch FROM created_at) * 1000000)::int8, id::text) < (\(after.position), \(after.id))
+            ORDER BY 7 DESC, id::text DESC LIMIT \(limit + 1)
+            """, logger: context.logger)
+        var items: [(SessionInfo, Cursor)] = []
+        for try await (id, createdAt, lastSeenAt, expiresAt, ip, userAgent, position) in rows.decode(
+            (UUID, Date, Date, Date, String?, String?, Int64).self)
+        {
+            items.append((SessionInfo(id: id, createdAt: createdAt, lastSeenAt: lastSeenAt, expiresAt: expiresAt, ip: ip,
+                                      userAgent: userAgent, current: id == actor.sessionID),
+                          Cursor(position: position, id: id.uuidString.lowercased())))
+        }
+        return Cursor.page(items, limit: limit)
+    }
+
+    /// `accounts.list-logins.v1`: the sign-in attempts on the caller's account, newest first.
+    @Sendable func listLogins(_ request: ListLogins, _ context: RequestContext) async throws -> Page<LoginRecord> {
+        let actor = try caller(context)
+        let (limit, after) = try Cursor.read(request.page)
+        let rows = try await database.client.query("""
+            SELECT id, occurred_at, ip, user_agent, outcome, floor(extract(epoch FROM occurred_at) * 1000000)::int8
+            FROM login_records
+            WHERE account_id = \(actor.accountID)
+              AND (floor(extract(epoch FROM occurred_at) * 1000000)::int8, lpad(id::text, 20, '0')) < (\(after.position), \(after.id))
+            ORDER BY 6 DESC, id DESC LIMIT \(limit + 1)
+            """, logger: context.logger)
+        var items: [(LoginRecord, Cursor)] = []
+        for try await (id, occurredAt, ip, userAgent, outcome, position) in rows.decode((Int64, Date, String?, String?, String, Int64).self) {
+            let record = LoginRecord(occurredAt: occurredAt, ip: ip, userAgent: userAgent,
+                                     outcome: LoginRecord.Outcome(rawValue: outcome) ?? .invalidCredentials)
+            items.append((record, Cursor(position: position, id: String(repeating: "0", count: max(0, 20 - String(id).count)) + String(id))))
+        }
+        return Cursor.page(items, limit: limit)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,82 @@
+import Persistence
+
+/// The accounts schema, one numbered step at a time (never edit a released step; add one).
+enum AccountsMigrations {
+    static let all: [Migration] = [
+        Migration(source: "accounts", version: 1, name: "companies, accounts, sessions, logins, verification", sql: """
+            -- The companies that exhibit or purchase; their public card is name, type, industry, country.
+            CREATE TABLE companies (
+                id            uuid        PRIMARY KEY,
+                name          text        NOT NULL,
+                business_type text        NOT NULL CHECK (business_type IN ('supplier', 'purchaser', 'individual-purchaser')),
+                industry      text        NOT NULL,
+                country       text        NOT NULL CHECK (country ~ '^[A-Z]{2}$'),
+                created_at    timestamptz NOT NULL DEFAULT now(),
+                updated_at    timestamptz NOT NULL DEFAULT now()
+            );
+
+            -- A person who signs in. Staff accounts have no company. Emails are unique ignoring case
+            -- and kept as typed.
+            CREATE TABLE accounts (
+                id                  uuid        PRIMARY KEY,
+                company_id          uuid        REFERENCES companies (id),
+                email               text        NOT NULL,
+                password_hash       text        NOT NULL,
+                contact_name        text        NOT NULL,
+                title               text,
+                department          text,
+                telephone           text,
+                roles               text[]      NOT NULL,
+                verification_status text        NOT NULL DEFAULT 'pending'
+                                    CHECK (verification_status IN ('pending', 'approved', 'rejected')),
+                failed_logins       integer     NOT NULL DEFAULT 0,
+                locked_until        timestamptz,
+                password_changed_at timestamptz NOT NULL DEFAULT now(),
+                created_at          timestamptz NOT NULL DEFAULT now(),
+                updated_at          timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE UNIQUE INDEX accounts_email ON accounts (lower(email));
+            CREATE INDEX accounts_verification ON accounts (verification_status, created_at, id);
+            CREATE INDEX accounts_company ON accounts (company_id);
+
+            -- Every KYC decision, kept: what, why, who, when. The account holds the latest outcome.
+            CREATE TABLE verification_decisions (
+                id         bigserial   PRIMARY KEY,
+                account_id uuid        NOT NULL REFERENCES accounts (id),
+                decision   text        NOT NULL CHECK (decision IN ('approve', 'reject')),
+                reason     text,
+                decided_by uuid        NOT NULL REFERENCES accounts (id),
+                decided_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX verification_decisions_account ON verification_decisions (account_id, id);
+
+            -- Signed-in devices. Only the SHA-256 of the bearer token is stored.
+            CREATE TABLE sessions (
+                id             uuid        PRIMARY KEY,
+                account_id     uuid        NOT NULL REFERENCES accounts (id),
+                token_hash     bytea       NOT NULL UNIQUE,
+                created_at     timestamptz NOT NULL DEFAULT now(),
+                last_seen_at   timestamptz NOT NULL DEFAULT now(),
+                expires_at     timestamptz NOT NULL,
+                ip             text,
+                user_agent     text,
+                revoked_at     timestamptz,
+                revoked_reason text
+            );
+            CREATE INDEX sessions_account ON sessions (account_id, created_at, id) WHERE revoked_at IS NULL;
+            CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+            -- Sign-in attempts on known accounts, shown to their owner.
+            CREATE TABLE login_records (
+                id          bigserial   PRIMARY KEY,
+                account_id  uuid        NOT NULL REFERENCES accounts (id),
+                occurred_at timestamptz NOT NULL DEFAULT now(),
+                ip          text,
+                user_agent  text,
+                outcome     text        NOT NULL CHECK (outcome IN ('succeeded', 'invalid-credentials', 'account-locked'))
+            );
+            CREATE INDEX login_records_account ON login_records (account_id, occurred_at, id);
+            CREATE INDEX login_records_occurred_at ON login_records (occurred_at);
+            """),
+    ]
+}

@@ -1,0 +1,24 @@
+import ServiceRuntime
+
+/// The gateway's own settings (`EXPO_*` variables; the README lists them).
+public struct GatewaySettings: Sendable {
+    public var limits: GatewayLimits
+    /// How long a validated token is reused without asking accounts (`EXPO_TOKEN_CACHE_SECONDS`, 0 = never).
+    public var tokenCacheLifetime: Duration
+
+    public init(limits: GatewayLimits, tokenCacheLifetime: Duration) {
+        self.limits = limits
+        self.tokenCacheLifetime = tokenCacheLifetime
+    }
+
+    public init(environment env: Environment) throws {
+        let perIP = try env.integer("EXPO_RATE_LIMIT_PER_MINUTE", default: 1200, in: 0...10_000_000)
+        let signIn = try env.integer("EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE", default: 20, in: 0...1_000_000)
+        let perAccount = try env.integer("EXPO_ACCOUNT_RATE_LIMIT_PER_MINUTE", default: 600, in: 0...10_000_000)
+        self.init(
+            limits: GatewayLimits(
+                perIP: .init(perMinute: perIP), signInPerIP: .init(perMinute: signIn, burst: max(1, signIn / 2)),
+                perAccount: .init(perMinute: perAccount)),
+            tokenCacheLifetime: .seconds(try env.integer("EXPO_TOKEN_CACHE_SECONDS", default: 30, in: 0...300)))
+    }
+}

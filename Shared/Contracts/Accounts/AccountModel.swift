@@ -1,0 +1,218 @@
+import Foundation
+
+/// What kind of company an account registers: it decides the account's business role.
+public enum BusinessType: String, Codable, Sendable, CaseIterable {
+    case supplier
+    case purchaser
+    case individualPurchaser = "individual-purchaser"
+}
+
+/// What an account may do. `purchaser` and `supplier` follow from the business type; staff roles
+/// (`admin`, `marketing`, `support`) are granted by an admin or by the first-admin bootstrap.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    case purchaser, supplier, admin, marketing, support
+
+    public static let staff: Set<Role> = [.admin, .marketing, .support]
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Know-your-customer state: every account starts `pending` until staff decide.
+public enum VerificationStatus: String, Codable, Sendable, CaseIterable {
+    case pending, approved, rejected
+}
+
+public enum VerificationDecision: String, Codable, Sendable, CaseIterable {
+    case approve, reject
+
+    public var status: VerificationStatus { self == .approve ? .approved : .rejected }
+}
+
+/// The last KYC decision on an account: what, why, by whom and when.
+public struct VerificationRecord: Codable, Sendable, Equatable {
+    public var decision: VerificationDecision
+    public var reason: String?
+    public var decidedBy: UUID
+    public var decidedAt: Date
+
+    public init(decision: VerificationDecision, reason: String?, decidedBy: UUID, decidedAt: Date) {
+        self.decision = decision
+        self.reason = reason
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+}
+
+/// What the account may do on the platform now; later services enforce these rules.
+public struct Capabilities: Codable, Sendable, Equatable {
+    /// Only suppliers whose company is verified may publish products.
+    public var publishProducts: Bool
+    /// Purchasers (verified or not) may send inquiries and purchasing requirements.
+    public var sendInquiries: Bool
+    /// Staff with the admin role decide verifications and grant roles.
+    public var manageAccounts: Bool
+
+    public init(roles: Set<Role>, verification: VerificationStatus) {
+        publishProducts = roles.contains(.supplier) && verification == .approved
+        sendInquiries = roles.contains(.purchaser)
+        manageAccounts = roles.contains(.admin)
+    }
+}
+
+/// The company an account belongs to, as its own user sees it.
+public struct Company: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var businessType: BusinessType
+    public var industry: String
+    /// ISO 3166-1 alpha-2.
+    public var country: String
+
+    public init(id: UUID, name: String, businessType: BusinessType, industry: String, country: String) {
+        self.id = id
+        self.name = name
+        self.businessType = businessType
+        self.industry = industry
+        self.country = country
+    }
+}
+
+/// An account as its owner (or an admin) sees it: the user center.
+public struct Account: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var email: String
+    public var contactName: String
+    public var title: String?
+    public var department: String?
+    public var telephone: String?
+    /// Nil for staff accounts, which belong to no exhibiting or purchasing company.
+    public var company: Company?
+    public var roles: [Role]
+    public var verificationStatus: VerificationStatus
+    public var verification: VerificationRecord?
+    public var capabilities: Capabilities
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: UUID, email: String, contactName: String, title: String?, department: String?, telephone: String?,
+        company: Company?, roles: [Role], verificationStatus: VerificationStatus, verification: VerificationRecord?,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.email = email
+        self.contactName = contactName
+        self.title = title
+        self.department = department
+        self.telephone = telephone
+        self.company = company
+        self.roles = roles
+        self.verificationStatus = verificationStatus
+        self.verification = verification
+        self.capabilities = Capabilities(roles: Set(roles), verification: verificationStatus)
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// The public card of a company: what any visitor may see, without personal data.
+public struct CompanyCard: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var businessType: BusinessType
+    public var industry: String
+    public var country: String
+    public var verified: Bool
+
+    public init(id: UUID, name: String, businessType: BusinessType, industry: String, country: String, verified: Bool) {
+        self.id = id
+        self.name = name
+        self.businessType = businessType
+        self.industry = industry
+        self.country = country
+        self.verified = verified
+    }
+}
+
+/// One of the caller's active sessions (a signed-in device).
+public struct SessionInfo: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var expiresAt: Date
+    public var ip: String?
+    public var userAgent: String?
+    /// The session the request itself came with.
+    public var current: Bool
+
+    public init(id: UUID, createdAt: Date, lastSeenAt: Date, expiresAt: Date, ip: String?, userAgent: String?, current: Bool) {
+        self.id = id
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.expiresAt = expiresAt
+        self.ip = ip
+        self.userAgent = userAgent
+        self.current = current
+    }
+}
+
+/// One attempt to sign in to the caller's account.
+public struct LoginRecord: Codable, Sendable, Equatable {
+    public enum Outcome: String, Codable, Sendable {
+        case succeeded
+        case invalidCredentials = "invalid-credentials"
+        case accountLocked = "account-locked"
+    }
+
+    public var occurredAt: Date
+    public var ip: String?
+    public var userAgent: String?
+    public var succeeded: Bool
+    public var outcome: Outcome
+
+    public init(occurredAt: Date, ip: String?, userAgent: String?, outcome: Outcome) {
+        self.occurredAt = occurredAt
+        self.ip = ip
+        self.userAgent = userAgent
+        self.succeeded = outcome == .succeeded
+        self.outcome = outcome
+    }
+}
+
+/// One page of a list; `nextCursor` is nil on the last page.
+public struct Page<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var items: [Item]
+    public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Where a page of a list starts and how long it is, from `?limit=&cursor=`.
+public struct PageRequest: Codable, Sendable, Equatable {
+    public var limit: Int?
+    public var cursor: String?
+
+    public init(limit: Int? = nil, cursor: String? = nil) {
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// A reply with no content (the gateway answers 204).
+public struct NoContent: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// Who is signing in from where, as the gateway saw the HTTP request.
+public struct ClientInfo: Codable, Sendable, Equatable {
+    public var ip: String?
+    public var userAgent: String?
+
+    public init(ip: String?, userAgent: String?) {
+        self.ip = ip
+        self.userAgent = userAgent
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+// Events the accounts service publishes on `expo.events` through its outbox.
+
+public struct AccountRegistered: EventContract {
+    public static let type: MessageType = "accounts.account-registered.v1"
+
+    public var accountID: UUID
+    public var email: String
+    public var contactName: String
+    public var company: CompanyCard?
+    public var roles: [Role]
+    public var registeredAt: Date
+
+    public init(accountID: UUID, email: String, contactName: String, company: CompanyCard?, roles: [Role], registeredAt: Date) {
+        self.accountID = accountID
+        self.email = email
+        self.contactName = contactName
+        self.company = company
+        self.roles = roles
+        self.registeredAt = registeredAt
+    }
+}
+
+/// The user corrected their profile; `changedFields` names the API fields that changed.
+public struct AccountProfileChanged: EventContract {
+    public static let type: MessageType = "accounts.account-profile-changed.v1"
+
+    public var accountID: UUID
+    public var changedFields: [String]
+    public var company: CompanyCard?
+    public var changedAt: Date
+
+    public init(accountID: UUID, changedFields: [String], company: CompanyCard?, changedAt: Date) {
+        self.accountID = accountID
+        self.changedFields = changedFields
+        self.company = company
+        self.changedAt = changedAt
+    }
+}
+
+public struct VerificationDecided: EventContract {
+    public static let type: MessageType = "accounts.verification-decided.v1"
+
+    public var accountID: UUID
+    public var companyID: UUID?
+    public var status: VerificationStatus
+    public var record: VerificationRecord
+
+    public init(accountID: UUID, companyID: UUID?, status: VerificationStatus, record: VerificationRecord) {
+        self.accountID = accountID
+        self.companyID = companyID
+        self.status = status
+        self.record = record
+    }
+}
+
+/// A session ended before its expiry; every gateway replica forgets the token at once.
+public struct SessionRevoked: EventContract {
+    public static let type: MessageType = "accounts.session-revoked.v1"
+
+    public enum Reason: String, Codable, Sendable {
+        case logout
+        case endedByUser = "ended-by-user"
+        case passwordChanged = "password-changed"
+    }
+
+    public var accountID: UUID
+    public var sessionID: UUID
+    public var reason: Reason
+    public var revokedAt: Date
+
+    public init(accountID: UUID, sessionID: UUID, reason: Reason, revokedAt: Date) {
+        self.accountID = accountID
+        self.sessionID = sessionID
+        self.reason = reason
+        self.revokedAt = revokedAt
+    }
+}
+
+public struct PasswordChanged: EventContract {
+    public static let type: MessageType = "accounts.password-changed.v1"
+
+    public var accountID: UUID
+    public var endedSessions: Int
+    public var changedAt: Date
+
+    public init(accountID: UUID, endedSessions: Int, changedAt: Date) {
+        self.accountID = accountID
+        self.endedSessions = endedSessions
+        self.changedAt = changedAt
+    }
+}
+
+/// An admin changed an account's roles; gateways drop what they cached about its sessions.
+public struct AccountRolesChanged: EventContract {
+    public static let type: MessageType = "accounts.account-roles-changed.v1"
+
+    public var accountID: UUID
+    public var roles: [Role]
+    public var changedBy: UUID
+    public var changedAt: Date
+
+    public init(accountID: UUID, roles: [Role], changedBy: UUID, changedAt: Date) {
+        self.accountID = accountID
+        self.roles = roles
+        self.changedBy = changedBy
+        self.changedAt = changedAt
+    }
+}
