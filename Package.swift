@@ -71,6 +71,9 @@ var targets: [Target] = [
         name: "GatewayTests", dependencies: ["Gateway", "TestSupport", hummingbirdTesting],
         path: "Tests/GatewayTests", swiftSettings: strict),
     .testTarget(
+        name: "AccountsTests", dependencies: ["Accounts", "TestSupport"],
+        path: "Tests/AccountsTests", swiftSettings: strict),
+    .testTarget(
         name: "EndToEndTests", dependencies: ["TestSupport", "ServiceRuntime"],
         path: "Tests/EndToEndTests", swiftSettings: strict),
     .testTarget(

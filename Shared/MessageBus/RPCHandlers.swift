@@ -8,6 +8,11 @@ public struct RequestContext: Sendable {
     public let message: IncomingMessage
     public let logger: Logger
     public var context: MessageContext { MessageContext(message) }
+
+    public init(message: IncomingMessage, logger: Logger) {
+        self.message = message
+        self.logger = logger
+    }
 }
 
 /// The request handlers of one service, keyed by message type.

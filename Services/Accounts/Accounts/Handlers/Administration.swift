@@ -15,7 +15,7 @@ extension AccountsHandlers {
         let (limit, after) = try Cursor.read(request.page, newestFirst: false)
         let rows = try await database.client.query("""
             \(unescaped: AccountRecords.select)
-            WHERE (\(status?.rawValue) IS NULL OR a.verification_status = \(status?.rawValue))
+            WHERE (\(status?.rawValue)::text IS NULL OR a.verification_status = \(status?.rawValue)::text)
               AND (floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.id::text) > (\(after.position), \(after.id))
             ORDER BY 20, a.id::text LIMIT \(limit + 1)
             """, logger: context.logger)

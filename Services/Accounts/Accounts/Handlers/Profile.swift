@@ -58,10 +58,10 @@ extension AccountsHandlers {
             do {
                 try await connection.query("""
                     UPDATE accounts SET
-                        email = coalesce(\(email), email), contact_name = coalesce(\(contactName), contact_name),
-                        title = CASE WHEN \(title) IS NULL THEN title ELSE nullif(\(title), '') END,
-                        department = CASE WHEN \(department) IS NULL THEN department ELSE nullif(\(department), '') END,
-                        telephone = coalesce(\(telephone), telephone), updated_at = now()
+                        email = coalesce(\(email)::text, email), contact_name = coalesce(\(contactName)::text, contact_name),
+                        title = CASE WHEN \(title)::text IS NULL THEN title ELSE nullif(\(title)::text, '') END,
+                        department = CASE WHEN \(department)::text IS NULL THEN department ELSE nullif(\(department)::text, '') END,
+                        telephone = coalesce(\(telephone)::text, telephone), updated_at = now()
                     WHERE id = \(actor.accountID)
                     """, logger: context.logger)
             } catch where error.sqlState == "23505" {
@@ -69,8 +69,8 @@ extension AccountsHandlers {
             }
             if let company = current.company, companyName != nil || industry != nil || country != nil {
                 try await connection.query("""
-                    UPDATE companies SET name = coalesce(\(companyName), name), industry = coalesce(\(industry), industry),
-                        country = coalesce(\(country), country), updated_at = now()
+                    UPDATE companies SET name = coalesce(\(companyName)::text, name), industry = coalesce(\(industry)::text, industry),
+                        country = coalesce(\(country)::text, country), updated_at = now()
                     WHERE id = \(company.id)
                     """, logger: context.logger)
             }

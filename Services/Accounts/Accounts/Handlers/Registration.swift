@@ -23,8 +23,9 @@ extension AccountsHandlers {
               let password = request.password
         else { throw Problem.internalError("validation let a missing field through") }
 
-        // A taken email is answered before paying for a hash; the unique index settles races.
-        if try await emailTaken(email) { throw Problem.emailTaken }
+        // A taken email is answered before paying for a hash (the unique index settles races), unless
+        // this may be the retry of a registration that took it.
+        if context.message.idempotencyKey == nil, try await emailTaken(email) { throw Problem.emailTaken }
         let passwordHash = try await hasher.hash(password)
         let accountID = UUID()
         let companyID = UUID()

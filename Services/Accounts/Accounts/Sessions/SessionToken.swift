@@ -20,7 +20,7 @@ public enum SessionToken {
         }
     }
 
-    public static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+    public static func hash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
     }
 }
