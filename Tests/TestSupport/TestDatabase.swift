@@ -26,6 +26,35 @@ public enum TestDatabase {
         }
     }
 
+    /// A new, empty schema owned by the test role, for a service process to migrate (pass
+    /// `processEnvironment` to it); `drop` removes it.
+    public static func freshSchema(for service: String) async throws -> (schema: String, processEnvironment: [String: String]) {
+        let schema = uniqueName("e2e")
+        try await admin { connection, logger in
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema) AUTHORIZATION \(role)"), logger: logger)
+        }
+        var components = URLComponents(string: TestEnvironment.postgresURL)!
+        components.user = role
+        components.password = "expo-local-\(role)"
+        let prefix = "EXPO_\(service.uppercased().replacingOccurrences(of: "-", with: "_"))_POSTGRES_"
+        return (schema, [prefix + "URL": components.string!, prefix + "SCHEMA": schema])
+    }
+
+    public static func drop(schema: String) async throws {
+        try await admin { connection, logger in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
+        }
+    }
+
+    /// A number a superuser query answers, e.g. `SELECT count(*) FROM schema.accounts`.
+    public static func adminCount(_ sql: String) async throws -> Int {
+        var result = 0
+        try await admin { connection, logger in
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { result = value }
+        }
+        return result
+    }
+
     /// A service role's configuration, as the local stack's defaults give it.
     public static func configuration(role: String, schema: String) throws -> DatabaseConfiguration {
         var components = URLComponents(string: TestEnvironment.postgresURL)!

@@ -118,7 +118,7 @@ extension AccountsHandlers {
     /// `accounts.end-session.v1`: sign out of the current session, or end another of one's own.
     @Sendable func endSession(_ request: EndSession, _ context: RequestContext) async throws -> NoContent {
         let actor = try caller(context)
-        guard let sessionID = request.sessionID ?? actor.sessionID else { throw Problem.badRequest("no session to end") }
+        guard let sessionID = request.sessionID ?? actor.sessionID else { throw Problem.notFound("the request came without a session to end") }
         let reason: SessionRevoked.Reason = request.sessionID == nil || request.sessionID == actor.sessionID ? .logout : .endedByUser
         let ended = try await database.transaction { connection in
             let rows = try await connection.query("""

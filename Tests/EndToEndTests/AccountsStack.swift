@@ -1,0 +1,84 @@
+import Foundation
+import TestSupport
+
+/// Gateways and an accounts process as real processes, on a fresh schema with its own first
+/// admin (bootstrapped from the environment, as an operator would).
+struct AccountsStack {
+    let gateways: [ServiceProcess]
+    let ports: [Int]
+    let accounts: ServiceProcess
+    let schema: String
+    let adminEmail: String
+    static let adminPassword = "operators only, never a default 9"
+    static let password = "correct horse battery staple 42"
+
+    func url(_ path: String, gateway: Int = 0) -> String { "http://127.0.0.1:\(ports[gateway])\(path)" }
+
+    static func start(gateways: [[String: String]] = [[:]], accounts: [String: String] = [:]) async throws -> AccountsStack {
+        let (schema, database) = try await TestDatabase.freshSchema(for: "accounts")
+        let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("admin-password"))
+        try adminPassword.write(to: passwordFile, atomically: true, encoding: .utf8)
+        let adminEmail = "\(uniqueName("admin"))@expo.example"
+        let accountsProcess = try ServiceProcess(
+            "accounts", instance: uniqueName("accounts"), opsPort: freePort(),
+            environment: database.merging([
+                "EXPO_BOOTSTRAP_ADMIN_EMAIL": adminEmail, "EXPO_BOOTSTRAP_ADMIN_PASSWORD_FILE": passwordFile.path,
+                "EXPO_LOCKOUT_THRESHOLD": "3", "EXPO_LOCKOUT_SECONDS": "3",
+            ]) { $1 }.merging(accounts) { $1 })
+        var processes: [ServiceProcess] = []
+        var ports: [Int] = []
+        for environment in gateways {
+            let port = freePort()
+            processes.append(try ServiceProcess(
+                "gateway", instance: uniqueName("gateway"), opsPort: freePort(),
+                environment: ["EXPO_HTTP_PORT": "\(port)", "EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "6000"].merging(environment) { $1 }))
+            ports.append(port)
+        }
+        let stack = AccountsStack(gateways: processes, ports: ports, accounts: accountsProcess, schema: schema, adminEmail: adminEmail)
+        for index in ports.indices {
+            let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
+                let pong = try? await http("GET", stack.url("/health/services/accounts", gateway: index), timeout: 3)
+                return pong?["ready"] as? Bool == true
+            }
+            guard ready else {
+                try? await stack.stop()
+                throw TestFailure("accounts not ready; its log: \(accountsProcess.output.suffix(3000))")
+            }
+        }
+        return stack
+    }
+
+    func stop() async throws {
+        for process in gateways + [accounts] { _ = try? await process.terminate() }
+        try await TestDatabase.drop(schema: schema)
+    }
+
+    /// Runs `body` with a started stack and stops it afterwards, also when `body` fails.
+    static func with(gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], _ body: (AccountsStack) async throws -> Void) async throws {
+        let stack = try await start(gateways: gateways, accounts: accounts)
+        do {
+            try await body(stack)
+        } catch {
+            try? await stack.stop()
+            throw error
+        }
+        try await stack.stop()
+    }
+
+    func register(_ email: String, businessType: String = "supplier", gateway: Int = 0, key: String? = nil) async throws -> HTTPAnswer {
+        try await http("POST", url("/v1/accounts", gateway: gateway), json: [
+            "email": email, "password": Self.password, "companyName": "Ningbo Industrial Robots Co.", "businessType": businessType,
+            "industry": "Industrial robots", "country": "CN", "contactName": "Zhang Min", "title": "Director",
+            "department": "International sales", "telephone": "+86 574 8888 0000",
+        ], headers: key.map { ["Idempotency-Key": $0] } ?? [:])
+    }
+
+    func signIn(_ email: String, _ password: String = password, gateway: Int = 0) async throws -> HTTPAnswer {
+        try await http("POST", url("/v1/sessions", gateway: gateway), json: ["email": email, "password": password],
+                       headers: ["User-Agent": "JourneyTest/1.0"])
+    }
+
+    func count(_ table: String) async throws -> Int {
+        try await TestDatabase.adminCount("SELECT count(*) FROM \(schema).\(table)")
+    }
+}
