@@ -88,7 +88,7 @@ var targets: [Target] = [
 for service in services {
     var dependencies: [Target.Dependency] = [
         "ServiceRuntime", "MessageBus", "Persistence", "Contracts", "AMQPTransport", log, lifecycle,
-        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
     ]
     var resources: [Resource]?
     switch service.library {

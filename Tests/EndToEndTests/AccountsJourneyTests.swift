@@ -97,6 +97,11 @@ import TestSupport
                 (try? await stack.signIn(email).status) == 201
             }
             #expect(unlocked, "the lock lifts after the cooling-off period")
+            let metrics = try await httpGet("http://127.0.0.1:\(stack.accounts.opsPort)/metrics")
+            let text = String(decoding: metrics.body, as: UTF8.self)
+            for outcome in ["wrong-password", "account-locked", "unknown-email", "succeeded"] {
+                #expect(text.contains("expo_sign_ins_total{outcome=\"\(outcome)\"}"), "\(outcome) counted on /metrics")
+            }
         }
     }
 

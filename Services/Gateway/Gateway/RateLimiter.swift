@@ -1,4 +1,5 @@
 import Foundation
+import ServiceRuntime
 import Synchronization
 
 /// Token buckets keyed by client (IP address or account): each holds up to `burst` requests and
@@ -61,8 +62,4 @@ struct RateLimitExceeded: Error {
     let scope: String
 
     var retryAfterSeconds: Int { max(1, Int((retryAfter.seconds).rounded(.up))) }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

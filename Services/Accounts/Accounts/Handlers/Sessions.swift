@@ -1,9 +1,11 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 extension AccountsHandlers {
     /// `accounts.create-session.v1`: sign in. Unknown email and wrong password get the same answer
@@ -25,14 +27,17 @@ extension AccountsHandlers {
         for try await (id, hash, lockedUntil) in rows.decode((UUID, String, Date?).self) { found = (id, hash, lockedUntil) }
         guard let found else {
             try await decoy.verify(password)
+            Self.count("unknown-email")
             throw Problem.invalidCredentials
         }
         if let lockedUntil = found.lockedUntil, lockedUntil > Date() {
             try await recordLogin(found.id, client, .accountLocked, context.logger)
+            Self.count(LoginRecord.Outcome.accountLocked.rawValue)
             throw Problem.accountLocked(until: lockedUntil)
         }
         guard try await hasher.verify(password, against: found.hash) else {
             try await recordFailure(found.id, client, context.logger)
+            Self.count("wrong-password")
             throw Problem.invalidCredentials
         }
         let newHash = hasher.needsRehash(found.hash) ? try await hasher.hash(password) : nil
@@ -52,7 +57,13 @@ extension AccountsHandlers {
             return try await AccountRecords.require(found.id, on: connection, logger: context.logger)
         }
         if newHash != nil { context.logger.info("password rehashed with new parameters", metadata: ["parameters": "\(hasher.parameters)"]) }
+        Self.count(LoginRecord.Outcome.succeeded.rawValue)
         return CreatedSession(token: token, sessionID: sessionID, expiresAt: expiresAt, account: account)
+    }
+
+    /// Sign-ins by outcome on `/metrics`: a rise in failures is how guessing shows.
+    private static func count(_ outcome: String) {
+        Counter(label: "expo_sign_ins_total", dimensions: [("outcome", outcome)]).increment()
     }
 
     /// Counts a failed sign-in; the one that reaches the threshold locks the account. A lock that
@@ -182,8 +193,4 @@ extension AccountsHandlers {
         }
         return Cursor.page(items, limit: limit)
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
