@@ -79,7 +79,7 @@ import TestSupport
             let answer77 = try await problem { try await set(account.id, ["purchaser"]) }
             #expect(answer77?.code == "validation-failed")
             let answer78 = try await problem { try await set(admin.accountID, []) }
-            #expect(answer78?.code == "validation-failed")
+            #expect(answer78?.code == "own-admin-role")
             let session = try await harness.signIn(account.email)
             #expect(try await harness.authenticate(session.token).roles == [.marketing, .purchaser, .support])
         }

@@ -190,6 +190,14 @@ import TestSupport
             try await client.execute(uri: "/v1/companies/not-a-uuid", method: .get) { response in
                 #expect(response.status == .notFound)
             }
+            try await client.execute(uri: "/v1/me", method: .put) { response in
+                #expect(response.status == .methodNotAllowed, "a documented path with another method")
+                #expect(response.headers[.allow] == "GET, PATCH")
+            }
+            try await client.execute(uri: "/v1/me/sessions/\(UUID())", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "DELETE")
+            }
         }
     }
 }

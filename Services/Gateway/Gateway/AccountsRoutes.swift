@@ -96,7 +96,8 @@ struct AccountsRoutes {
             }
             limit = number
         }
-        return PageRequest(limit: limit, cursor: query.get("cursor"))
+        // An empty cursor is the first page, as if there were none.
+        return PageRequest(limit: limit, cursor: query.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     struct Credentials: Decodable {

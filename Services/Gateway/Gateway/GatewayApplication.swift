@@ -42,9 +42,11 @@ public func buildRouter(
     authenticator: any TokenAuthenticator
 ) throws -> Router<GatewayContext> {
     let router = Router(context: GatewayContext.self)
+    let document = try OpenAPIDocument()
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: CORSPolicy(origins: configuration.corsOrigins))
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware(document: document))
     router.add(middleware: RateLimitMiddleware(stage: .client, limits: settings.limits))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -67,6 +69,6 @@ public func buildRouter(
         return try await forwarder.forward(.ping(service), body: MessageCodec.encode(Ping()), request: request, context: context)
     }
     AccountsRoutes(forwarder: forwarder, sessions: authenticator as? SessionAuthenticator).add(to: router)
-    try OpenAPIDocument().addRoutes(to: router)
+    document.addRoutes(to: router)
     return router
 }

@@ -21,6 +21,7 @@ struct ProblemMiddleware: RouterMiddleware {
             var response = Self.response(problem, instance: request.uri.path)
             if problem.status == 503 { response.headers[.retryAfter] = "1" }
             if let limited = error as? RateLimitExceeded { response.headers[.retryAfter] = "\(limited.retryAfterSeconds)" }
+            if let wrongMethod = error as? MethodNotAllowed { response.headers[.allow] = wrongMethod.allowed.joined(separator: ", ") }
             return response
         }
     }
@@ -29,6 +30,9 @@ struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let wrongMethod as MethodNotAllowed:
+            return Problem(status: 405, code: "method-not-allowed", title: "Method not allowed",
+                           detail: "this path answers \(wrongMethod.allowed.joined(separator: ", "))")
         case let limited as RateLimitExceeded:
             return Problem(status: 429, code: "rate-limited", title: "Too many requests",
                            detail: "the \(limited.scope) rate limit is used up; retry after \(limited.retryAfterSeconds) s")

@@ -78,10 +78,12 @@ extension AccountsHandlers {
         } else {
             checks.fail("roles", "is required")
         }
-        if request.accountID == actor.accountID, !staff.contains(.admin) {
-            checks.fail("roles", "admins cannot take the admin role from themselves")
-        }
         try checks.finish()
+        if request.accountID == actor.accountID, !staff.contains(.admin) {
+            // Otherwise the last admin could lock everyone out of administration.
+            throw Problem(status: 409, code: "own-admin-role", title: "Admins cannot take the admin role from themselves",
+                          detail: "ask another admin to do it")
+        }
         let account = try await database.transaction { connection in
             let current = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
             let roles = (Set(current.roles).subtracting(Role.staff).union(staff)).sorted()

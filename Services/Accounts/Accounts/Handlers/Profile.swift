@@ -39,7 +39,8 @@ extension AccountsHandlers {
             if let email, try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
         }
         if current.company == nil, companyName != nil || industry != nil || country != nil {
-            throw Problem.validationFailed([.init(field: "companyName", message: "staff accounts belong to no company")])
+            throw Problem(status: 409, code: "staff-without-company", title: "Staff accounts belong to no company",
+                          detail: "companyName, industry and country cannot be set on a staff account")
         }
 
         var changed: [String] = []
