@@ -32,23 +32,28 @@ public struct EventHandlers: Sendable {
 /// Serves a service's `<service>.events` queue. A failing handler's message is retried until the
 /// delivery limit, then parked in the DLQ with the reason; unreadable messages are parked at once.
 public enum EventConsumer {
+    /// `isTransient` recognises failures of the infrastructure (e.g. no database): those are
+    /// retried in place with backoff, holding the delivery, and never count toward the limit, so an
+    /// outage parks no event in the DLQ.
     public static func consumer(
         queue: String, handlers: EventHandlers, bus: MessageBus, prefetch: UInt16,
-        deliveryLimit: Int = PlatformTopology.eventDeliveryLimit, logger: Logger
+        deliveryLimit: Int = PlatformTopology.eventDeliveryLimit,
+        isTransient: @escaping @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
     ) -> QueueConsumer {
         QueueConsumer(
             queue: queue, prefetch: prefetch, connection: bus.consumer, publisher: bus.publisher,
             deadLetterExchange: PlatformTopology.deadLetterExchange, logger: logger
         ) { delivery in
-            await handle(delivery, handlers: handlers, deliveryLimit: deliveryLimit, logger: logger)
+            await handle(delivery, handlers: handlers, deliveryLimit: deliveryLimit, isTransient: isTransient, logger: logger)
         }
     }
 
     static func handle(
-        _ delivery: Delivery, handlers: EventHandlers, deliveryLimit: Int, logger: Logger
+        _ delivery: Delivery, handlers: EventHandlers, deliveryLimit: Int, isTransient: @Sendable (any Error) -> Bool, logger: Logger
     ) async -> QueueConsumer.Disposition {
         do {
-            return await handle(try IncomingMessage(delivery), handlers: handlers, deliveryLimit: deliveryLimit, logger: logger)
+            return await handle(
+                try IncomingMessage(delivery), handlers: handlers, deliveryLimit: deliveryLimit, isTransient: isTransient, logger: logger)
         } catch {
             return .deadLetter(reason: error.description)
         }
@@ -56,7 +61,8 @@ public enum EventConsumer {
 
     /// What to do with one event: its handler's verdict, retries bounded by `deliveryLimit`.
     public static func handle(
-        _ message: IncomingMessage, handlers: EventHandlers, deliveryLimit: Int, logger: Logger
+        _ message: IncomingMessage, handlers: EventHandlers, deliveryLimit: Int,
+        isTransient: @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
     ) async -> QueueConsumer.Disposition {
         guard let handler = handlers.handler(for: message.type) else {
             return .deadLetter(reason: "no handler for \(message.type)")
@@ -64,15 +70,24 @@ public enum EventConsumer {
         var logger = logger
         logger[metadataKey: "correlation_id"] = "\(message.correlationID)"
         logger[metadataKey: "type"] = "\(message.type)"
-        do {
-            try await handler(message, logger)
-            return .ack
-        } catch let problem as Problem where problem.code == "bad-request" {
-            return .deadLetter(reason: problem.description)
-        } catch {
-            let attempts = message.previousDeliveries + 1
-            logger.warning("event handler failed", metadata: ["attempt": "\(attempts)", "error": "\(error)"])
-            return attempts >= deliveryLimit ? .deadLetter(reason: "failed \(attempts) times: \(error)") : .requeue
+        var backoff = Duration.milliseconds(200)
+        while true {
+            do {
+                try await handler(message, logger)
+                return .ack
+            } catch let problem as Problem where problem.code == "bad-request" {
+                return .deadLetter(reason: problem.description)
+            } catch where isTransient(error) {
+                // Shutting down: hand the event back for another replica, uncounted work lost nowhere.
+                if Task.isCancelled { return .requeue }
+                logger.warning("event handler waits for its infrastructure", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            } catch {
+                let attempts = message.previousDeliveries + 1
+                logger.warning("event handler failed", metadata: ["attempt": "\(attempts)", "error": "\(error)"])
+                return attempts >= deliveryLimit ? .deadLetter(reason: "failed \(attempts) times: \(error)") : .requeue
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ public struct RPCHandlers: Sendable {
     public typealias RawHandler = @Sendable (RequestContext) async throws -> Data
 
     private(set) var handlers: [MessageType: RawHandler] = [:]
+    /// Turns an infrastructure failure a handler threw (e.g. no database) into the problem the
+    /// caller gets, instead of a 500.
+    public var translateError: @Sendable (any Error) -> Problem? = { _ in nil }
 
     public init() {}
 

@@ -51,8 +51,13 @@ public enum RPCServer {
                 // A request nobody can read is poison: park it for a human, but still answer the caller.
                 disposition = problem.code == "bad-request" ? .deadLetter(reason: problem.description) : .ack
             } catch {
-                logger.error("request handler failed", metadata: ["error": "\(String(reflecting: error))"])
-                reply = .failure(Problem.internalError("the request could not be completed"))
+                if let problem = handlers.translateError(error) {
+                    logger.warning("request failed", metadata: ["problem": "\(problem.code)", "error": "\(String(reflecting: error))"])
+                    reply = .failure(problem)
+                } else {
+                    logger.error("request handler failed", metadata: ["error": "\(String(reflecting: error))"])
+                    reply = .failure(Problem.internalError("the request could not be completed"))
+                }
                 disposition = .ack
             }
         } catch {

@@ -84,6 +84,7 @@ extension Backend {
             let checks = ["broker": bus.isReady, "database": database, "migrated": gate.isOpen]
             return .init(ready: !checks.values.contains(false), checks: checks, instance: configuration.instance)
         }
+        definition.requests.translateError = { Problem.databaseUnavailable(for: $0) }
         var consumers: [any Service] = [
             RPCServer.consumer(service: service, handlers: definition.requests, bus: bus, prefetch: configuration.rpcPrefetch, logger: logger),
         ]
@@ -91,7 +92,8 @@ extension Backend {
             let handlers = definition.events.eventHandlers(database: database, afterCommit: { relay.wake() })
             consumers.append(EventConsumer.consumer(
                 queue: PlatformTopology.eventQueue(service), handlers: handlers, bus: bus,
-                prefetch: configuration.eventPrefetch, logger: logger))
+                prefetch: configuration.eventPrefetch, isTransient: { Problem.databaseUnavailable(for: $0) != nil },
+                logger: logger))
         }
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =
             ([database] + bus.services + [ops]).map { .init(service: $0) }

@@ -35,4 +35,19 @@ import TestSupport
         guard case .deadLetter(let reason) = outcomes[2] else { Issue.record("expected dead letter"); return }
         #expect(reason.hasPrefix("failed 3 times"))
     }
+
+    @Test func infrastructureFailuresAreRetriedInPlaceWithoutCountingTowardTheLimit() async {
+        struct DatabaseDown: Error {}
+        let failures = LockedBox(0)
+        var handlers = EventHandlers()
+        handlers.register(MessageType("test.outage.v1")) { _, _ in
+            if failures.mutate({ $0 += 1; return $0 <= 3 }) { throw DatabaseDown() }
+        }
+        // Already at its last delivery: a counted failure would park it; an outage must not.
+        let outcome = await EventConsumer.handle(
+            IncomingMessage(type: "test.outage.v1", body: Data("{}".utf8), previousDeliveries: 4),
+            handlers: handlers, deliveryLimit: 5, isTransient: { $0 is DatabaseDown }, logger: TestEnvironment.logger("events"))
+        #expect(outcome == .ack)
+        #expect(failures.value == 4)
+    }
 }
