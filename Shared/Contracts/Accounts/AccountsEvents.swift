@@ -22,18 +22,23 @@ public struct AccountRegistered: EventContract {
     }
 }
 
-/// The user corrected their profile; `changedFields` names the API fields that changed.
+/// The user corrected their profile; `changedFields` names the API fields that changed, and the
+/// event carries the contact details as they are now, so subscribers need not ask.
 public struct AccountProfileChanged: EventContract {
     public static let type: MessageType = "accounts.account-profile-changed.v1"
 
     public var accountID: UUID
     public var changedFields: [String]
+    public var email: String
+    public var contactName: String
     public var company: CompanyCard?
     public var changedAt: Date
 
-    public init(accountID: UUID, changedFields: [String], company: CompanyCard?, changedAt: Date) {
+    public init(accountID: UUID, changedFields: [String], email: String, contactName: String, company: CompanyCard?, changedAt: Date) {
         self.accountID = accountID
         self.changedFields = changedFields
+        self.email = email
+        self.contactName = contactName
         self.company = company
         self.changedAt = changedAt
     }

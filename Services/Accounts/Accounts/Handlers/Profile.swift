@@ -77,7 +77,8 @@ extension AccountsHandlers {
             }
             let account = try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
             try await record(AccountProfileChanged(
-                accountID: actor.accountID, changedFields: changed, company: account.card, changedAt: account.updatedAt),
+                accountID: actor.accountID, changedFields: changed, email: account.email, contactName: account.contactName,
+                company: account.card, changedAt: account.updatedAt),
                 context, on: connection)
             return account
         }
