@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// Stops and starts the test broker through `deploy/stack broker ...`.
+/// Stops and starts the test broker (and database) through `deploy/stack broker|db ...`.
 public enum BrokerControl {
     /// Closes every client connection and the AMQP listener; the node keeps its data.
     public static func stopApp() throws { try stack("broker", "stop-app") }
@@ -9,7 +9,9 @@ public enum BrokerControl {
 
     /// Runs `deploy/stack` with `arguments` and waits for it. Spawned and reaped by hand:
     /// Foundation's `Process` was seen to miss the exit of a script that leaves a daemon behind.
-    public static func stack(_ arguments: String...) throws {
+    public static func stack(_ arguments: String...) throws { try run(arguments) }
+
+    static func run(_ arguments: [String]) throws {
         let argv = ["/bin/bash", TestEnvironment.stack] + arguments
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
@@ -23,5 +25,20 @@ public enum BrokerControl {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         guard status == 0 else { throw TestFailure("deploy/stack \(arguments.joined(separator: " ")) failed (status \(status))") }
+    }
+
+    /// `stack` on a thread of its own, for callers on the cooperative pool that must not block
+    /// it (a broker start takes seconds).
+    public static func stackInBackground(_ arguments: String...) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    try run(arguments)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
     }
 }
