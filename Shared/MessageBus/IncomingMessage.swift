@@ -28,9 +28,16 @@ public struct IncomingMessage: Sendable {
         self.previousDeliveries = previousDeliveries
     }
 
+    /// The largest body a message may carry: the gateway's HTTP limit is 1 MiB, so anything larger
+    /// did not come from a client's request and is refused before any decoding.
+    public static let maxBodyBytes = 4 << 20
+
     /// Reads the platform's headers; a header that is present but unreadable is an error.
     public init(_ delivery: Delivery) throws(Problem) {
         guard let type = delivery.properties.type, !type.isEmpty else { throw Problem.badRequest("message has no type") }
+        guard delivery.body.count <= Self.maxBodyBytes else {
+            throw Problem.badRequest("the body has \(delivery.body.count) bytes; messages carry at most \(Self.maxBodyBytes)")
+        }
         if let contentType = delivery.properties.contentType, contentType != MessageCodec.contentType {
             throw Problem.badRequest("content type must be \(MessageCodec.contentType), got \(contentType)")
         }

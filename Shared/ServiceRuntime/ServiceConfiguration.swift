@@ -60,7 +60,7 @@ public struct ServiceConfiguration: Sendable {
         rpcPrefetch = UInt16(try env.integer("EXPO_RPC_PREFETCH", default: 32, in: 1...1000))
         eventPrefetch = UInt16(try env.integer("EXPO_EVENT_PREFETCH", default: 16, in: 1...1000))
         rpcTimeout = .milliseconds(try env.integer("EXPO_RPC_TIMEOUT_MS", default: 5000, in: 10...120_000))
-        maxBodyBytes = try env.integer("EXPO_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(64 << 20))
+        maxBodyBytes = try env.integer("EXPO_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(4 << 20))
         corsOrigins = (env["EXPO_CORS_ORIGINS"] ?? "*").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
