@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// For every documented operation that names an object by id, another user's attempt on the
+/// first user's object gets 404 or 403 and changes nothing. The operations come from the
+/// gateway's own OpenAPI document: a new one without a row here fails the test.
+@Suite(.serialized, .integration) struct AuthorizationMatrixTests {
+    @Test func aSecondUserNeverReachesTheFirstUsersObjects() async throws {
+        try await AccountsStack.with { stack in
+            let owner = "\(uniqueName("owner"))@example.com"
+            let intruder = "\(uniqueName("intruder"))@example.com"
+            let ownerAccount = try await stack.register(owner, businessType: "supplier")
+            _ = try await stack.register(intruder, businessType: "purchaser")
+            let ownerSession = try await stack.signIn(owner)
+            let ownerToken = try #require(ownerSession["token"] as? String)
+            let ownerSessionID = try #require(ownerSession["sessionID"] as? String)
+            let intruderToken = try #require(try await stack.signIn(intruder)["token"] as? String)
+            let ownerID = try #require(ownerAccount["id"] as? String)
+            let companyID = try #require((ownerAccount["company"] as? [String: Any])?["id"] as? String)
+
+            // What the intruder tries, and what must come back.
+            typealias Attempt = (id: String, body: [String: any Sendable]?, allowed: Set<Int>)
+            let matrix: [String: Attempt] = [
+                "DELETE /v1/me/sessions/{id}": (ownerSessionID, nil, [404]),
+                "POST /v1/admin/accounts/{id}/verification": (ownerID, ["decision": "approve"], [403]),
+                "PUT /v1/admin/accounts/{id}/roles": (ownerID, ["roles": ["admin"]], [403]),
+                // Public by design: the card carries no personal data (checked below).
+                "GET /v1/companies/{id}": (companyID, nil, [200]),
+            ]
+
+            let document = try await http("GET", stack.url("/openapi.json"))
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let operations = paths.filter { $0.key.contains("{id}") }.flatMap { path, item in
+                item.keys.filter { ["get", "put", "post", "patch", "delete"].contains($0) }.map { "\($0.uppercased()) \(path)" }
+            }
+            #expect(!operations.isEmpty)
+            for operation in operations.sorted() {
+                guard let attempt = matrix[operation] else {
+                    Issue.record("\(operation) takes an id but has no row in the authorization matrix")
+                    continue
+                }
+                let parts = operation.split(separator: " ", maxSplits: 1)
+                let path = parts[1].replacingOccurrences(of: "{id}", with: attempt.id)
+                let answer = try await http(String(parts[0]), stack.url(path), token: intruderToken, json: attempt.body,
+                                            headers: ["Idempotency-Key": UUID().uuidString])
+                #expect(attempt.allowed.contains(answer.status), "\(operation) by another user: \(answer.status) \(answer.code ?? "")")
+                // The answer may echo the id the intruder sent, nothing else of the owner's.
+                for secret in [owner, ownerSessionID, "Zhang Min", "+86 574"] where secret != attempt.id {
+                    #expect(!String(decoding: answer.body, as: UTF8.self).contains(secret), "\(operation) leaks \(secret)")
+                }
+            }
+
+            // Nothing changed for the owner.
+            let me = try await http("GET", stack.url("/v1/me"), token: ownerToken)
+            #expect(me.status == 200, "the owner's session survived")
+            #expect(me["verificationStatus"] as? String == "pending")
+            #expect(me["roles"] as? [String] == ["supplier"])
+            // Lists of one's own things hold nothing of the owner's.
+            for list in ["/v1/me", "/v1/me/sessions", "/v1/me/logins"] {
+                let answer = try await http("GET", stack.url(list), token: intruderToken)
+                #expect(answer.status == 200)
+                for secret in [owner, ownerSessionID, ownerID] {
+                    #expect(!String(decoding: answer.body, as: UTF8.self).localizedCaseInsensitiveContains(secret), "\(list) shows \(secret)")
+                }
+            }
+        }
+    }
+}
