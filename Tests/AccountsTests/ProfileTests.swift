@@ -45,7 +45,7 @@ import TestSupport
             let missing = try await problem { try await harness.handlers.updateMe(UpdateMe(email: newEmail), context) }
             #expect(missing?.errors?.first?.field == "currentPassword")
             let wrong = try await problem { try await harness.handlers.updateMe(UpdateMe(email: newEmail, currentPassword: "not the password"), context) }
-            #expect(wrong?.errors?.first?.field == "currentPassword")
+            #expect(wrong?.status == 403 && wrong?.code == "wrong-password" && wrong?.errors?.first?.field == "currentPassword")
             let taken = try await problem {
                 try await harness.handlers.updateMe(UpdateMe(email: other.email.uppercased(), currentPassword: AccountsHarness.password), context)
             }

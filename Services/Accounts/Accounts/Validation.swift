@@ -14,44 +14,60 @@ struct FieldChecks {
         if !errors.isEmpty { throw Problem.validationFailed(errors) }
     }
 
-    /// A text field that must be present: trimmed, 1...`maxLength` characters, no control characters.
+    /// A text field that must be present: no control characters, trimmed of spaces, 1...`maxLength` characters.
     mutating func required(_ field: String, _ value: String?, maxLength: Int = 200) -> String? {
-        guard let text = value?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+        guard let value else {
             fail(field, "is required")
             return nil
         }
-        return checked(field, text, maxLength: maxLength)
+        guard let text = trimmed(field, value) else { return nil }
+        guard !text.isEmpty else {
+            fail(field, "is required")
+            return nil
+        }
+        return bounded(field, text, maxLength: maxLength)
     }
 
     /// A text field that may be absent (nil) or cleared (""), otherwise checked like `required`.
     mutating func optional(_ field: String, _ value: String?, maxLength: Int = 200) -> String? {
-        guard let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
-        return text.isEmpty ? "" : checked(field, text, maxLength: maxLength)
+        guard let value, let text = trimmed(field, value) else { return nil }
+        return text.isEmpty ? "" : bounded(field, text, maxLength: maxLength)
     }
 
-    private mutating func checked(_ field: String, _ text: String, maxLength: Int) -> String? {
-        if text.count > maxLength {
-            fail(field, "must have at most \(maxLength) characters")
+    /// The text without surrounding spaces; nil (and an error) if it holds a control or format
+    /// character anywhere, which no form field legitimately does.
+    private mutating func trimmed(_ field: String, _ value: String) -> String? {
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value != 0x200D }) {
+            fail(field, "must not contain control characters")
             return nil
         }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value != 0x200D }) {
-            fail(field, "must not contain control characters")
+        return value.trimmingCharacters(in: .whitespaces)
+    }
+
+    private mutating func bounded(_ field: String, _ text: String, maxLength: Int) -> String? {
+        guard text.count <= maxLength else {
+            fail(field, "must have at most \(maxLength) characters")
             return nil
         }
         return text
     }
 
-    /// An email address: one `@`, a local part and a dotted domain, no spaces, at most 254 characters.
+    /// An email address as mail systems take it: an ASCII local part of atoms joined by dots, `@`,
+    /// and a domain of letter, digit and hyphen labels ending in an alphabetic top-level domain;
+    /// at most 254 characters.
     mutating func email(_ field: String, _ value: String?) -> String? {
         guard let text = required(field, value, maxLength: 254) else { return nil }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = parts.count == 2 && (1...64).contains(parts[0].count) && !parts[1].isEmpty
-            && !text.contains(where: \.isWhitespace)
-            && parts[1].split(separator: ".", omittingEmptySubsequences: false).count >= 2
-            && parts[1].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-                !label.isEmpty && !label.hasPrefix("-") && !label.hasSuffix("-")
-                    && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+        let atom = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
+        let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
+        let valid = parts.count == 2 && (1...64).contains(parts[0].count)
+            && parts[0].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0.allSatisfy(atom.contains) }
+            && labels.count >= 2
+            && labels.allSatisfy { label in
+                (1...63).contains(label.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
             }
+            && labels.last.map { $0.count >= 2 && $0.allSatisfy(\.isLetter) } == true
         guard valid else {
             fail(field, "must be an email address such as name@example.com")
             return nil

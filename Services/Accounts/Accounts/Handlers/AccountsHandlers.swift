@@ -90,7 +90,10 @@ extension Problem {
                 detail: "try again after \(until.formatted(.iso8601))")
     }
 
+    /// The password that confirms a sensitive change is wrong: refused (403), naming the field.
     static func wrongPassword(field: String) -> Problem {
-        Problem.validationFailed([.init(field: field, message: "does not match the account's password")])
+        Problem(status: 403, code: "wrong-password", title: "The current password is wrong",
+                detail: "\(field): does not match the account's password",
+                errors: [.init(field: field, message: "does not match the account's password")])
     }
 }

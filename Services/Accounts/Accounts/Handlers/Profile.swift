@@ -30,13 +30,13 @@ extension AccountsHandlers {
         let current = try await database.transaction { connection in
             try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
         }
-        let emailChanges = email.map { $0 != current.email } ?? false
-        if emailChanges {
+        // The email is how the account signs in: sending one at all needs the password.
+        if let email {
             guard let password = request.currentPassword, !password.isEmpty else {
-                throw Problem.validationFailed([.init(field: "currentPassword", message: "is required to change the email")])
+                throw Problem.validationFailed([.init(field: "currentPassword", message: "is required with email")])
             }
             try await requirePassword(password, of: actor.accountID)
-            if let email, try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
+            if try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
         }
         if current.company == nil, companyName != nil || industry != nil || country != nil {
             throw Problem(status: 409, code: "staff-without-company", title: "Staff accounts belong to no company",

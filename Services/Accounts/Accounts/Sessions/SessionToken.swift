@@ -7,7 +7,9 @@ public enum SessionToken {
     public static func generate() -> String {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        return Data(bytes).base64URLEncoded
+        // base64url without padding (RFC 4648 §5): it travels in a header.
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     /// Whether `token` could be one of ours; anything else is refused without a database query.

@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
 
-/// Where a page of a list ends: the last row's time (microseconds) and id, opaque to clients
-/// (base64url JSON). Rows are ordered by (position, id), so ties in time never skip a row.
-struct Cursor: Codable, Equatable {
+/// Where a page of a list ends: the last row's time in microseconds and its id, written
+/// `<microseconds>.<id>`. Rows are ordered by (position, id), so ties in time never skip a row, and
+/// any well-formed cursor is a valid place to continue from (a keyset, not a server-side state).
+struct Cursor: Equatable {
     var position: Int64
     var id: String
 
@@ -22,7 +23,7 @@ struct Cursor: Codable, Equatable {
         if !limits.contains(limit) { checks.fail("limit", "must be from \(limits.lowerBound) to \(limits.upperBound)") }
         var after = newestFirst ? end : start
         if let text = page.cursor {
-            if let cursor = decode(text) { after = cursor } else { checks.fail("cursor", "is not a cursor this list gave out") }
+            if let cursor = Cursor(text) { after = cursor } else { checks.fail("cursor", "must be a nextCursor this list gave out") }
         }
         try checks.finish()
         return (limit, after)
@@ -35,15 +36,23 @@ struct Cursor: Codable, Equatable {
         return Page(items: items.map(\.0), nextCursor: next)
     }
 
-    var encoded: String {
-        ((try? JSONEncoder().encode(self)) ?? Data()).base64URLEncoded
+    init(position: Int64, id: String) {
+        self.position = position
+        self.id = id
     }
 
-    static func decode(_ text: String) -> Cursor? {
-        guard text.utf8.count <= 256 else { return nil }
-        guard let data = Data(base64URLEncoded: text), let cursor = try? JSONDecoder().decode(Cursor.self, from: data),
-              cursor.id.utf8.count <= 64, !cursor.id.contains("\0")
+    /// Parses `<microseconds>.<id>`: an optional `-` and 1 to 18 digits (so it always fits), then
+    /// 1 to 40 of `0-9a-z-`.
+    init?(_ text: String) {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let digits = parts[0].hasPrefix("-") ? parts[0].dropFirst() : parts[0]
+        guard (1...18).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let position = Int64(parts[0]), (1...40).contains(parts[1].count),
+              parts[1].allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase || $0 == "-") })
         else { return nil }
-        return cursor
+        self.init(position: position, id: String(parts[1]))
     }
+
+    var encoded: String { "\(position).\(id)" }
 }

@@ -1,0 +1,24 @@
+"""Schemathesis hooks for the gateway: a bearer token for the run's admin, fetched again every
+few seconds, because the fuzzer itself may sign the session out (DELETE /v1/sessions/current)."""
+import json
+import os
+import urllib.request
+
+import schemathesis
+
+
+@schemathesis.auth(refresh_interval=5)
+class SessionToken:
+    def get(self, case, ctx):
+        request = urllib.request.Request(
+            os.environ["EXPO_FUZZ_URL"] + "/v1/sessions",
+            data=json.dumps({"email": os.environ["EXPO_FUZZ_EMAIL"], "password": os.environ["EXPO_FUZZ_PASSWORD"]}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)["token"]
+
+    def set(self, case, data, ctx):
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Bearer {data}"
