@@ -98,7 +98,8 @@ def main():
         command = [args.schemathesis, "run", url + "/openapi.json", "--checks", "all", "--max-examples", str(args.examples),
                    "--workers", "2", "--report", "junit", "--report-junit-path", os.path.join(args.reports, "fuzz-junit.xml")]
         print("fuzz:", " ".join(command), flush=True)
-        status = subprocess.run(command, env=env).returncode
+        # Its caches (.schemathesis, .hypothesis) go with the reports, not into the checkout.
+        status = subprocess.run(command, env=env, cwd=args.reports).returncode
         for name, process, _ in processes:
             if process.poll() is not None:
                 print(f"fuzz: {name} died during the run (exit {process.returncode}); see {args.reports}/fuzz-{name}.log")
