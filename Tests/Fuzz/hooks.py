@@ -2,7 +2,9 @@
 few seconds, because the fuzzer itself may sign the session out (DELETE /v1/sessions/current)."""
 import json
 import os
+import re
 import urllib.request
+import uuid
 
 import schemathesis
 
@@ -22,3 +24,14 @@ class SessionToken:
     def set(self, case, data, ctx):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+@schemathesis.hook
+def map_headers(ctx, headers):
+    """A real client sends a fresh Idempotency-Key with each new request; the generator would
+    reuse one value for different bodies, which the API rightly refuses (422). Keys generated to
+    be invalid are left alone: they test the refusal."""
+    key = (headers or {}).get("Idempotency-Key")
+    if isinstance(key, str) and re.fullmatch(r"[\x21-\x7e]{1,255}", key):
+        headers["Idempotency-Key"] = str(uuid.uuid4())
+    return headers

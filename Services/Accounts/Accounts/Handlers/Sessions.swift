@@ -12,12 +12,20 @@ extension AccountsHandlers {
     /// after the same work; repeated failures lock the account for a while; every attempt on a
     /// known account is recorded for its owner.
     @Sendable func createSession(_ request: CreateSession, _ context: RequestContext) async throws -> CreatedSession {
+        if (request.email ?? "").isEmpty || (request.password ?? "").isEmpty {
+            throw Problem.validationFailed(
+                [("email", request.email), ("password", request.password)].filter { ($0.1 ?? "").isEmpty }
+                    .map { .init(field: $0.0, message: "is required") })
+        }
+        // An email no registration could have made (control characters, too long) matches nobody.
         var checks = FieldChecks()
         let email = checks.required("email", request.email, maxLength: 254)
-        if (request.password ?? "").isEmpty { checks.fail("password", "is required") }
-        try checks.finish()
         guard let email, let password = request.password else { throw Problem.invalidCredentials }
-        guard password.count <= PasswordPolicy.maximumLength else { throw Problem.invalidCredentials }
+        // No account has such an email or password: the same answer, after the same work.
+        guard password.count <= PasswordPolicy.maximumLength, checks.errors.isEmpty else {
+            try await decoy.verify(password)
+            throw Problem.invalidCredentials
+        }
         let client = ClientInfo(ip: request.client?.ip.map { Self.clean($0, 64) }, userAgent: request.client?.userAgent.map { Self.clean($0, 512) })
 
         let rows = try await database.client.query("""
