@@ -44,7 +44,7 @@ var targets: [Target] = [
         path: "Shared/MessageBus", swiftSettings: strict),
     .target(
         name: "Persistence",
-        dependencies: ["MessageBus", "Contracts", postgres, log, lifecycle,
+        dependencies: ["MessageBus", "AMQPTransport", "Contracts", postgres, log, lifecycle,
                        .product(name: "NIOSSL", package: "swift-nio-ssl"),
                        .product(name: "Metrics", package: "swift-metrics")],
         path: "Shared/Persistence", swiftSettings: strict),

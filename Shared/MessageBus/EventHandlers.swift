@@ -29,9 +29,17 @@ public struct EventHandlers: Sendable {
     public func handler(for type: MessageType) -> RawHandler? { handlers[type] }
 }
 
+/// A handler's failure because the event came before one it builds on (several are handled at
+/// once, so order is not guaranteed): retried in place, uncounted, for up to
+/// `EventConsumer.patience`, then like any failure.
+public protocol ArrivedTooEarly: Error {}
+
 /// Serves a service's `<service>.events` queue. A failing handler's message is retried until the
 /// delivery limit, then parked in the DLQ with the reason; unreadable messages are parked at once.
 public enum EventConsumer {
+    /// How long an event that `ArrivedTooEarly` waits for its predecessor before it counts as failed.
+    public static let patience = Duration.seconds(60)
+
     /// `isTransient` recognises failures of the infrastructure (e.g. no database): those are
     /// retried in place with backoff, holding the delivery, and never count toward the limit, so an
     /// outage parks no event in the DLQ.
@@ -62,7 +70,7 @@ public enum EventConsumer {
     /// What to do with one event: its handler's verdict, retries bounded by `deliveryLimit`.
     public static func handle(
         _ message: IncomingMessage, handlers: EventHandlers, deliveryLimit: Int,
-        isTransient: @Sendable (any Error) -> Bool = { _ in false }, logger: Logger
+        isTransient: @Sendable (any Error) -> Bool = { _ in false }, patience: Duration = EventConsumer.patience, logger: Logger
     ) async -> QueueConsumer.Disposition {
         guard let handler = handlers.handler(for: message.type) else {
             return .deadLetter(reason: "no handler for \(message.type)")
@@ -71,16 +79,17 @@ public enum EventConsumer {
         logger[metadataKey: "correlation_id"] = "\(message.correlationID)"
         logger[metadataKey: "type"] = "\(message.type)"
         var backoff = Duration.milliseconds(200)
+        let started = ContinuousClock.now
         while true {
             do {
                 try await handler(message, logger)
                 return .ack
             } catch let problem as Problem where problem.code == "bad-request" {
                 return .deadLetter(reason: problem.description)
-            } catch where isTransient(error) {
-                // Shutting down: hand the event back for another replica, uncounted work lost nowhere.
+            } catch where isTransient(error) || (error is any ArrivedTooEarly && ContinuousClock.now - started < patience) {
+                // Shutting down: hand the event back for another replica.
                 if Task.isCancelled { return .requeue }
-                logger.warning("event handler waits for its infrastructure", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
+                logger.warning("event handler waits", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             } catch {

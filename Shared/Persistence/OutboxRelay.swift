@@ -4,6 +4,8 @@ import MessageBus
 import Metrics
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
+import AMQPTransport
 
 /// Publishes committed outbox rows with publisher confirms and marks them published.
 ///
@@ -16,14 +18,20 @@ public final class OutboxRelay: Service, Sendable {
     private let bus: MessageBus
     private let batchSize: Int
     private let pollInterval: Duration
+    /// How long a batch may wait for its confirms while its rows stay locked.
+    private let confirmTimeout: Duration
     private let logger: Logger
     private let wakeSignal = WakeSignal()
 
-    public init(database: Database, bus: MessageBus, batchSize: Int = 200, pollInterval: Duration = .milliseconds(500), logger: Logger) {
+    public init(
+        database: Database, bus: MessageBus, batchSize: Int = 200, pollInterval: Duration = .milliseconds(500),
+        confirmTimeout: Duration = .seconds(10), logger: Logger
+    ) {
         self.database = database
         self.bus = bus
         self.batchSize = batchSize
         self.pollInterval = pollInterval
+        self.confirmTimeout = confirmTimeout
         self.logger = logger
     }
 
@@ -69,7 +77,7 @@ public final class OutboxRelay: Service, Sendable {
             }
             guard !events.isEmpty else { return 0 }
 
-            let outcomes = await bus.publish(events.map(\.envelope))
+            let outcomes = await publish(events.map(\.envelope))
             let confirmed = zip(events, outcomes).filter { $0.1 == nil }.map(\.0.id)
             let failed = zip(events, outcomes).compactMap { event, error in error.map { (event.id, $0.description) } }
             if !confirmed.isEmpty {
@@ -91,5 +99,41 @@ public final class OutboxRelay: Service, Sendable {
             }
             return confirmed.count
         }
+    }
+
+    /// Publishes with confirms, but gives up after `confirmTimeout`: the batch's rows stay locked
+    /// meanwhile, and a confirm that never comes must not keep them from every other relay (nor
+    /// hold up shutdown). Unconfirmed events stay pending and go out again, at least once.
+    private func publish(_ envelopes: [EventEnvelope]) async -> [AMQPError?] {
+        let timeout = confirmTimeout
+        let outcomes = await withCheckedContinuation { (continuation: CheckedContinuation<[AMQPError?]?, Never>) in
+            let first = FirstAnswer(continuation)
+            Task { first.resume(await self.bus.publish(envelopes)) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                first.resume(nil)
+            }
+        }
+        guard let outcomes else {
+            logger.warning("outbox confirms did not arrive in time; the batch stays pending", metadata: ["count": "\(envelopes.count)"])
+            return envelopes.map { _ in AMQPError(.publishNacked, "no confirm within \(timeout)") }
+        }
+        return outcomes
+    }
+}
+
+/// Resumes a continuation with whichever answer comes first.
+private final class FirstAnswer<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
+
+    init(_ continuation: CheckedContinuation<Value, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: Value) {
+        continuation.withLock { pending in
+            defer { pending = nil }
+            return pending
+        }?.resume(returning: value)
     }
 }

@@ -27,11 +27,10 @@ class SessionToken:
 
 
 @schemathesis.hook
-def map_headers(ctx, headers):
-    """A real client sends a fresh Idempotency-Key with each new request; the generator would
-    reuse one value for different bodies, which the API rightly refuses (422). Keys generated to
-    be invalid are left alone: they test the refusal."""
-    key = (headers or {}).get("Idempotency-Key")
+def before_call(ctx, case, **kwargs):
+    """A real client sends a fresh Idempotency-Key with each new request; the generator reuses one
+    value for different bodies (in every phase), which the API rightly refuses (422). Keys
+    generated to be invalid are left alone: they test the refusal."""
+    key = (case.headers or {}).get("Idempotency-Key")
     if isinstance(key, str) and re.fullmatch(r"[\x21-\x7e]{1,255}", key):
-        headers["Idempotency-Key"] = str(uuid.uuid4())
-    return headers
+        case.headers["Idempotency-Key"] = str(uuid.uuid4())

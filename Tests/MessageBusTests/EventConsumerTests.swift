@@ -50,4 +50,24 @@ import TestSupport
         #expect(outcome == .ack)
         #expect(failures.value == 4)
     }
+
+    @Test func anEventThatCameTooEarlyWaitsForItsPredecessorUncounted() async {
+        struct NotYet: ArrivedTooEarly {}
+        let attempts = LockedBox(0)
+        var handlers = EventHandlers()
+        handlers.register(MessageType("test.early.v1")) { _, _ in
+            if attempts.mutate({ $0 += 1; return $0 <= 2 }) { throw NotYet() }
+        }
+        let late = await EventConsumer.handle(
+            IncomingMessage(type: "test.early.v1", body: Data("{}".utf8), previousDeliveries: 4),
+            handlers: handlers, deliveryLimit: 5, logger: TestEnvironment.logger("events"))
+        #expect(late == .ack, "its predecessor arrived while it waited")
+
+        var never = EventHandlers()
+        never.register(MessageType("test.early.v1")) { _, _ in throw NotYet() }
+        let outcome = await EventConsumer.handle(
+            IncomingMessage(type: "test.early.v1", body: Data("{}".utf8)),
+            handlers: never, deliveryLimit: 5, patience: .milliseconds(300), logger: TestEnvironment.logger("events"))
+        #expect(outcome == .requeue, "after its patience it counts as a failure")
+    }
 }

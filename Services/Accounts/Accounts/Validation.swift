@@ -86,7 +86,10 @@ struct FieldChecks {
         return code
     }
 
+    /// ISO 3166-1's assigned codes: the system's region list without the exceptionally reserved and
+    /// user-assigned ones it also holds (Ascension, the EU, Kosovo, ...).
     static let countries: Set<String> = Set(Locale.Region.isoRegions.map(\.identifier).filter { $0.count == 2 && $0.allSatisfy(\.isLetter) })
+        .subtracting(["AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XK"])
 
     /// A telephone number: digits with the usual separators and an optional leading `+`, 6 to 20 digits.
     mutating func telephone(_ field: String, _ value: String?, required isRequired: Bool = true) -> String? {

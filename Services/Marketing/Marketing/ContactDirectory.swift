@@ -49,13 +49,13 @@ enum ContactDirectory {
                 """, logger: logger)
             var found = false
             for try await _ in rows { found = true }
-            // The registration is still on its way (redelivered after a failure): try again later.
+            // The registration is still on its way (handled alongside, or redelivered): wait for it.
             guard found else { throw ContactNotYetKnown(accountID: event.accountID) }
         }
     }
 }
 
-struct ContactNotYetKnown: Error, CustomStringConvertible {
+struct ContactNotYetKnown: ArrivedTooEarly, CustomStringConvertible {
     let accountID: UUID
     var description: String { "no contact for account \(accountID) yet" }
 }

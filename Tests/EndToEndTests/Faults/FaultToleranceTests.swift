@@ -34,6 +34,10 @@ import TestSupport
     }
 
     static let faultSeconds = Double(ProcessInfo.processInfo.environment["EXPO_FAULT_SECONDS"] ?? "") ?? 3
+    /// `EXPO_FAULTS` picks some by case name (comma-separated, e.g. `databaseKilled`); all by default.
+    static let faults = ProcessInfo.processInfo.environment["EXPO_FAULTS"].map { names in
+        Fault.allCases.filter { names.split(separator: ",").contains(Substring("\($0)")) }
+    } ?? Fault.allCases
     static let clients = 4
 
     @Test func acknowledgedWritesSurviveEveryFault() async throws {
@@ -41,7 +45,7 @@ import TestSupport
         var rows: [Row] = []
         do {
             try await platform.waitUntilReady()
-            for fault in Fault.allCases {
+            for fault in Self.faults {
                 rows.append(try await run(fault, on: platform))
             }
         } catch {
