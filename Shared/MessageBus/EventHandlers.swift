@@ -30,8 +30,8 @@ public struct EventHandlers: Sendable {
 }
 
 /// A handler's failure because the event came before one it builds on (several are handled at
-/// once, so order is not guaranteed): retried in place, uncounted, for up to
-/// `EventConsumer.patience`, then like any failure.
+/// once, so order is not guaranteed): on its first delivery it is retried in place, uncounted, for
+/// up to `EventConsumer.patience`; after that, and on redeliveries, it counts like any failure.
 public protocol ArrivedTooEarly: Error {}
 
 /// Serves a service's `<service>.events` queue. A failing handler's message is retried until the
@@ -86,7 +86,8 @@ public enum EventConsumer {
                 return .ack
             } catch let problem as Problem where problem.code == "bad-request" {
                 return .deadLetter(reason: problem.description)
-            } catch where isTransient(error) || (error is any ArrivedTooEarly && ContinuousClock.now - started < patience) {
+            } catch where isTransient(error)
+                || (error is any ArrivedTooEarly && message.previousDeliveries == 0 && ContinuousClock.now - started < patience) {
                 // Shutting down: hand the event back for another replica.
                 if Task.isCancelled { return .requeue }
                 logger.warning("event handler waits", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])

@@ -74,13 +74,14 @@ import TestSupport
                 #expect(processes[service]?.isRunning == true)
             }
 
-            // An event nobody can read is parked at once; one whose handler keeps failing, after
-            // the delivery limit.
+            // An event nobody can read is parked at once; one whose handler keeps failing (the same
+            // registration replayed under a new message id), after the delivery limit.
             let unreadable = UUID()
             try await bus.publish(EventEnvelope(messageID: unreadable, type: AccountRegistered.type, correlationID: nil, traceparent: nil, body: Data("{\"accountID\":".utf8)))
-            let orphan = AccountProfileChanged(accountID: UUID(), changedFields: ["contactName"], email: "ghost@example.com",
-                                               contactName: "Ghost", company: nil, changedAt: Date())
-            let failing = try EventEnvelope(orphan, context: MessageContext())
+            let registration = AccountRegistered(accountID: UUID(), email: "twice@example.com", contactName: "Twice", company: nil,
+                                                 roles: [.purchaser], registeredAt: Date())
+            try await bus.publish(try EventEnvelope(registration, context: MessageContext()))
+            let failing = try EventEnvelope(registration, context: MessageContext())
             try await bus.publish(failing)
             let events = PlatformTopology.eventQueue(.marketing)
             let bothParked = await eventually(timeout: .seconds(30)) {

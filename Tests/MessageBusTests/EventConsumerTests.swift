@@ -59,9 +59,10 @@ import TestSupport
             if attempts.mutate({ $0 += 1; return $0 <= 2 }) { throw NotYet() }
         }
         let late = await EventConsumer.handle(
-            IncomingMessage(type: "test.early.v1", body: Data("{}".utf8), previousDeliveries: 4),
+            IncomingMessage(type: "test.early.v1", body: Data("{}".utf8)),
             handlers: handlers, deliveryLimit: 5, logger: TestEnvironment.logger("events"))
         #expect(late == .ack, "its predecessor arrived while it waited")
+        #expect(attempts.value == 3)
 
         var never = EventHandlers()
         never.register(MessageType("test.early.v1")) { _, _ in throw NotYet() }
@@ -69,5 +70,9 @@ import TestSupport
             IncomingMessage(type: "test.early.v1", body: Data("{}".utf8)),
             handlers: never, deliveryLimit: 5, patience: .milliseconds(300), logger: TestEnvironment.logger("events"))
         #expect(outcome == .requeue, "after its patience it counts as a failure")
+        let redelivered = await EventConsumer.handle(
+            IncomingMessage(type: "test.early.v1", body: Data("{}".utf8), previousDeliveries: 4),
+            handlers: never, deliveryLimit: 5, logger: TestEnvironment.logger("events"))
+        guard case .deadLetter = redelivered else { Issue.record("a redelivery waits no more: got \(redelivered)"); return }
     }
 }
