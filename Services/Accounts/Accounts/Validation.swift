@@ -52,7 +52,8 @@ struct FieldChecks {
         return text
     }
 
-    /// An email address as mail systems take it: an ASCII local part of atoms joined by dots, `@`,
+    /// An email address as mail systems take it: an ASCII local part of atom characters and dots
+    /// (not at either end), `@`,
     /// and a domain of letter, digit and hyphen labels ending in an alphabetic top-level domain;
     /// at most 254 characters.
     mutating func email(_ field: String, _ value: String?) -> String? {
@@ -61,7 +62,7 @@ struct FieldChecks {
         let atom = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
         let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
         let valid = parts.count == 2 && (1...64).contains(parts[0].count)
-            && parts[0].split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0.allSatisfy(atom.contains) }
+            && parts[0].allSatisfy { atom.contains($0) || $0 == "." } && parts[0].first != "." && parts[0].last != "."
             && labels.count >= 2
             && labels.allSatisfy { label in
                 (1...63).contains(label.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
