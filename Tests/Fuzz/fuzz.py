@@ -58,6 +58,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--examples", type=int, default=20, help="examples per operation (default 20; the long form uses 500)")
     parser.add_argument("--schemathesis", default="schemathesis", help="the schemathesis executable")
+    parser.add_argument("--seed", help="fixes the generated cases (the test command's short form does, so CI is repeatable)")
     parser.add_argument("--reports", default=tempfile.gettempdir(), help="folder for the JUnit report and the process logs")
     args = parser.parse_args()
     binaries = os.environ["EXPO_BIN_PATH"]
@@ -97,6 +98,8 @@ def main():
                    EXPO_FUZZ_EMAIL=email, EXPO_FUZZ_PASSWORD=password)
         command = [args.schemathesis, "run", url + "/openapi.json", "--checks", "all", "--max-examples", str(args.examples),
                    "--workers", "2", "--report", "junit", "--report-junit-path", os.path.join(args.reports, "fuzz-junit.xml")]
+        if args.seed:
+            command += ["--seed", args.seed]
         print("fuzz:", " ".join(command), flush=True)
         # Its caches (.schemathesis, .hypothesis) go with the reports, not into the checkout.
         status = subprocess.run(command, env=env, cwd=args.reports).returncode
