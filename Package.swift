@@ -79,6 +79,17 @@ var targets: [Target] = [
     .testTarget(
         name: "DeployTests", dependencies: ["Contracts", "MessageBus", .product(name: "Yams", package: "Yams")],
         path: "Tests/DeployTests", swiftSettings: strict),
+    // The benchmark (deploy/stack bench): the platform next to its physical limits. Built with the
+    // rest, run only on demand; the C floor talks to the broker with nothing but librabbitmq.
+    .executableTarget(name: "AMQPFloor", dependencies: ["CRabbitMQ"], path: "Tests/Benchmark/AMQPFloor"),
+    .executableTarget(
+        name: "ExpoBench",
+        dependencies: ["TestSupport", "Accounts", "MessageBus", "AMQPTransport", "Persistence", "Contracts", log, lifecycle,
+                       postgres, hummingbird,
+                       .product(name: "Histogram", package: "hdrhistogram-swift"),
+                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                       .product(name: "NIOHTTP1", package: "swift-nio")],
+        path: "Tests/Benchmark/ExpoBench", swiftSettings: strict),
     // Helpers every integration test shares: environment, broker control, process spawning.
     .target(
         name: "TestSupport", dependencies: ["ServiceRuntime", "Persistence", "MessageBus", "AMQPTransport", log, postgres],
@@ -113,7 +124,8 @@ for service in services {
 let package = Package(
     name: "OnlineExpo",
     platforms: [.macOS(.v15)],
-    products: services.map { .executable(name: $0.product, targets: [$0.executable]) },
+    products: services.map { .executable(name: $0.product, targets: [$0.executable]) }
+        + [.executable(name: "expo-bench", targets: ["ExpoBench"]), .executable(name: "amqp-floor", targets: ["AMQPFloor"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -125,6 +137,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

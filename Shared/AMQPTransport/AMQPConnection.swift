@@ -94,6 +94,15 @@ public final class AMQPConnection: Service, Sendable {
         try await perform { core, continuation in core.publish(message, confirm: confirm, continuation: continuation) }
     }
 
+    /// Publishes `message` without confirm and without waiting: `written` runs on the connection's
+    /// thread once it went out (nil) or could not (the error). For requests and replies nobody
+    /// confirms, this spares the caller the wake-up that resuming it would cost.
+    public func send(_ message: OutgoingMessage, written: @escaping @Sendable (AMQPError?) -> Void) {
+        if !mailbox.send({ core in core.publish(message, confirm: false, settle: written) }) {
+            written(AMQPError(.shutdown, "connection closed"))
+        }
+    }
+
     /// Publishes `messages` in order with confirms, pipelined, and returns each one's outcome
     /// (nil: confirmed) once all are settled.
     public func publishBatch(_ messages: [OutgoingMessage]) async -> [AMQPError?] {
@@ -126,6 +135,11 @@ public final class AMQPConnection: Service, Sendable {
     /// Deletes `queue` with its messages (for tests and operators; the topology is declarative).
     public func delete(queue: String) async throws {
         try await perform { core, continuation in continuation.resume(with: core.delete(queue)) }
+    }
+
+    /// Removes every message waiting in `queue` (for tests, benchmarks and operators).
+    public func purge(queue: String) async throws {
+        try await perform { core, continuation in continuation.resume(with: core.purge(queue)) }
     }
 
     /// Acknowledges a delivery: the broker forgets the message.

@@ -48,6 +48,10 @@ final class ConnectionCore {
     private var partialDeliveries: [UInt16: PartialDelivery] = [:]
 
     private static let publishChannel: amqp_channel_t = 1
+    /// A publisher's channel for messages nobody waits to see confirmed (RPC requests and
+    /// replies): on the confirm-mode channel the broker would still send an ack for each, waking
+    /// this thread and costing the broker work for nothing.
+    private static let unconfirmedChannel: amqp_channel_t = 2
 
     init(
         configuration: AMQPConfiguration, role: AMQPConnection.Role, topology: Topology, logger: Logger,
@@ -155,6 +159,8 @@ final class ConnectionCore {
         if role == .publisher {
             amqp_confirm_select(connection, Self.publishChannel)
             try check(amqp_get_rpc_reply(connection), "enabling publisher confirms")
+            amqp_channel_open(connection, Self.unconfirmedChannel)
+            try check(amqp_get_rpc_reply(connection), "opening the unconfirmed channel")
         }
         consumers = consumers.filter { !$0.value.cancelled }
         for id in consumers.keys.sorted() { try attachConsumer(id) }
@@ -194,7 +200,7 @@ final class ConnectionCore {
 
     private func attachConsumer(_ id: Int) throws {
         guard let connection, var consumer = consumers[id] else { return }
-        let channel = UInt16(1 + id)
+        let channel = UInt16(2 + id)
         amqp_channel_open(connection, channel)
         try check(amqp_get_rpc_reply(connection), "opening consumer channel")
         if consumer.spec.prefetch > 0 {
@@ -378,11 +384,13 @@ final class ConnectionCore {
             settle(AMQPError(stopping ? .shutdown : .notConnected, "no broker connection"))
             return
         }
+        let confirmed = role == .publisher && confirm
+        let channel = role == .publisher && !confirm ? Self.unconfirmedChannel : Self.publishChannel
         let arena = CArena()
         var properties = arena.properties(message.properties)
         let status = message.body.withUnsafeBytes { raw in
             amqp_basic_publish(
-                connection, Self.publishChannel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
+                connection, channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
                 0, 0, &properties, amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress)))
         }
         guard status == AMQP_STATUS_OK.rawValue else {
@@ -391,10 +399,10 @@ final class ConnectionCore {
             settle(error)
             return
         }
-        let sequence = nextPublishSequence
-        nextPublishSequence += 1
-        if confirm && role == .publisher {
-            pendingConfirms.append((sequence, settle))
+        if confirmed {
+            // The broker numbers every message on the confirm-mode channel, and only those.
+            pendingConfirms.append((nextPublishSequence, settle))
+            nextPublishSequence += 1
         } else {
             settle(nil)
         }
@@ -454,6 +462,14 @@ final class ConnectionCore {
         let arena = CArena()
         amqp_queue_delete(connection, Self.publishChannel, arena.bytes(queue), 0, 0)
         return keepingFailure { try check(amqp_get_rpc_reply(connection), "deleting queue \(queue)") }
+    }
+
+    /// Removes every ready message from a queue.
+    func purge(_ queue: String) -> Result<Void, AMQPError> {
+        guard let connection, failure == nil else { return .failure(AMQPError(.notConnected, "no broker connection")) }
+        let arena = CArena()
+        amqp_queue_purge(connection, Self.publishChannel, arena.bytes(queue))
+        return keepingFailure { try check(amqp_get_rpc_reply(connection), "purging queue \(queue)") }
     }
 
     /// Runs a synchronous broker method from a command; its failure is kept for the loop, which

@@ -43,7 +43,7 @@ public struct MessageProperties: Sendable, Hashable {
 }
 
 /// A message to publish.
-public struct OutgoingMessage: Sendable {
+public struct OutgoingMessage: Sendable, Equatable {
     public var exchange: String
     public var routingKey: String
     public var body: Data

@@ -15,6 +15,9 @@ public final class QueueConsumer: Service, Sendable {
         case requeue
         /// Give up now: the message goes to the dead-letter exchange with the reason attached.
         case deadLetter(reason: String)
+        /// Done once `reply` is written: it goes out on the publishing connection, unconfirmed,
+        /// before the delivery is acknowledged, and no task waits for either.
+        case reply(OutgoingMessage)
     }
 
     public typealias Handler = @Sendable (Delivery) async -> Disposition
@@ -45,26 +48,22 @@ public final class QueueConsumer: Service, Sendable {
     }
 
     public func run() async throws {
-        let (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
-        let consumer = connection.consume(ConsumerSpec(
-            source: .queue(queue), prefetch: prefetch, deliver: { continuation.yield($0) }))
+        let inFlight = InFlightTasks()
+        let consumer = connection.consume(ConsumerSpec(source: .queue(queue), prefetch: prefetch) { delivery in
+            inFlight.start { await self.process(delivery) }
+        })
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                await withDiscardingTaskGroup { group in
-                    for await delivery in deliveries {
-                        group.addTask { await self.process(delivery) }
-                    }
-                }
-            } onGracefulShutdown: { [connection] in
-                // Stop the flow first, then let the buffered and in-flight deliveries finish.
-                Task {
-                    await connection.cancel(consumer)
-                    continuation.finish()
-                }
+                await inFlight.untilStopped()
+            } onGracefulShutdown: {
+                inFlight.stop(cancelling: false)
             }
         } onCancel: {
-            continuation.finish()
+            inFlight.stop(cancelling: true)
         }
+        // Stop the flow first, then let the deliveries being handled finish and settle.
+        await connection.cancel(consumer)
+        await inFlight.drained()
         await connection.release(consumer)
         logger.info("consumer stopped", metadata: ["queue": "\(queue)"])
     }
@@ -75,6 +74,12 @@ public final class QueueConsumer: Service, Sendable {
             connection.ack(delivery)
         case .requeue:
             connection.reject(delivery, requeue: true)
+        case .reply(let message):
+            publisher.send(message) { [connection, logger] error in
+                // The caller will time out; doing the work again on a redelivery would be worse.
+                if let error { logger.warning("could not send reply", metadata: ["error": "\(error)"]) }
+                connection.ack(delivery)
+            }
         case .deadLetter(let reason):
             logger.error("dead-lettering message", metadata: [
                 "queue": "\(queue)", "type": "\(delivery.properties.type ?? "-")",

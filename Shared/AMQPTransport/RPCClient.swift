@@ -11,10 +11,23 @@ public final class RPCClient: Sendable {
     /// Header with the caller's deadline in milliseconds since the epoch, so a server can skip stale work.
     public static let deadlineHeader = "x-deadline"
 
+    private struct Call {
+        let reply: OneShot<Delivery>
+        let deadline: ContinuousClock.Instant
+        let routingKey: String
+        let timeout: Duration
+    }
+
     private struct State {
         var replyQueue: String?
-        var pending: [String: OneShot<Delivery>] = [:]
+        var pending: [String: Call] = [:]
+        /// Whether a task is failing calls past their deadline; it runs only while calls wait.
+        var sweeping = false
     }
+
+    /// How often waiting calls are checked against their deadlines: one timer for all of them
+    /// instead of one per call, which was a sizeable part of a call's cost.
+    private static let sweepInterval = Duration.milliseconds(50)
 
     private let publisher: AMQPConnection
     private let consumer: AMQPConnection
@@ -36,7 +49,7 @@ public final class RPCClient: Sendable {
 
     private func received(_ reply: Delivery) {
         guard let request = reply.properties.headers[Self.inReplyToHeader]?.string else { return }
-        state.withLock { $0.pending.removeValue(forKey: request) }?.fulfill(.success(reply))
+        state.withLock { $0.pending.removeValue(forKey: request) }?.reply.fulfill(.success(reply))
     }
 
     /// Replies to a dead reply queue can never arrive: fail the callers now, not at their deadline.
@@ -46,7 +59,7 @@ public final class RPCClient: Sendable {
             defer { state.pending = [:] }
             return state.pending.values
         }
-        orphans.forEach { $0.fulfill(.failure(AMQPError(.connectionLost, "reply queue lost: \(error.detail)"))) }
+        orphans.forEach { $0.reply.fulfill(.failure(AMQPError(.connectionLost, "reply queue lost: \(error.detail)"))) }
     }
 
     /// Whether replies can be received right now.
@@ -57,14 +70,17 @@ public final class RPCClient: Sendable {
     public func call(routingKey: String, body: Data, properties: MessageProperties, timeout: Duration) async throws -> Delivery {
         let messageID = properties.messageID ?? UUID().uuidString
         let slot = OneShot<Delivery>()
-        guard let replyQueue = state.withLock({ state -> String? in
+        let call = Call(reply: slot, deadline: .now + timeout, routingKey: routingKey, timeout: timeout)
+        guard let (replyQueue, startSweeping) = state.withLock({ state -> (String, Bool)? in
             guard let queue = state.replyQueue else { return nil }
-            state.pending[messageID] = slot
-            return queue
+            state.pending[messageID] = call
+            defer { state.sweeping = true }
+            return (queue, !state.sweeping)
         }) else {
             throw AMQPError(.notConnected, "no broker connection for replies")
         }
         defer { _ = state.withLock { $0.pending.removeValue(forKey: messageID) } }
+        if startSweeping { Task { await self.failExpiredCalls() } }
 
         var properties = properties
         properties.messageID = messageID
@@ -72,18 +88,31 @@ public final class RPCClient: Sendable {
         let milliseconds = max(1, Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
         properties.expirationMilliseconds = milliseconds
         properties.headers[Self.deadlineHeader] = .int(Int64(Date().timeIntervalSince1970 * 1000) + Int64(milliseconds))
-        try await publisher.publish(
-            OutgoingMessage(exchange: exchange, routingKey: routingKey, body: body, properties: properties), confirm: false)
-
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            slot.fulfill(.failure(AMQPError(.rpcTimeout, "\(routingKey) got no reply within \(timeout)")))
+        publisher.send(OutgoingMessage(exchange: exchange, routingKey: routingKey, body: body, properties: properties)) { error in
+            if let error { slot.fulfill(.failure(error)) }
         }
-        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await slot.value()
         } onCancel: {
             slot.fulfill(.failure(CancellationError()))
+        }
+    }
+
+    /// Fails every call past its deadline, until no call waits.
+    private func failExpiredCalls() async {
+        while true {
+            let now = ContinuousClock.now
+            let (expired, waiting) = state.withLock { state -> ([Call], Bool) in
+                let expired = state.pending.filter { $0.value.deadline <= now }
+                for id in expired.keys { state.pending[id] = nil }
+                state.sweeping = !state.pending.isEmpty
+                return (Array(expired.values), state.sweeping)
+            }
+            for call in expired {
+                call.reply.fulfill(.failure(AMQPError(.rpcTimeout, "\(call.routingKey) got no reply within \(call.timeout)")))
+            }
+            guard waiting else { return }
+            try? await Task.sleep(for: Self.sweepInterval)
         }
     }
 }

@@ -74,23 +74,25 @@ public enum RPCServer {
         }
         Timer(label: "expo_rpc_handled_seconds", dimensions: [("queue", queue), ("outcome", outcome)])
             .recordInterval(since: started)
-        do {
-            try await bus.publisher.publish(
-                OutgoingMessage(
-                    exchange: "", routingKey: replyTo, body: body,
-                    properties: MessageProperties(
-                        contentType: MessageCodec.contentType, messageID: UUID().uuidString,
-                        correlationID: delivery.properties.correlationID,
-                        headers: [
-                            RPCClient.inReplyToHeader: .string(requestID), MessageHeaders.outcome: .string(outcome),
-                            MessageHeaders.instance: .string(bus.instance),
-                        ])),
-                confirm: false)
-        } catch {
-            // The caller will time out; doing the work again on a redelivery would be worse.
-            logger.warning("could not send reply", metadata: ["error": "\(error)"])
+        let answer = OutgoingMessage(
+            exchange: "", routingKey: replyTo, body: body,
+            properties: MessageProperties(
+                contentType: MessageCodec.contentType, messageID: UUID().uuidString,
+                correlationID: delivery.properties.correlationID,
+                headers: [
+                    RPCClient.inReplyToHeader: .string(requestID), MessageHeaders.outcome: .string(outcome),
+                    MessageHeaders.instance: .string(bus.instance),
+                ]))
+        guard disposition == .ack else {
+            // Parked for a human, but the caller still gets its answer first.
+            do {
+                try await bus.publisher.publish(answer, confirm: false)
+            } catch {
+                logger.warning("could not send reply", metadata: ["error": "\(error)"])
+            }
+            return disposition
         }
-        return disposition
+        return .reply(answer)
     }
 }
 

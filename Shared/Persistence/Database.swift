@@ -39,6 +39,12 @@ public final class Database: Service, Sendable {
         }
     }
 
+    /// Runs `body` on a pooled connection outside any transaction: for a single statement, which is
+    /// atomic by itself; wrapping it in BEGIN and COMMIT would cost two more round trips.
+    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection(body)
+    }
+
     /// Whether a trivial query succeeds now.
     public func isReachable() async -> Bool {
         do {

@@ -12,13 +12,16 @@ public final class ServiceProcess: @unchecked Sendable {
     private let process = Process()
 
     /// Starts `executable` from the build folder with the test stack's environment plus `environment`.
-    public init(_ executable: String, instance: String, opsPort: Int, environment: [String: String] = [:]) throws {
+    public init(
+        _ executable: String, arguments: [String] = [], instance: String, opsPort: Int, environment: [String: String] = [:]
+    ) throws {
         name = instance
         self.opsPort = opsPort
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(instance)-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         process.executableURL = URL(fileURLWithPath: TestEnvironment.binPath).appendingPathComponent(executable)
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["EXPO_INSTANCE_ID"] = instance
         env["EXPO_OPS_PORT"] = String(opsPort)

@@ -8,7 +8,7 @@ extension AccountsHandlers {
     /// `accounts.get-me.v1`: the user center.
     @Sendable func getMe(_: GetMe, _ context: RequestContext) async throws -> Account {
         let actor = try caller(context)
-        return try await database.transaction { connection in
+        return try await database.withConnection { connection in
             try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
         }
     }
@@ -27,7 +27,7 @@ extension AccountsHandlers {
         let telephone = request.telephone == nil ? nil : checks.telephone("telephone", request.telephone)
         try checks.finish()
 
-        let current = try await database.transaction { connection in
+        let current = try await database.withConnection { connection in
             try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
         }
         // The email is how the account signs in: sending one at all needs the password.
@@ -91,7 +91,7 @@ extension AccountsHandlers {
         let actor = try caller(context)
         var checks = FieldChecks()
         if (request.currentPassword ?? "").isEmpty { checks.fail("currentPassword", "is required") }
-        let email = try await database.transaction { connection in
+        let email = try await database.withConnection { connection in
             try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger).email
         }
         checkNewPassword(request.newPassword, email: email, field: "newPassword", into: &checks)

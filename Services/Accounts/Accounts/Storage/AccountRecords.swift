@@ -4,8 +4,8 @@ import Logging
 import PostgresNIO
 
 /// Reads accounts as the user center shows them: the account, its company and the latest
-/// verification decision, in one query.
-enum AccountRecords {
+/// verification decision, in one query. Public for the benchmark's baseline, which runs the same read.
+public enum AccountRecords {
     /// The columns `decode` expects, from `accounts a` joined to its company and last decision.
     static let select = """
         SELECT a.id, a.email, a.contact_name, a.title, a.department, a.telephone, a.roles, a.verification_status,
@@ -45,7 +45,7 @@ enum AccountRecords {
         return (account, position)
     }
 
-    static func fetch(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Account? {
+    public static func fetch(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Account? {
         let rows = try await connection.query("\(unescaped: select) WHERE a.id = \(id)", logger: logger)
         for try await row in rows.decode(Row.self) { return decode(row).account }
         return nil
