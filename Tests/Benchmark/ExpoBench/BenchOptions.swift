@@ -11,8 +11,8 @@ struct BenchOptions: Sendable {
     var writeRate = 100.0
     /// Connections (or callers) of the closed-loop runs, and of the open-loop ones.
     var connections = 32
-    /// Rounds of every scenario: the second shows whether anything grows.
-    var rounds = 2
+    /// Rounds of every scenario: the later ones show whether memory keeps growing or settles.
+    var rounds = 3
     /// Messages of each transport run.
     var messages = 100_000
     /// Calls of the sequential RPC runs.

@@ -144,13 +144,14 @@ struct Report {
         let names = Self.processes.filter { $0 != "load generator" } + ["C echo", "load generator"]
         var lines = [
             "\n## Memory after each round (MiB)\n",
-            "Resident set size; for PostgreSQL the sum of its processes' proportional set sizes, so shared buffers count once.\n",
-            "| process | " + rounds.indices.map { "after round \($0 + 1)" }.joined(separator: " | ") + " | change |",
+            "Resident set size; for PostgreSQL the sum of its processes' proportional set sizes, so shared buffers count once. "
+                + "The first round includes warming up (pools, caches, shared buffers); what matters is whether the later rounds still grow.\n",
+            "| process | " + rounds.indices.map { "after round \($0 + 1)" }.joined(separator: " | ") + " | change in the last round |",
             "|---|" + String(repeating: "---:|", count: rounds.count + 1),
         ]
         for name in names {
             let values = rounds.map { Double($0.memoryKiB[name] ?? 0) / 1024 }
-            let change = (values.last ?? 0) - (values.first ?? 0)
+            let change = values.count > 1 ? values[values.count - 1] - values[values.count - 2] : 0
             lines.append("| \(name) | " + values.map { String(format: "%.1f", $0) }.joined(separator: " | ")
                 + " | \(String(format: "%+.1f", change)) |")
         }
