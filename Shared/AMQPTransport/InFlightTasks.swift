@@ -1,12 +1,14 @@
 import Synchronization
 
-/// The handler tasks a `QueueConsumer` started, so it can wait for them at shutdown and cancel
-/// them when it is itself cancelled. A task per delivery is started straight from the
+/// The handler tasks a `QueueConsumer` started (and the settling they leave behind), so it can wait
+/// for them at shutdown and cancel them when it is itself cancelled. A task per delivery is started straight from the
 /// connection's thread: one hand-over to the cooperative pool per message instead of two (an
 /// async stream's consumer, then a child task).
 final class InFlightTasks: Sendable {
-    private struct State {
+    fileprivate struct State {
         var tasks: [Int: Task<Void, Never>] = [:]
+        /// Work that outlives its task: a reply still being written, to be acknowledged after.
+        var held = 0
         var nextID = 0
         var cancelled = false
         var stopped = false
@@ -29,10 +31,21 @@ final class InFlightTasks: Sendable {
         }
     }
 
+    /// Keeps `drained` waiting for work that continues after its task ended; call the returned
+    /// closure once, when that work is done.
+    func hold() -> @Sendable () -> Void {
+        state.withLock { $0.held += 1 }
+        return { self.settle { $0.held -= 1 } }
+    }
+
     private func finished(_ id: Int) {
+        settle { $0.tasks[id] = nil }
+    }
+
+    private func settle(_ change: (inout State) -> Void) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.tasks[id] = nil
-            guard state.tasks.isEmpty else { return [] }
+            change(&state)
+            guard state.isIdle else { return [] }
             defer { state.drainWaiters = [] }
             return state.drainWaiters
         }
@@ -62,14 +75,18 @@ final class InFlightTasks: Sendable {
         waiter?.resume()
     }
 
-    /// Returns once no task runs.
+    /// Returns once no task runs and nothing is held.
     func drained() async {
         await withCheckedContinuation { continuation in
-            let empty = state.withLock { state -> Bool in
-                if !state.tasks.isEmpty { state.drainWaiters.append(continuation) }
-                return state.tasks.isEmpty
+            let idle = state.withLock { state -> Bool in
+                if !state.isIdle { state.drainWaiters.append(continuation) }
+                return state.isIdle
             }
-            if empty { continuation.resume() }
+            if idle { continuation.resume() }
         }
     }
+}
+
+extension InFlightTasks.State {
+    var isIdle: Bool { tasks.isEmpty && held == 0 }
 }

@@ -33,6 +33,7 @@ public final class QueueConsumer: Service, Sendable {
     private let deadLetterExchange: String
     private let logger: Logger
     private let handler: Handler
+    private let inFlight = InFlightTasks()
 
     public init(
         queue: String, prefetch: UInt16, connection: AMQPConnection, publisher: AMQPConnection,
@@ -48,7 +49,7 @@ public final class QueueConsumer: Service, Sendable {
     }
 
     public func run() async throws {
-        let inFlight = InFlightTasks()
+        let inFlight = self.inFlight
         let consumer = connection.consume(ConsumerSpec(source: .queue(queue), prefetch: prefetch) { delivery in
             inFlight.start { await self.process(delivery) }
         })
@@ -75,10 +76,14 @@ public final class QueueConsumer: Service, Sendable {
         case .requeue:
             connection.reject(delivery, requeue: true)
         case .reply(let message):
+            // Shutdown waits for the ack too: sent after the channel closed, it would be lost and
+            // the request handled again elsewhere.
+            let settled = inFlight.hold()
             publisher.send(message) { [connection, logger] error in
                 // The caller will time out; doing the work again on a redelivery would be worse.
                 if let error { logger.warning("could not send reply", metadata: ["error": "\(error)"]) }
                 connection.ack(delivery)
+                settled()
             }
         case .deadLetter(let reason):
             logger.error("dead-lettering message", metadata: [

@@ -37,11 +37,19 @@ struct BenchRun {
         let bus = MessageBus(configuration: amqp, topology: EchoServer.topology, instance: "bench-caller", logger: logger)
         let connections = [control, plain, confirming, bus.publisher, bus.consumer]
         connections.forEach { $0.start() }
-        defer { Task { for connection in connections { await connection.close() } } }
-        guard await eventually(timeout: .seconds(30), { connections.allSatisfy(\.isConnected) && bus.isReady }) else {
-            throw TestFailure("could not connect to the broker at \(amqp.redactedURL)")
+        do {
+            guard await eventually(timeout: .seconds(30), { connections.allSatisfy(\.isConnected) && bus.isReady }) else {
+                throw TestFailure("could not connect to the broker at \(amqp.redactedURL)")
+            }
+            try await measure(control: control, plain: plain, confirming: confirming, bus: bus)
+        } catch {
+            for connection in connections { await connection.close() }
+            throw error
         }
+        for connection in connections { await connection.close() }
+    }
 
+    private func measure(control: AMQPConnection, plain: AMQPConnection, confirming: AMQPConnection, bus: MessageBus) async throws {
         logger.info("loading pgbench's tables (scale \(options.pgbenchScale))")
         let database = DatabaseBaseline(
             scale: options.pgbenchScale, logFolder: FileManager.default.temporaryDirectory.appendingPathComponent("bench-pgbench"))
