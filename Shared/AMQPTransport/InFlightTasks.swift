@@ -1,9 +1,9 @@
 import Synchronization
 
-/// The handler tasks a `QueueConsumer` started (and the settling they leave behind), so it can wait
-/// for them at shutdown and cancel them when it is itself cancelled. A task per delivery is started straight from the
-/// connection's thread: one hand-over to the cooperative pool per message instead of two (an
-/// async stream's consumer, then a child task).
+/// The handler tasks a `QueueConsumer` started (and the settling they leave behind), so it can
+/// wait for them at shutdown and cancel them when it is itself cancelled. A task per delivery is
+/// started straight from the connection's thread: one hand-over to the cooperative pool per
+/// message instead of two (an async stream's consumer, then a child task).
 final class InFlightTasks: Sendable {
     fileprivate struct State {
         var tasks: [Int: Task<Void, Never>] = [:]

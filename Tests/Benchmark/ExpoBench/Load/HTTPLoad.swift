@@ -237,8 +237,12 @@ private final class LoadDriver {
         guard !finished else { return }
         finished = true
         result.errors += outstanding + (due.count - nextDue)
-        result.seconds = Duration.nanoseconds((NIODeadline.now() - start).nanoseconds).secondsValue
-        if case .fixedRate = shape { result.seconds = duration.secondsValue }
+        // An open loop offers requests for exactly `duration`; a closed loop ran as long as it ran.
+        if case .fixedRate = shape {
+            result.seconds = duration.secondsValue
+        } else {
+            result.seconds = Duration.nanoseconds((NIODeadline.now() - start).nanoseconds).secondsValue
+        }
         for handler in idle { handler.channel?.close(promise: nil) }
         done.succeed(result)
     }
