@@ -10,13 +10,17 @@ public struct IncomingMessage: Sendable {
     public let actor: Actor?
     public let traceparent: String?
     public let idempotencyKey: String?
+    /// When the caller stops waiting for the reply (a request's `x-deadline`); work for it must not
+    /// commit after that, or it could land after the caller's retry and overwrite later writes.
+    public let deadline: Date?
     public let body: Data
     /// How many times the broker delivered it before this attempt.
     public let previousDeliveries: Int
 
     public init(
         type: MessageType, messageID: String = UUID().uuidString, correlationID: String? = nil, actor: Actor? = nil,
-        traceparent: String? = nil, idempotencyKey: String? = nil, body: Data, previousDeliveries: Int = 0
+        traceparent: String? = nil, idempotencyKey: String? = nil, deadline: Date? = nil, body: Data,
+        previousDeliveries: Int = 0
     ) {
         self.type = type
         self.messageID = messageID
@@ -24,6 +28,7 @@ public struct IncomingMessage: Sendable {
         self.actor = actor
         self.traceparent = traceparent
         self.idempotencyKey = idempotencyKey
+        self.deadline = deadline
         self.body = body
         self.previousDeliveries = previousDeliveries
     }
@@ -54,9 +59,18 @@ public struct IncomingMessage: Sendable {
         }
         self.traceparent = headers[MessageHeaders.traceparent]?.string
         self.idempotencyKey = headers[MessageHeaders.idempotencyKey]?.string
+        self.deadline = Self.deadline(of: delivery)
         self.body = delivery.body
         self.previousDeliveries = delivery.previousDeliveries
     }
+
+    /// The caller's deadline carried by a request, if it has one.
+    static func deadline(of delivery: Delivery) -> Date? {
+        delivery.properties.headers[RPCClient.deadlineHeader]?.int.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    /// Whether the caller's deadline has passed: its reply would reach nobody.
+    public var isPastDeadline: Bool { deadline.map { $0 <= Date() } ?? false }
 
     /// The body as `T`, or a 400 problem naming what is wrong with it.
     public func decode<T: Decodable>(_: T.Type) throws(Problem) -> T {

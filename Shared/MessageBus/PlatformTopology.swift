@@ -1,7 +1,8 @@
 import AMQPTransport
 import Contracts
 
-/// The platform's exchanges, queues and bindings, declared in this one place.
+/// The platform's exchanges, queues and bindings, declared in this one place and computed from
+/// the services' manifests.
 ///
 /// - `expo.rpc` (direct): each request type is bound to its owner's `<service>.rpc` queue, which the
 ///   service's replicas share. Classic queues: requests are transient and carry a TTL.
@@ -20,7 +21,7 @@ public enum PlatformTopology {
     public static func deadLetterQueue(_ queue: String) -> String { "\(queue).dlq" }
 
     /// The whole topology for the given subscriptions (defaults to the platform's own).
-    public static func make(subscriptions: [ServiceName: [MessageType]] = Subscriptions.all) -> Topology {
+    public static func make(subscriptions: [ServiceName: [MessageType]] = ServiceManifest.subscriptions) -> Topology {
         var topology = Topology(exchanges: [
             .init(name: rpcExchange, kind: .direct),
             .init(name: eventsExchange, kind: .topic),
@@ -29,7 +30,7 @@ public enum PlatformTopology {
         for service in ServiceName.backends {
             let queue = rpcQueue(service)
             topology.add(queue: queue, kind: .classic)
-            for type in Catalog.requests(of: service) {
+            for type in ServiceManifest.of(service).requestTypes {
                 topology.bindings.append(.init(queue: queue, exchange: rpcExchange, routingKey: type.rawValue))
             }
         }

@@ -9,6 +9,13 @@ public struct RequestContext: Sendable {
     public let logger: Logger
     public var context: MessageContext { MessageContext(message) }
 
+    /// The signed-in caller. The RPC server has already refused requests whose `Access` needs one
+    /// and came without it, so this throws only for requests open to anyone.
+    public func caller() throws -> Actor {
+        guard let actor = message.actor else { throw Problem.unauthorized("this request needs a signed-in user") }
+        return actor
+    }
+
     public init(message: IncomingMessage, logger: Logger) {
         self.message = message
         self.logger = logger
@@ -26,12 +33,14 @@ public struct RPCHandlers: Sendable {
 
     public init() {}
 
-    /// Registers the handler of a typed request; a thrown `Problem` becomes the reply.
+    /// Registers the handler of a typed request; a thrown `Problem` becomes the reply. A caller
+    /// the request's `Access` does not admit gets 401 or 403 before the body is even read.
     public mutating func register<Request: RequestContract>(
         _: Request.Type, _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Request.Reply
     ) {
         register(Request.type) { context in
-            try MessageCodec.encode(try await handler(try context.message.decode(Request.self), context))
+            if let refusal = Request.access.refusal(of: context.message.actor) { throw refusal }
+            return try MessageCodec.encode(try await handler(try context.message.decode(Request.self), context))
         }
     }
 

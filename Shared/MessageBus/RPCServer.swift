@@ -26,8 +26,7 @@ public enum RPCServer {
         guard let replyTo = delivery.properties.replyTo, let requestID = delivery.properties.messageID else {
             return .deadLetter(reason: "request without reply_to or message_id")
         }
-        if let deadline = delivery.properties.headers[RPCClient.deadlineHeader]?.int,
-           deadline < Int64(Date().timeIntervalSince1970 * 1000) {
+        if let deadline = IncomingMessage.deadline(of: delivery), deadline <= Date() {
             logger.debug("dropping request past its deadline", metadata: ["messageID": "\(requestID)"])
             return .ack
         }

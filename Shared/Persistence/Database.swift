@@ -1,12 +1,15 @@
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// A service's connection pool to its own schema. As a `Service` it runs the pool until shutdown.
 public final class Database: Service, Sendable {
     public let client: PostgresClient
     public let configuration: DatabaseConfiguration
     let logger: Logger
+    /// Called after a transaction that emitted events committed: the outbox relays, woken.
+    private let outboxListeners = Mutex<[@Sendable () -> Void]>([])
 
     public init(configuration: DatabaseConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -43,6 +46,15 @@ public final class Database: Service, Sendable {
     /// atomic by itself; wrapping it in BEGIN and COMMIT would cost two more round trips.
     public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.withConnection(body)
+    }
+
+    /// Calls `listener` after every commit that wrote outbox rows through `Transaction.emit`.
+    func onEventsCommitted(_ listener: @escaping @Sendable () -> Void) {
+        outboxListeners.withLock { $0.append(listener) }
+    }
+
+    func eventsCommitted() {
+        for listener in outboxListeners.withLock({ $0 }) { listener() }
     }
 
     /// Whether a trivial query succeeds now.

@@ -1,62 +1,110 @@
 import Contracts
-import MessageBus
 import Foundation
 import Logging
+import MessageBus
 import PostgresNIO
 
-/// Answers a retried POST with its first reply: the effect and the stored reply commit together,
-/// and a concurrent retry waits on the key's lock instead of running the effect twice.
+/// Answers a retried write with its first reply: the key is claimed, the effect applied and the
+/// reply stored in one transaction, and a concurrent retry waits on the key's lock instead of
+/// applying the effect twice. A late original and its retry therefore never both apply.
 public enum IdempotencyKeys {
     /// Runs `body` once per (`scope`, `key`); later calls with the same request get the stored
     /// reply, with a different request a `.idempotencyKeyReused` error. A `body` that throws stores
     /// nothing, so the client may retry.
     public static func once(
-        scope: String, key: String, requestType: String, request: Data, database: Database, logger: Logger,
-        _ body: (PostgresConnection) async throws -> Data
+        scope: String, key: String, requestType: String, request: Data, database: Database,
+        context: MessageContext = MessageContext(), deadline: Date? = nil, logger: Logger,
+        _ body: (Transaction) async throws -> Data
     ) async throws -> Data {
-        try await database.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(scope)), hashtext(\(key)))", logger: logger)
-            let stored = try await connection.query("""
-                SELECT request_type = \(requestType) AND request_hash = encode(sha256(\(request)), 'hex'), response
-                FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
-                """, logger: logger)
-            for try await (sameRequest, response) in stored.decode((Bool, Data).self) {
-                guard sameRequest else {
-                    throw DatabaseError(.idempotencyKeyReused, "this Idempotency-Key was used for a different request")
-                }
-                return response
+        try await database.transaction(context: context, deadline: deadline, logger: logger) { transaction in
+            try await transaction.query("SELECT pg_advisory_xact_lock(hashtext(\(scope)), hashtext(\(key)))")
+            if let stored = try await stored(scope: scope, key: key, requestType: requestType, request: request, on: transaction) {
+                return stored
             }
-            let response = try await body(connection)
-            try await connection.query("""
+            let response = try await body(transaction)
+            try await transaction.query("""
                 INSERT INTO idempotency_keys (scope, key, request_type, request_hash, response)
                 VALUES (\(scope), \(key), \(requestType), encode(sha256(\(request)), 'hex'), \(response))
-                """, logger: logger)
+                """)
             return response
         }
     }
-}
 
-extension IdempotencyKeys {
-    /// A request handler's transaction: once per `key` when the client sent an Idempotency-Key
-    /// (a retry gets the first reply), a plain transaction otherwise. `fingerprint` identifies the
-    /// request; leave secrets such as passwords out of it, because its hash is stored.
-    public static func transaction<Reply: Codable & Sendable>(
-        key: String?, scope: String, requestType: String, fingerprint: Data, database: Database, logger: Logger,
-        _ body: @escaping (PostgresConnection) async throws -> Reply
-    ) async throws -> Reply {
-        guard let key else { return try await database.transaction(body) }
+    /// The reply stored for (`scope`, `key`), if the key was used; throws if it was used for
+    /// another request.
+    static func stored(
+        scope: String, key: String, requestType: String, request: Data, on transaction: Transaction
+    ) async throws -> Data? {
+        let rows = try await transaction.query("""
+            SELECT request_type = \(requestType) AND request_hash = encode(sha256(\(request)), 'hex'), response
+            FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
+            """)
+        for try await (sameRequest, response) in rows.decode((Bool, Data).self) {
+            guard sameRequest else {
+                throw DatabaseError(.idempotencyKeyReused, "this Idempotency-Key was used for a different request")
+            }
+            return response
+        }
+        return nil
+    }
+
+    /// Keys belong to one caller and one kind of request: another account's key never collides.
+    static func scope(of message: IncomingMessage) -> String {
+        "\(message.type.rawValue)|\(message.actor.map { $0.accountID.uuidString.lowercased() } ?? "anonymous")"
+    }
+
+    /// The request's Idempotency-Key, checked; nil when it has none.
+    static func key(of message: IncomingMessage) throws -> String? {
+        guard let key = message.idempotencyKey else { return nil }
         guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
             throw Problem(status: 400, code: "invalid-idempotency-key", title: "The Idempotency-Key header is invalid",
                           detail: "use 1 to 255 printable ASCII characters, e.g. a UUID")
         }
+        return key
+    }
+
+    /// The reply a request with this key already got, for handlers whose checks the first
+    /// attempt's effect would make fail (a password change no longer knows the old password).
+    public static func earlierReply<Reply: Codable & Sendable>(
+        to request: RequestContext, fingerprint: Data, database: Database, as _: Reply.Type
+    ) async throws -> Reply? {
+        guard let key = try key(of: request.message) else { return nil }
+        let reply: Data? = try await reused {
+            try await database.transaction(context: request.context, logger: request.logger) { transaction -> Data? in
+                try await stored(scope: scope(of: request.message), key: key, requestType: request.message.type.rawValue,
+                                 request: fingerprint, on: transaction)
+            }
+        }
+        return try reply.map { try MessageCodec.decode(Reply.self, from: $0) }
+    }
+
+    /// `body`, with a key reused for another request answered as the client's mistake (422).
+    static func reused<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
-            let reply = try await once(
-                scope: scope, key: key, requestType: requestType, request: fingerprint, database: database, logger: logger
-            ) { connection in try MessageCodec.encode(try await body(connection)) }
-            return try MessageCodec.decode(Reply.self, from: reply)
+            return try await body()
         } catch let error as DatabaseError where error.code == .idempotencyKeyReused {
             throw Problem(status: 422, code: "idempotency-key-reused", title: "This Idempotency-Key belongs to another request",
                           detail: "send a new key for a new request")
         }
+    }
+}
+
+extension Database {
+    /// A request handler's transaction, applied once per Idempotency-Key when the request has one
+    /// (a retry gets the first reply), and never committed after the caller's deadline.
+    /// `fingerprint` identifies the request; leave secrets such as passwords out of it, because
+    /// its hash is stored.
+    public func transaction<Reply: Codable & Sendable>(
+        _ request: RequestContext, idempotent fingerprint: Data, _ body: (Transaction) async throws -> Reply
+    ) async throws -> Reply {
+        let message = request.message
+        guard let key = try IdempotencyKeys.key(of: message) else { return try await transaction(request, body) }
+        let reply = try await IdempotencyKeys.reused {
+            try await IdempotencyKeys.once(
+                scope: IdempotencyKeys.scope(of: message), key: key, requestType: message.type.rawValue, request: fingerprint,
+                database: self, context: request.context, deadline: message.deadline, logger: request.logger
+            ) { transaction in try MessageCodec.encode(try await body(transaction)) }
+        }
+        return try MessageCodec.decode(Reply.self, from: reply)
     }
 }

@@ -5,42 +5,41 @@ import Metrics
 import PostgresNIO
 
 /// Event handlers whose effects are written in one transaction with the inbox record of the
-/// message: a redelivered message finds its record and changes nothing.
+/// message: a redelivered message finds its record and changes nothing. Events a handler emits
+/// leave with the same commit.
 public struct TransactionalEventHandlers: Sendable {
-    public typealias Handler = @Sendable (IncomingMessage, PostgresConnection, Logger) async throws -> Void
+    public typealias Handler = @Sendable (IncomingMessage, Transaction) async throws -> Void
 
     private var handlers: [(type: Contracts.MessageType, handler: Handler)] = []
 
     public init() {}
 
     public var isEmpty: Bool { handlers.isEmpty }
+    public var types: [Contracts.MessageType] { handlers.map(\.type) }
 
     public mutating func register(_ type: Contracts.MessageType, _ handler: @escaping Handler) {
         handlers.append((type, handler))
     }
 
     public mutating func register<Event: EventContract>(
-        _: Event.Type, _ handler: @escaping @Sendable (Event, IncomingMessage, PostgresConnection, Logger) async throws -> Void
+        _: Event.Type, _ handler: @escaping @Sendable (Event, Transaction) async throws -> Void
     ) {
-        register(Event.type) { message, connection, logger in
-            try await handler(try message.decode(Event.self), message, connection, logger)
+        register(Event.type) { message, transaction in
+            try await handler(try message.decode(Event.self), transaction)
         }
     }
 
-    /// The handlers wrapped with the inbox; `afterCommit` runs after each effect committed
-    /// (e.g. to wake the outbox relay for events the handler wrote).
-    public func eventHandlers(database: Database, afterCommit: @escaping @Sendable () -> Void = {}) -> EventHandlers {
+    /// The handlers wrapped with the inbox.
+    public func eventHandlers(database: Database) -> EventHandlers {
         var result = EventHandlers()
         for (type, handler) in handlers {
             result.register(type) { message, logger in
-                let handled = try await database.transaction { connection in
-                    guard try await Inbox.claim(message, on: connection, logger: logger) else { return false }
-                    try await handler(message, connection, logger)
+                let handled = try await database.transaction(context: MessageContext(message), logger: logger) { transaction in
+                    guard try await Inbox.claim(message, on: transaction.connection, logger: logger) else { return false }
+                    try await handler(message, transaction)
                     return true
                 }
-                if handled {
-                    afterCommit()
-                } else {
+                if !handled {
                     Counter(label: "expo_inbox_duplicates_total", dimensions: [("type", type.rawValue)]).increment()
                     logger.info("duplicate message ignored", metadata: ["messageID": "\(message.messageID)"])
                 }

@@ -33,9 +33,11 @@ public final class OutboxRelay: Service, Sendable {
         self.pollInterval = pollInterval
         self.confirmTimeout = confirmTimeout
         self.logger = logger
+        database.onEventsCommitted { [wakeSignal] in wakeSignal.signal() }
     }
 
-    /// Call after committing outbox rows, to publish them now rather than at the next poll.
+    /// Publishes pending rows now rather than at the next poll. Transactions that emit through
+    /// `Transaction.emit` wake the relay themselves; this is for rows written another way.
     public func wake() {
         wakeSignal.signal()
     }

@@ -14,7 +14,6 @@ public struct Backend: Sendable {
     public let logger: Logger
     public let database: Database
     public let bus: MessageBus
-    public let relay: OutboxRelay
 }
 
 /// A service's own parts: its schema changes, its handlers, what runs once the schema is ready,
@@ -50,6 +49,7 @@ extension Backend {
     /// Assembles a backend process: database pool, broker connections, ops endpoint, migrations,
     /// outbox relay, retention sweeper, and the consumers of its request and event queues, in one
     /// `ServiceGroup` that shuts down gracefully on SIGTERM (consumers first, connections last).
+    /// Throws `ManifestMismatch` when the handlers differ from the service's manifest.
     public static func build(
         configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?,
         topology: Topology = PlatformTopology.make(),
@@ -62,7 +62,7 @@ extension Backend {
         let database = Database(configuration: databaseConfiguration, logger: logger)
         let bus = MessageBus(configuration: configuration.amqp, topology: topology, instance: configuration.instance, logger: logger)
         let relay = OutboxRelay(database: database, bus: bus, logger: logger)
-        let backend = Backend(configuration: configuration, logger: logger, database: database, bus: bus, relay: relay)
+        let backend = Backend(configuration: configuration, logger: logger, database: database, bus: bus)
         var definition = define(backend)
         let gate = StartupGate()
         let probe = DatabaseProbe(database: database)
@@ -76,6 +76,7 @@ extension Backend {
                 uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
                 ready: gate.isOpen && databaseReachable))
         }
+        try ManifestMismatch.check(definition, against: ServiceManifest.of(service))
         let migrations = Migration.platform + definition.migrations
         let migrator = MigrationService(
             database: database, migrations: migrations, afterMigration: definition.afterMigration, gate: gate, logger: logger)
@@ -89,7 +90,7 @@ extension Backend {
             RPCServer.consumer(service: service, handlers: definition.requests, bus: bus, prefetch: configuration.rpcPrefetch, logger: logger),
         ]
         if !definition.events.isEmpty {
-            let handlers = definition.events.eventHandlers(database: database, afterCommit: { relay.wake() })
+            let handlers = definition.events.eventHandlers(database: database)
             consumers.append(EventConsumer.consumer(
                 queue: PlatformTopology.eventQueue(service), handlers: handlers, bus: bus,
                 prefetch: configuration.eventPrefetch, isTransient: { Problem.databaseUnavailable(for: $0) != nil },

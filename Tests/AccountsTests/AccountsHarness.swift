@@ -12,6 +12,8 @@ import TestSupport
 struct AccountsHarness {
     let database: Database
     let handlers: AccountsHandlers
+    /// The handlers as registered for the RPC server, with the access each request declares.
+    let requests: RPCHandlers
     let logger = TestEnvironment.logger("accounts")
 
     static let password = "correct horse battery staple 42"
@@ -34,7 +36,17 @@ struct AccountsHarness {
         self.database = database
         handlers = AccountsHandlers(
             database: database, hasher: PasswordHasher(parameters: settings.argon2), policy: try PasswordPolicy.shipped(),
-            settings: settings, wakeRelay: {})
+            settings: settings)
+        var requests = RPCHandlers()
+        handlers.register(into: &requests)
+        self.requests = requests
+    }
+
+    /// Sends `request` the way the RPC server hands it over: encoded, through its registered handler.
+    func send<Request: RequestContract>(_ request: Request, actor: Actor? = nil) async throws -> Request.Reply {
+        guard let handler = requests.handler(for: Request.type) else { throw TestFailure("no handler for \(Request.type)") }
+        let message = IncomingMessage(type: Request.type, actor: actor, body: try MessageCodec.encode(request))
+        return try MessageCodec.decode(Request.Reply.self, from: try await handler(RequestContext(message: message, logger: logger)))
     }
 
     /// The same handlers with other settings, on the same schema.
@@ -42,9 +54,10 @@ struct AccountsHarness {
         try AccountsHarness(database: database, settings: settings)
     }
 
-    func context(_ type: MessageType, actor: Actor? = nil, idempotencyKey: String? = nil) -> RequestContext {
+    func context(_ type: MessageType, actor: Actor? = nil, idempotencyKey: String? = nil, deadline: Date? = nil) -> RequestContext {
         RequestContext(
-            message: IncomingMessage(type: type, actor: actor, idempotencyKey: idempotencyKey, body: Data()), logger: logger)
+            message: IncomingMessage(type: type, actor: actor, idempotencyKey: idempotencyKey, deadline: deadline, body: Data()),
+            logger: logger)
     }
 
     static func registration(

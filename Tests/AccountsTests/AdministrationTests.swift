@@ -49,18 +49,13 @@ import TestSupport
         try await AccountsHarness.with { harness in
             let account = try await harness.register()
             let actor = try await harness.actor(try await harness.signIn(account.email))
-            let listed = try await problem {
-                try await harness.handlers.listAccounts(ListAccounts(verificationStatus: nil), harness.context(ListAccounts.type, actor: actor))
-            }
+            let listed = try await problem { try await harness.send(ListAccounts(verificationStatus: nil), actor: actor) }
             #expect(listed?.status == 403)
             let decided = try await problem {
-                try await harness.handlers.decideVerification(
-                    DecideVerification(accountID: account.id, decision: "approve", reason: nil), harness.context(DecideVerification.type, actor: actor))
+                try await harness.send(DecideVerification(accountID: account.id, decision: "approve", reason: nil), actor: actor)
             }
             #expect(decided?.status == 403)
-            let granted = try await problem {
-                try await harness.handlers.setStaffRoles(SetStaffRoles(accountID: account.id, roles: ["admin"]), harness.context(SetStaffRoles.type, actor: actor))
-            }
+            let granted = try await problem { try await harness.send(SetStaffRoles(accountID: account.id, roles: ["admin"]), actor: actor) }
             #expect(granted?.status == 403)
             #expect(try await harness.handlers.getMe(GetMe(), harness.context(GetMe.type, actor: actor)).verificationStatus == .pending)
         }

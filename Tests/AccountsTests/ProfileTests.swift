@@ -75,10 +75,15 @@ import TestSupport
 
     @Test func withoutAnActorThePrivateRequestsAre401() async throws {
         try await AccountsHarness.with { harness in
-            let answer76 = try await problem { try await harness.handlers.getMe(GetMe(), harness.context(GetMe.type)) }
-            #expect(answer76?.status == 401)
-            let answer77 = try await problem { try await harness.handlers.listSessions(ListSessions(), harness.context(ListSessions.type)) }
-            #expect(answer77?.status == 401)
+            for request in [GetMe.type, ListSessions.type, ChangePassword.type, ListAccounts.type] {
+                let answer = try await problem {
+                    try await harness.requests.handler(for: request)?(RequestContext(
+                        message: IncomingMessage(type: request, body: Data("{}".utf8)), logger: harness.logger))
+                }
+                #expect(answer?.status == 401, "\(request) without a signed-in user")
+            }
+            let card = try await problem { try await harness.send(GetCompany(companyID: UUID())) }
+            #expect(card?.status == 404, "a company card is open to anyone: no 401, just no such company")
         }
     }
 }

@@ -35,4 +35,39 @@ import Testing
         #expect(ServiceName.dataRights.schema == "data_rights")
         #expect(ServiceName.dataRights.environmentPrefix == "EXPO_DATA_RIGHTS_")
     }
+
+    @Test func manifestsNameOnlyTheirOwnMessagesAndSubscribeOnlyToPublishedEvents() {
+        for manifest in ServiceManifest.all {
+            for type in manifest.requestTypes + manifest.publishedTypes {
+                #expect(type.owner == manifest.service, "\(type) in the manifest of \(manifest.service)")
+            }
+            for type in manifest.subscribedTypes {
+                let publisher = type.owner.map(ServiceManifest.of)
+                #expect(publisher?.publishedTypes.contains(type) == true, "\(manifest.service) subscribes to \(type), which nobody publishes")
+            }
+        }
+        #expect(Set(ServiceManifest.all.map(\.service)) == Set(ServiceName.backends), "one manifest per backend")
+    }
+
+    @Test func theTopologyBindsWhatTheManifestsDeclare() {
+        let platform = PlatformTopology.make()
+        for manifest in ServiceManifest.all {
+            let queue = PlatformTopology.rpcQueue(manifest.service)
+            for type in manifest.requestTypes {
+                #expect(platform.bindings.contains { $0.queue == queue && $0.exchange == "expo.rpc" && $0.routingKey == type.rawValue })
+            }
+            for type in manifest.subscribedTypes {
+                #expect(platform.bindings.contains {
+                    $0.queue == PlatformTopology.eventQueue(manifest.service) && $0.exchange == "expo.events" && $0.routingKey == type.rawValue
+                })
+            }
+        }
+    }
+
+    @Test func aDifferenceBetweenManifestAndHandlersIsNamed() {
+        let declared: [MessageType] = ["accounts.a.v1", "accounts.b.v1"]
+        #expect(ServiceManifest.difference("requests", declared: declared, handled: declared.reversed()) == nil)
+        #expect(ServiceManifest.difference("requests", declared: declared, handled: ["accounts.a.v1", "accounts.c.v1"])
+            == "requests declared in the manifest without a handler: accounts.b.v1; requests handled but missing from the manifest: accounts.c.v1")
+    }
 }

@@ -7,6 +7,7 @@ import TestSupport
 
 struct Greet: RequestContract {
     static let type: MessageType = "accounts.greet-for-test.v1"
+    static let access = Access.anyone
     typealias Reply = Greeting
     var name: String
 }

@@ -120,8 +120,8 @@ import TestSupport
                 try await connection.query("CREATE TABLE effects (message_id text, at timestamptz DEFAULT now())", logger: logger)
             }
             var handlers = TransactionalEventHandlers()
-            handlers.register(MessageType("test.counted.v1")) { message, connection, logger in
-                try await connection.query("INSERT INTO effects (message_id) VALUES (\(message.messageID))", logger: logger)
+            handlers.register(MessageType("test.counted.v1")) { message, transaction in
+                try await transaction.query("INSERT INTO effects (message_id) VALUES (\(message.messageID))")
             }
             let wrapped = handlers.eventHandlers(database: database)
             let message = IncomingMessage(type: MessageType("test.counted.v1"), messageID: "m-1", body: Data("{}".utf8))
@@ -137,7 +137,7 @@ import TestSupport
         try await TestDatabase.with { database in
             let attempts = LockedBox(0)
             var handlers = TransactionalEventHandlers()
-            handlers.register(MessageType("test.flaky.v1")) { _, _, _ in
+            handlers.register(MessageType("test.flaky.v1")) { _, _ in
                 struct Flaky: Error {}
                 if attempts.mutate({ $0 += 1; return $0 }) == 1 { throw Flaky() }
             }

@@ -29,9 +29,9 @@ import TestSupport
                 try await database.count("SELECT count(*) FROM effects")
             }
             var handlers = TransactionalEventHandlers()
-            handlers.register(type) { message, connection, logger in
+            handlers.register(type) { message, transaction in
                 try await Task.sleep(for: .milliseconds(15))
-                try await connection.query("INSERT INTO effects (message_id) VALUES (\(message.messageID))", logger: logger)
+                try await transaction.query("INSERT INTO effects (message_id) VALUES (\(message.messageID))")
             }
             let wrapped = handlers.eventHandlers(database: database)
 

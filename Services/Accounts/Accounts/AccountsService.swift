@@ -18,10 +18,8 @@ public func buildAccounts(configuration: ServiceConfiguration, logger: Logger, m
 
 /// The accounts service's schema, handlers, start-up work and retention, for `Backend.build`.
 public func accountsDefinition(backend: Backend, settings: AccountsSettings, policy: PasswordPolicy) -> BackendDefinition {
-    let relay = backend.relay
     let handlers = AccountsHandlers(
-        database: backend.database, hasher: PasswordHasher(parameters: settings.argon2), policy: policy, settings: settings,
-        wakeRelay: { relay.wake() })
+        database: backend.database, hasher: PasswordHasher(parameters: settings.argon2), policy: policy, settings: settings)
     var requests = RPCHandlers()
     handlers.register(into: &requests)
     var afterMigration: [@Sendable () async throws -> Void] = []

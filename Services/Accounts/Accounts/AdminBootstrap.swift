@@ -50,27 +50,26 @@ public enum AdminBootstrap {
         }
         let passwordHash = try await handlers.hasher.hash(request.password)
         let accountID = UUID()
-        let created = try await handlers.database.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('accounts.bootstrap-admin'))", logger: logger)
-            for try await _ in try await connection.query("SELECT 1 FROM accounts WHERE 'admin' = ANY (roles)", logger: logger) {
+        let created = try await handlers.database.transaction(context: MessageContext(), logger: logger) { transaction in
+            try await transaction.query("SELECT pg_advisory_xact_lock(hashtext('accounts.bootstrap-admin'))")
+            for try await _ in try await transaction.query("SELECT 1 FROM accounts WHERE 'admin' = ANY (roles)") {
                 return false
             }
             do {
-                try await connection.query("""
+                try await transaction.query("""
                     INSERT INTO accounts (id, email, password_hash, contact_name, roles, verification_status)
                     VALUES (\(accountID), \(email), \(passwordHash), \(contactName), \([Role.admin.rawValue]), 'approved')
-                    """, logger: logger)
+                    """)
             } catch where error.sqlState == "23505" {
                 throw ConfigurationError("EXPO_BOOTSTRAP_ADMIN_EMAIL", "\(email) belongs to an existing account; choose a new address for the first admin")
             }
             let event = AccountRegistered(accountID: accountID, email: email, contactName: contactName, company: nil,
                                           roles: [.admin], registeredAt: Date())
-            try await Outbox.enqueue(try EventEnvelope(event, context: MessageContext()), on: connection, logger: logger)
+            try await transaction.emit(event)
             return true
         }
         if created {
             logger.notice("first admin created; remove the bootstrap password file", metadata: ["accountID": "\(accountID)"])
-            handlers.wakeRelay()
         } else {
             logger.info("an admin exists; the admin bootstrap settings are ignored")
         }

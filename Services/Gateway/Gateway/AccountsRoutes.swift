@@ -10,8 +10,8 @@ struct AccountsRoutes {
     let sessions: SessionAuthenticator?
 
     func add(to router: Router<GatewayContext>) {
-        router.post("/v1/accounts") { request, context in
-            try await forwarder.forward(try await forwarder.decode(RegisterAccount.self, request), request: request, context: context, status: .created)
+        router.forward(.post, "/v1/accounts", by: forwarder, status: .created) { request, _ in
+            try await forwarder.decode(RegisterAccount.self, request)
         }
         router.post("/v1/sessions") { request, context in
             let credentials = try await forwarder.decode(Credentials.self, request)
@@ -27,23 +27,12 @@ struct AccountsRoutes {
             if let session = actor.sessionID { sessions?.forget(session: session) }
             return response
         }
-        router.get("/v1/me") { request, context in
-            _ = try context.requireActor()
-            return try await forwarder.forward(GetMe(), request: request, context: context)
+        router.forward(.get, "/v1/me", by: forwarder) { _, _ in GetMe() }
+        router.forward(.patch, "/v1/me", by: forwarder) { request, _ in try await forwarder.decode(UpdateMe.self, request) }
+        router.forward(.post, "/v1/me/password", by: forwarder, status: .noContent) { request, _ in
+            try await forwarder.decode(ChangePassword.self, request)
         }
-        router.patch("/v1/me") { request, context in
-            _ = try context.requireActor()
-            return try await forwarder.forward(try await forwarder.decode(UpdateMe.self, request), request: request, context: context)
-        }
-        router.post("/v1/me/password") { request, context in
-            _ = try context.requireActor()
-            let change = try await forwarder.decode(ChangePassword.self, request)
-            return try await forwarder.forward(change, request: request, context: context, status: .noContent)
-        }
-        router.get("/v1/me/sessions") { request, context in
-            _ = try context.requireActor()
-            return try await forwarder.forward(ListSessions(page: try Self.page(request)), request: request, context: context)
-        }
+        router.forward(.get, "/v1/me/sessions", by: forwarder) { request, _ in ListSessions(page: try Self.page(request)) }
         router.delete("/v1/me/sessions/:id") { request, context in
             let actor = try context.requireActor()
             let id = try Self.id(context, "no session with this id")
@@ -51,32 +40,21 @@ struct AccountsRoutes {
             if id == actor.sessionID { sessions?.forget(session: id) }
             return response
         }
-        router.get("/v1/me/logins") { request, context in
-            _ = try context.requireActor()
-            return try await forwarder.forward(ListLogins(page: try Self.page(request)), request: request, context: context)
+        router.forward(.get, "/v1/me/logins", by: forwarder) { request, _ in ListLogins(page: try Self.page(request)) }
+        router.forward(.get, "/v1/companies/:id", by: forwarder) { _, context in
+            GetCompany(companyID: try Self.id(context, "no company with this id"))
         }
-        router.get("/v1/companies/:id") { request, context in
-            let id = try Self.id(context, "no company with this id")
-            return try await forwarder.forward(GetCompany(companyID: id), request: request, context: context)
+        router.forward(.get, "/v1/admin/accounts", by: forwarder) { request, _ in
+            ListAccounts(verificationStatus: request.uri.queryParameters.get("verificationStatus"), page: try Self.page(request))
         }
-        router.get("/v1/admin/accounts") { request, context in
-            _ = try context.requireActor()
-            let status = request.uri.queryParameters.get("verificationStatus")
-            return try await forwarder.forward(
-                ListAccounts(verificationStatus: status, page: try Self.page(request)), request: request, context: context)
-        }
-        router.post("/v1/admin/accounts/:id/verification") { request, context in
-            _ = try context.requireActor()
+        router.forward(.post, "/v1/admin/accounts/:id/verification", by: forwarder) { request, context in
             let id = try Self.id(context, "no account with this id")
             let body = try await forwarder.decode(VerificationForm.self, request)
-            return try await forwarder.forward(
-                DecideVerification(accountID: id, decision: body.decision, reason: body.reason), request: request, context: context)
+            return DecideVerification(accountID: id, decision: body.decision, reason: body.reason)
         }
-        router.put("/v1/admin/accounts/:id/roles") { request, context in
-            _ = try context.requireActor()
+        router.forward(.put, "/v1/admin/accounts/:id/roles", by: forwarder) { request, context in
             let id = try Self.id(context, "no account with this id")
-            let body = try await forwarder.decode(RolesForm.self, request)
-            return try await forwarder.forward(SetStaffRoles(accountID: id, roles: body.roles), request: request, context: context)
+            return SetStaffRoles(accountID: id, roles: try await forwarder.decode(RolesForm.self, request).roles)
         }
     }
 

@@ -19,10 +19,17 @@ public struct RPCForwarder: Sendable {
     }
 
     /// Sends a typed request and answers with the service's reply with `status`, or its problem.
+    /// A caller the request's `Access` refuses gets the service's 401 or 403 here, without the hop.
     func forward<Message: RequestContract>(
         _ message: Message, request: Request, context: GatewayContext, status: HTTPResponse.Status = .ok, idempotent: Bool = true
     ) async throws -> Response {
-        try await forward(Message.type, body: MessageCodec.encode(message), request: request, context: context, status: status, idempotent: idempotent)
+        try admit(Message.self, context)
+        return try await forward(Message.type, body: MessageCodec.encode(message), request: request, context: context, status: status, idempotent: idempotent)
+    }
+
+    /// Refuses a caller that `Message`'s declared access does not admit, as the service would.
+    func admit<Message: RequestContract>(_: Message.Type, _ context: GatewayContext) throws {
+        if let refusal = Message.access.refusal(of: context.actor) { throw refusal }
     }
 
     /// Sends `body` as a `type` request and answers with the service's reply as JSON with `status`

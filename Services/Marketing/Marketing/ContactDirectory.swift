@@ -28,16 +28,16 @@ enum ContactDirectory {
     ]
 
     static func register(into handlers: inout TransactionalEventHandlers) {
-        handlers.register(AccountRegistered.self) { event, _, connection, logger in
-            try await connection.query("""
+        handlers.register(AccountRegistered.self) { event, transaction in
+            try await transaction.query("""
                 INSERT INTO contacts (account_id, email, contact_name, company_name, country, registered_at)
                 VALUES (\(event.accountID), \(event.email), \(event.contactName), \(event.company?.name), \(event.company?.country),
                         \(event.registeredAt))
-                """, logger: logger)
+                """)
         }
-        handlers.register(AccountProfileChanged.self) { event, _, connection, logger in
+        handlers.register(AccountProfileChanged.self) { event, transaction in
             // Events may be handled out of order (several at once): older details never overwrite newer ones.
-            let rows = try await connection.query("""
+            let rows = try await transaction.query("""
                 UPDATE contacts SET
                     profile_changes = profile_changes + 1,
                     email = CASE WHEN profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt) THEN \(event.email) ELSE email END,
@@ -46,7 +46,7 @@ enum ContactDirectory {
                     country = CASE WHEN profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt) THEN \(event.company?.country) ELSE country END,
                     profile_changed_at = greatest(profile_changed_at, \(event.changedAt))
                 WHERE account_id = \(event.accountID) RETURNING 1
-                """, logger: logger)
+                """)
             var found = false
             for try await _ in rows { found = true }
             // The registration is still on its way (handled alongside, or redelivered): wait for it.

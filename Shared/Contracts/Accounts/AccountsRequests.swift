@@ -7,6 +7,7 @@ import Foundation
 public struct RegisterAccount: RequestContract {
     public typealias Reply = Account
     public static let type: MessageType = "accounts.register.v1"
+    public static let access = Access.anyone
 
     public var email: String?
     public var password: String?
@@ -40,6 +41,7 @@ public struct RegisterAccount: RequestContract {
 public struct CreateSession: RequestContract {
     public typealias Reply = CreatedSession
     public static let type: MessageType = "accounts.create-session.v1"
+    public static let access = Access.anyone
 
     public var email: String?
     public var password: String?
@@ -71,6 +73,7 @@ public struct CreatedSession: Codable, Sendable, Equatable {
 public struct AuthenticateSession: RequestContract {
     public typealias Reply = AuthenticatedSession
     public static let type: MessageType = "accounts.authenticate-session.v1"
+    public static let access = Access.anyone
 
     public var token: String
 
@@ -96,6 +99,7 @@ public struct AuthenticatedSession: Codable, Sendable, Equatable {
 public struct EndSession: RequestContract {
     public typealias Reply = NoContent
     public static let type: MessageType = "accounts.end-session.v1"
+    public static let access = Access.signedIn
 
     public var sessionID: UUID?
 
@@ -106,6 +110,7 @@ public struct EndSession: RequestContract {
 public struct ListSessions: RequestContract {
     public typealias Reply = Page<SessionInfo>
     public static let type: MessageType = "accounts.list-sessions.v1"
+    public static let access = Access.signedIn
 
     public var page: PageRequest
 
@@ -116,6 +121,7 @@ public struct ListSessions: RequestContract {
 public struct ListLogins: RequestContract {
     public typealias Reply = Page<LoginRecord>
     public static let type: MessageType = "accounts.list-logins.v1"
+    public static let access = Access.signedIn
 
     public var page: PageRequest
 
@@ -126,6 +132,7 @@ public struct ListLogins: RequestContract {
 public struct GetMe: RequestContract {
     public typealias Reply = Account
     public static let type: MessageType = "accounts.get-me.v1"
+    public static let access = Access.signedIn
 
     public init() {}
 }
@@ -135,6 +142,7 @@ public struct GetMe: RequestContract {
 public struct UpdateMe: RequestContract {
     public typealias Reply = Account
     public static let type: MessageType = "accounts.update-me.v1"
+    public static let access = Access.signedIn
 
     public var email: String?
     public var currentPassword: String?
@@ -167,6 +175,7 @@ public struct UpdateMe: RequestContract {
 public struct ChangePassword: RequestContract {
     public typealias Reply = NoContent
     public static let type: MessageType = "accounts.change-password.v1"
+    public static let access = Access.signedIn
 
     public var currentPassword: String?
     public var newPassword: String?
@@ -181,6 +190,7 @@ public struct ChangePassword: RequestContract {
 public struct GetCompany: RequestContract {
     public typealias Reply = CompanyCard
     public static let type: MessageType = "accounts.get-company.v1"
+    public static let access = Access.anyone
 
     public var companyID: UUID
 
@@ -191,6 +201,7 @@ public struct GetCompany: RequestContract {
 public struct ListAccounts: RequestContract {
     public typealias Reply = Page<Account>
     public static let type: MessageType = "accounts.list-accounts.v1"
+    public static let access = Access.role(.admin)
 
     public var verificationStatus: String?
     public var page: PageRequest
@@ -205,6 +216,7 @@ public struct ListAccounts: RequestContract {
 public struct DecideVerification: RequestContract {
     public typealias Reply = Account
     public static let type: MessageType = "accounts.decide-verification.v1"
+    public static let access = Access.role(.admin)
 
     public var accountID: UUID
     public var decision: String?
@@ -222,6 +234,7 @@ public struct DecideVerification: RequestContract {
 public struct SetStaffRoles: RequestContract {
     public typealias Reply = Account
     public static let type: MessageType = "accounts.set-staff-roles.v1"
+    public static let access = Access.role(.admin)
 
     public var accountID: UUID
     public var roles: [String]?
@@ -230,13 +243,4 @@ public struct SetStaffRoles: RequestContract {
         self.accountID = accountID
         self.roles = roles
     }
-}
-
-public enum AccountsRequests {
-    /// Every request type the accounts service answers (bound to `accounts.rpc`).
-    public static let all: [MessageType] = [
-        RegisterAccount.type, CreateSession.type, AuthenticateSession.type, EndSession.type, ListSessions.type,
-        ListLogins.type, GetMe.type, UpdateMe.type, ChangePassword.type, GetCompany.type, ListAccounts.type,
-        DecideVerification.type, SetStaffRoles.type,
-    ]
 }

@@ -31,6 +31,8 @@ public struct MessageType: Sendable, Hashable, Codable, CustomStringConvertible,
 public protocol RequestContract: Codable, Sendable {
     associatedtype Reply: Codable & Sendable
     static var type: MessageType { get }
+    /// Who may send it: enforced by the RPC server, answered early by the gateway.
+    static var access: Access { get }
 }
 
 /// A domain event, published on `expo.events` through the owner's outbox.

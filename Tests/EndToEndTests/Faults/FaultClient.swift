@@ -35,7 +35,8 @@ struct FaultClient {
         return nil
     }
 
-    /// Registers, signs in and corrects the profile twice, recording every acknowledgement.
+    /// Registers, signs in and corrects the profile twice, recording every acknowledgement. Each
+    /// write carries an Idempotency-Key, kept across its retries, as a frontend's would.
     func journey(_ number: Int) async {
         let email = "\(uniqueName("load"))-\(number)@example.com"
         let password = "correct horse battery staple 42"
@@ -55,7 +56,7 @@ struct FaultClient {
         ledger.succeeded()
         for round in 1...2 {
             let name = "Erika Muster \(round)"
-            guard let patched = await send("PATCH", "/v1/me", token: token, json: ["contactName": name]) else { return }
+            guard let patched = await send("PATCH", "/v1/me", token: token, json: ["contactName": name], key: UUID().uuidString) else { return }
             guard patched.status == 200 else { return ledger.unexpected("patch \(patched.status) \(patched.code ?? "")") }
             ledger.patched(id, contactName: name)
         }

@@ -22,11 +22,15 @@ import TestSupport
         var fault: Fault
         var requests = 0
         var acknowledged = 0
+        /// Acknowledged writes missing from the database, or overwritten by an older one.
         var lost = 0
         var duplicated = 0
         var eventsCommitted = 0
         var eventsMissing = 0
         var eventsApplied = 0
+        /// Writes that committed without their client hearing so (its answer lost to the fault):
+        /// allowed, since the client's retry got the stored first reply instead of applying again.
+        var unacknowledgedApplied = 0
         var duplicatesSuppressed = 0
         var hung = 0
         var unexpected: [String] = []
@@ -156,6 +160,8 @@ import TestSupport
         }
         row.eventsCommitted = events.values.reduce(0, +)
         row.eventsApplied = contacts.values.reduce(0) { $0 + 1 + $1.changes }
+        // Each acknowledged write (a registration, a changed name) committed one event.
+        row.unacknowledgedApplied = max(0, row.eventsCommitted - state.acknowledged)
         row.eventsMissing = ids.reduce(0) { total, id in total + max(0, (events[id] ?? 0) - (contacts[id].map { $0.changes + 1 } ?? 0)) }
         row.duplicatesSuppressed = await platform.inboxDuplicates() - duplicatesBefore
 
@@ -179,9 +185,11 @@ import TestSupport
     }
 
     static func table(_ rows: [Row]) -> String {
-        let header = ["fault", "requests", "acked", "lost", "duplicated", "events", "applied", "dup. suppressed", "hung", "recovery"]
+        let header = ["fault", "requests", "acked", "lost", "duplicated", "applied unacked", "events", "applied", "dup. suppressed", "hung",
+                      "recovery"]
         let lines = rows.map { row in
-            [row.fault.rawValue, "\(row.requests)", "\(row.acknowledged)", "\(row.lost)", "\(row.duplicated)", "\(row.eventsCommitted)",
+            [row.fault.rawValue, "\(row.requests)", "\(row.acknowledged)", "\(row.lost)", "\(row.duplicated)",
+             "\(row.unacknowledgedApplied)", "\(row.eventsCommitted)",
              "\(row.eventsApplied)", "\(row.duplicatesSuppressed)", "\(row.hung)",
              row.recovery.map { String(format: "%.2f s", Double($0.components.attoseconds) / 1e18 + Double($0.components.seconds)) } ?? "never"]
         }

@@ -12,16 +12,13 @@ struct AccountsHandlers: Sendable {
     let hasher: PasswordHasher
     let policy: PasswordPolicy
     let settings: AccountsSettings
-    /// Woken after a commit that wrote events, so they leave without waiting for its poll.
-    let wakeRelay: @Sendable () -> Void
     let decoy: DecoyHash
 
-    init(database: Database, hasher: PasswordHasher, policy: PasswordPolicy, settings: AccountsSettings, wakeRelay: @escaping @Sendable () -> Void) {
+    init(database: Database, hasher: PasswordHasher, policy: PasswordPolicy, settings: AccountsSettings) {
         self.database = database
         self.hasher = hasher
         self.policy = policy
         self.settings = settings
-        self.wakeRelay = wakeRelay
         self.decoy = DecoyHash(hasher: hasher)
     }
 
@@ -40,24 +37,6 @@ struct AccountsHandlers: Sendable {
         handlers.register(ListAccounts.self, listAccounts)
         handlers.register(DecideVerification.self, decideVerification)
         handlers.register(SetStaffRoles.self, setStaffRoles)
-    }
-
-    /// Writes `event` to the outbox in the caller's transaction.
-    func record<Event: EventContract>(_ event: Event, _ context: RequestContext, on connection: PostgresConnection) async throws {
-        try await Outbox.enqueue(EventEnvelope(event, context: context.context), on: connection, logger: context.logger)
-    }
-
-    /// The authenticated caller; requests that need one get 401 without it.
-    func caller(_ context: RequestContext) throws -> Actor {
-        guard let actor = context.message.actor else { throw Problem.unauthorized("this request needs a signed-in user") }
-        return actor
-    }
-
-    /// The caller, who must hold the admin role.
-    func admin(_ context: RequestContext) throws -> Actor {
-        let actor = try caller(context)
-        guard actor.has(role: Role.admin.rawValue) else { throw Problem.forbidden("only staff with the admin role may do this") }
-        return actor
     }
 }
 

@@ -7,7 +7,6 @@ import PostgresNIO
 extension AccountsHandlers {
     /// `accounts.list-accounts.v1`: admins review accounts, oldest first, optionally by verification status.
     @Sendable func listAccounts(_ request: ListAccounts, _ context: RequestContext) async throws -> Page<Account> {
-        _ = try admin(context)
         var checks = FieldChecks()
         let status = request.verificationStatus == nil ? nil
             : checks.oneOf("verificationStatus", request.verificationStatus, as: VerificationStatus.self)
@@ -30,7 +29,7 @@ extension AccountsHandlers {
     /// `accounts.decide-verification.v1`: approve or reject an account; every decision is kept
     /// with who made it and when, and announced.
     @Sendable func decideVerification(_ request: DecideVerification, _ context: RequestContext) async throws -> Account {
-        let actor = try admin(context)
+        let actor = try context.caller()
         var checks = FieldChecks()
         let decision = checks.oneOf("decision", request.decision, as: VerificationDecision.self)
         let reason = checks.optional("reason", request.reason, maxLength: 2000)
@@ -38,35 +37,30 @@ extension AccountsHandlers {
         try checks.finish()
         guard let decision else { throw Problem.internalError("validation let a missing field through") }
         let fingerprint = try MessageCodec.encode(request)
-        let account = try await IdempotencyKeys.transaction(
-            key: context.message.idempotencyKey, scope: "accounts.decide-verification:\(actor.accountID)",
-            requestType: DecideVerification.type.rawValue, fingerprint: fingerprint, database: database, logger: context.logger
-        ) { connection in
-            let rows = try await connection.query("""
+        let account = try await database.transaction(context, idempotent: fingerprint) { transaction in
+            let rows = try await transaction.query("""
                 UPDATE accounts SET verification_status = \(decision.status.rawValue), updated_at = now()
                 WHERE id = \(request.accountID) AND company_id IS NOT NULL RETURNING id
-                """, logger: context.logger)
+                """)
             var exists = false
             for try await _ in rows { exists = true }
             guard exists else { throw Problem.notFound("no company account with id \(request.accountID)") }
-            try await connection.query("""
+            try await transaction.query("""
                 INSERT INTO verification_decisions (account_id, decision, reason, decided_by)
                 VALUES (\(request.accountID), \(decision.rawValue), \(reason.nonEmpty), \(actor.accountID))
-                """, logger: context.logger)
-            let account = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
+                """)
+            let account = try await AccountRecords.require(request.accountID, on: transaction.connection, logger: context.logger)
             guard let decisionRecord = account.verification else { throw Problem.internalError("the decision was not recorded") }
-            try await record(VerificationDecided(
-                accountID: account.id, companyID: account.company?.id, status: account.verificationStatus, record: decisionRecord),
-                context, on: connection)
+            try await transaction.emit(VerificationDecided(
+                accountID: account.id, companyID: account.company?.id, status: account.verificationStatus, record: decisionRecord))
             return account
         }
-        wakeRelay()
         return account
     }
 
     /// `accounts.set-staff-roles.v1`: admins grant or take staff roles; the business role stays.
     @Sendable func setStaffRoles(_ request: SetStaffRoles, _ context: RequestContext) async throws -> Account {
-        let actor = try admin(context)
+        let actor = try context.caller()
         var checks = FieldChecks()
         var staff = Set<Role>()
         if let names = request.roles {
@@ -84,19 +78,17 @@ extension AccountsHandlers {
             throw Problem(status: 409, code: "own-admin-role", title: "Admins cannot take the admin role from themselves",
                           detail: "ask another admin to do it")
         }
-        let account = try await database.transaction { connection in
-            let current = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
+            let current = try await AccountRecords.require(request.accountID, on: transaction.connection, logger: context.logger)
             let roles = (Set(current.roles).subtracting(Role.staff).union(staff)).sorted()
             guard roles != current.roles else { return current }
-            try await connection.query("""
+            try await transaction.query("""
                 UPDATE accounts SET roles = \(roles.map(\.rawValue)), updated_at = now() WHERE id = \(request.accountID)
-                """, logger: context.logger)
-            let account = try await AccountRecords.require(request.accountID, on: connection, logger: context.logger)
-            try await record(AccountRolesChanged(accountID: account.id, roles: account.roles, changedBy: actor.accountID,
-                                                 changedAt: account.updatedAt), context, on: connection)
+                """)
+            let account = try await AccountRecords.require(request.accountID, on: transaction.connection, logger: context.logger)
+            try await transaction.emit(AccountRolesChanged(accountID: account.id, roles: account.roles, changedBy: actor.accountID,
+                                                 changedAt: account.updatedAt))
             return account
         }
-        wakeRelay()
-        return account
     }
 }

@@ -7,7 +7,7 @@ import PostgresNIO
 extension AccountsHandlers {
     /// `accounts.get-me.v1`: the user center.
     @Sendable func getMe(_: GetMe, _ context: RequestContext) async throws -> Account {
-        let actor = try caller(context)
+        let actor = try context.caller()
         return try await database.withConnection { connection in
             try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
         }
@@ -15,7 +15,7 @@ extension AccountsHandlers {
 
     /// `accounts.update-me.v1`: correct one's own profile and company. A new email needs the password.
     @Sendable func updateMe(_ request: UpdateMe, _ context: RequestContext) async throws -> Account {
-        let actor = try caller(context)
+        let actor = try context.caller()
         var checks = FieldChecks()
         let email = request.email == nil ? nil : checks.email("email", request.email)
         let companyName = request.companyName == nil ? nil : checks.required("companyName", request.companyName)
@@ -55,40 +55,39 @@ extension AccountsHandlers {
         note("telephone", telephone, current.telephone)
         guard !changed.isEmpty else { return current }
 
-        let account = try await database.transaction { connection in
+        var fingerprint = request
+        fingerprint.currentPassword = nil
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(fingerprint)) { transaction in
             do {
-                try await connection.query("""
+                try await transaction.query("""
                     UPDATE accounts SET
                         email = coalesce(\(email)::text, email), contact_name = coalesce(\(contactName)::text, contact_name),
                         title = CASE WHEN \(title)::text IS NULL THEN title ELSE nullif(\(title)::text, '') END,
                         department = CASE WHEN \(department)::text IS NULL THEN department ELSE nullif(\(department)::text, '') END,
                         telephone = coalesce(\(telephone)::text, telephone), updated_at = now()
                     WHERE id = \(actor.accountID)
-                    """, logger: context.logger)
+                    """)
             } catch where error.sqlState == "23505" {
                 throw Problem.emailTaken
             }
             if let company = current.company, companyName != nil || industry != nil || country != nil {
-                try await connection.query("""
+                try await transaction.query("""
                     UPDATE companies SET name = coalesce(\(companyName)::text, name), industry = coalesce(\(industry)::text, industry),
                         country = coalesce(\(country)::text, country), updated_at = now()
                     WHERE id = \(company.id)
-                    """, logger: context.logger)
+                    """)
             }
-            let account = try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
-            try await record(AccountProfileChanged(
+            let account = try await AccountRecords.require(actor.accountID, on: transaction.connection, logger: context.logger)
+            try await transaction.emit(AccountProfileChanged(
                 accountID: actor.accountID, changedFields: changed, email: account.email, contactName: account.contactName,
-                company: account.card, changedAt: account.updatedAt),
-                context, on: connection)
+                company: account.card, changedAt: account.updatedAt))
             return account
         }
-        wakeRelay()
-        return account
     }
 
     /// `accounts.change-password.v1`: needs the current password; ends every other session.
     @Sendable func changePassword(_ request: ChangePassword, _ context: RequestContext) async throws -> NoContent {
-        let actor = try caller(context)
+        let actor = try context.caller()
         var checks = FieldChecks()
         if (request.currentPassword ?? "").isEmpty { checks.fail("currentPassword", "is required") }
         let email = try await database.withConnection { connection in
@@ -100,33 +99,33 @@ extension AccountsHandlers {
         }
         try checks.finish()
         guard let currentPassword = request.currentPassword, let newPassword = request.newPassword else { return NoContent() }
+        // A retry of a change that went through no longer knows the current password: it gets the
+        // first reply instead of a 403.
+        let fingerprint = try MessageCodec.encode(["account": actor.accountID.uuidString])
+        if let earlier = try await IdempotencyKeys.earlierReply(to: context, fingerprint: fingerprint, database: database, as: NoContent.self) {
+            return earlier
+        }
         try await requirePassword(currentPassword, of: actor.accountID)
         let newHash = try await hasher.hash(newPassword)
-        let fingerprint = try MessageCodec.encode(["account": actor.accountID.uuidString])
-        _ = try await IdempotencyKeys.transaction(
-            key: context.message.idempotencyKey, scope: "accounts.change-password", requestType: ChangePassword.type.rawValue,
-            fingerprint: fingerprint, database: database, logger: context.logger
-        ) { connection in
-            try await connection.query("""
+        _ = try await database.transaction(context, idempotent: fingerprint) { transaction in
+            try await transaction.query("""
                 UPDATE accounts SET password_hash = \(newHash), password_changed_at = now(), updated_at = now()
                 WHERE id = \(actor.accountID)
-                """, logger: context.logger)
-            let rows = try await connection.query("""
+                """)
+            let rows = try await transaction.query("""
                 UPDATE sessions SET revoked_at = now(), revoked_reason = 'password-changed'
                 WHERE account_id = \(actor.accountID) AND revoked_at IS NULL AND id IS DISTINCT FROM \(actor.sessionID)
                 RETURNING id, revoked_at
-                """, logger: context.logger)
+                """)
             var ended: [(UUID, Date)] = []
             for try await row in rows.decode((UUID, Date).self) { ended.append(row) }
             for (sessionID, revokedAt) in ended {
-                try await record(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: .passwordChanged,
-                                                revokedAt: revokedAt), context, on: connection)
+                try await transaction.emit(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: .passwordChanged,
+                                                revokedAt: revokedAt))
             }
-            try await record(PasswordChanged(accountID: actor.accountID, endedSessions: ended.count, changedAt: Date()),
-                             context, on: connection)
+            try await transaction.emit(PasswordChanged(accountID: actor.accountID, endedSessions: ended.count, changedAt: Date()))
             return NoContent()
         }
-        wakeRelay()
         return NoContent()
     }
 

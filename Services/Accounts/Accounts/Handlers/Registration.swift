@@ -32,32 +32,28 @@ extension AccountsHandlers {
         let role: Role = businessType == .supplier ? .supplier : .purchaser
         var fingerprint = request
         fingerprint.password = nil
-        let account = try await IdempotencyKeys.transaction(
-            key: context.message.idempotencyKey, scope: "accounts.register", requestType: RegisterAccount.type.rawValue,
-            fingerprint: try MessageCodec.encode(fingerprint), database: database, logger: context.logger
-        ) { connection in
+        let account = try await database.transaction(context, idempotent: try MessageCodec.encode(fingerprint)) { transaction in
             do {
-                try await connection.query("""
+                try await transaction.query("""
                     INSERT INTO companies (id, name, business_type, industry, country)
                     VALUES (\(companyID), \(companyName), \(businessType.rawValue), \(industry), \(country))
-                    """, logger: context.logger)
-                try await connection.query("""
+                    """)
+                try await transaction.query("""
                     INSERT INTO accounts (id, company_id, email, password_hash, contact_name, title, department, telephone, roles)
                     VALUES (\(accountID), \(companyID), \(email), \(passwordHash), \(contactName), \(title.nonEmpty),
                             \(department.nonEmpty), \(telephone), \([role.rawValue]))
-                    """, logger: context.logger)
+                    """)
             } catch where error.sqlState == "23505" {
                 throw Problem.emailTaken
             }
-            let account = try await AccountRecords.require(accountID, on: connection, logger: context.logger)
-            try await record(AccountRegistered(
+            let account = try await AccountRecords.require(accountID, on: transaction.connection, logger: context.logger)
+            try await transaction.emit(AccountRegistered(
                 accountID: accountID, email: email, contactName: contactName,
                 company: CompanyCard(id: companyID, name: companyName, businessType: businessType, industry: industry,
                                      country: country, verified: false),
-                roles: account.roles, registeredAt: account.createdAt), context, on: connection)
+                roles: account.roles, registeredAt: account.createdAt))
             return account
         }
-        wakeRelay()
         return account
     }
 

@@ -52,17 +52,17 @@ extension AccountsHandlers {
         let token = SessionToken.generate()
         let sessionID = UUID()
         let expiresAt = Date().addingTimeInterval(settings.sessionLifetime.seconds)
-        let account = try await database.transaction { connection in
-            try await connection.query("""
+        let account = try await database.transaction(context) { transaction in
+            try await transaction.query("""
                 UPDATE accounts SET failed_logins = 0, locked_until = NULL, password_hash = coalesce(\(newHash), password_hash)
                 WHERE id = \(found.id)
-                """, logger: context.logger)
-            try await connection.query("""
+                """)
+            try await transaction.query("""
                 INSERT INTO sessions (id, account_id, token_hash, expires_at, ip, user_agent)
                 VALUES (\(sessionID), \(found.id), \(SessionToken.hash(token)), \(expiresAt), \(client.ip), \(client.userAgent))
-                """, logger: context.logger)
-            try await insertLoginRecord(found.id, client, .succeeded, on: connection, context.logger)
-            return try await AccountRecords.require(found.id, on: connection, logger: context.logger)
+                """)
+            try await insertLoginRecord(found.id, client, .succeeded, on: transaction.connection, context.logger)
+            return try await AccountRecords.require(found.id, on: transaction.connection, logger: context.logger)
         }
         if newHash != nil { context.logger.info("password rehashed with new parameters", metadata: ["parameters": "\(hasher.parameters)"]) }
         Self.count(LoginRecord.Outcome.succeeded.rawValue)
@@ -136,30 +136,29 @@ extension AccountsHandlers {
 
     /// `accounts.end-session.v1`: sign out of the current session, or end another of one's own.
     @Sendable func endSession(_ request: EndSession, _ context: RequestContext) async throws -> NoContent {
-        let actor = try caller(context)
+        let actor = try context.caller()
         guard let sessionID = request.sessionID ?? actor.sessionID else { throw Problem.notFound("the request came without a session to end") }
         let reason: SessionRevoked.Reason = request.sessionID == nil || request.sessionID == actor.sessionID ? .logout : .endedByUser
-        let ended = try await database.transaction { connection in
-            let rows = try await connection.query("""
+        // A retried sign-out whose first attempt went through gets its 204, not a 404.
+        let ended = try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
+            let rows = try await transaction.query("""
                 UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason.rawValue)
                 WHERE id = \(sessionID) AND account_id = \(actor.accountID) AND revoked_at IS NULL AND expires_at > now()
                 RETURNING revoked_at
-                """, logger: context.logger)
+                """)
             for try await revokedAt in rows.decode(Date.self) {
-                try await record(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: reason, revokedAt: revokedAt),
-                                 context, on: connection)
+                try await transaction.emit(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: reason, revokedAt: revokedAt))
                 return true
             }
             return false
         }
         guard ended else { throw Problem.notFound("no active session with id \(sessionID)") }
-        wakeRelay()
         return NoContent()
     }
 
     /// `accounts.list-sessions.v1`: the caller's live sessions, newest first.
     @Sendable func listSessions(_ request: ListSessions, _ context: RequestContext) async throws -> Page<SessionInfo> {
-        let actor = try caller(context)
+        let actor = try context.caller()
         let (limit, after) = try Cursor.read(request.page)
         let idle = Int(settings.sessionIdleTimeout.seconds)
         let rows = try await database.client.query("""
@@ -184,7 +183,7 @@ extension AccountsHandlers {
 
     /// `accounts.list-logins.v1`: the sign-in attempts on the caller's account, newest first.
     @Sendable func listLogins(_ request: ListLogins, _ context: RequestContext) async throws -> Page<LoginRecord> {
-        let actor = try caller(context)
+        let actor = try context.caller()
         let (limit, after) = try Cursor.read(request.page)
         let rows = try await database.client.query("""
             SELECT id, occurred_at, ip, user_agent, outcome, floor(extract(epoch FROM occurred_at) * 1000000)::int8

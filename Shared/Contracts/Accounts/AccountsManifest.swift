@@ -1,0 +1,14 @@
+extension ServiceManifest {
+    /// Companies and users, sign-in and sessions, verification and roles.
+    public static let accounts = ServiceManifest(
+        .accounts,
+        requests: [
+            RegisterAccount.self, CreateSession.self, AuthenticateSession.self, EndSession.self, ListSessions.self,
+            ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
+            DecideVerification.self, SetStaffRoles.self,
+        ],
+        publishes: [
+            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,
+            PasswordChanged.self, AccountRolesChanged.self,
+        ])
+}

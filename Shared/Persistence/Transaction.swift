@@ -1,0 +1,70 @@
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import PostgresNIO
+import Synchronization
+
+/// One transaction of a handler: its statements, and the events it emits, which are written to
+/// the outbox with it and published once it committed. Handlers never call the outbox or the relay
+/// themselves.
+public struct Transaction: Sendable {
+    public let connection: PostgresConnection
+    public let logger: Logger
+    let context: MessageContext
+    let emitted: EmitCount
+
+    /// Runs one statement of the transaction.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger)
+    }
+
+    /// Writes `event` to the outbox in this transaction: it exists exactly when the change it
+    /// describes committed, and leaves right after the commit.
+    public func emit<Event: EventContract>(_ event: Event) async throws {
+        try await Outbox.enqueue(EventEnvelope(event, context: context), on: connection, logger: logger)
+        emitted.increment()
+    }
+}
+
+/// How many events a transaction emitted, so the relay is woken only when there are some.
+final class EmitCount: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
+extension Problem {
+    /// The caller stopped waiting before the work could commit, so it was rolled back: committing
+    /// it late could overwrite what the caller's retry, or its next request, already wrote.
+    public static let deadlinePassed = Problem(
+        status: 504, code: "deadline-exceeded", title: "The request took longer than its deadline",
+        detail: "nothing was changed; try again")
+}
+
+extension Database {
+    /// A request handler's transaction: rolled back instead of committed once the caller's
+    /// deadline has passed. The check comes after every statement, so any row the work touched
+    /// is locked by then, and a retry that starts after the deadline waits for this transaction
+    /// or finds nothing of it.
+    public func transaction<Result: Sendable>(
+        _ request: RequestContext, _ body: (Transaction) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(context: request.context, deadline: request.message.deadline, logger: request.logger, body)
+    }
+
+    /// A transaction for work that is not a request (an event handler, start-up work).
+    public func transaction<Result: Sendable>(
+        context: MessageContext, deadline: Date? = nil, logger: Logger, _ body: (Transaction) async throws -> Result
+    ) async throws -> Result {
+        let emitted = EmitCount()
+        let result = try await transaction { connection in
+            let result = try await body(Transaction(connection: connection, logger: logger, context: context, emitted: emitted))
+            if let deadline, deadline <= Date() { throw Problem.deadlinePassed }
+            return result
+        }
+        if emitted.value > 0 { eventsCommitted() }
+        return result
+    }
+}
