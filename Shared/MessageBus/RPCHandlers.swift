@@ -44,6 +44,14 @@ public struct RPCHandlers: Sendable {
         }
     }
 
+    /// Registers a handler for `type` with a typed body and reply, for requests of the platform's
+    /// own (not sent through the gateway), such as the data-rights operations every service answers.
+    public mutating func register<Body: Decodable, Reply: Encodable>(
+        _ type: MessageType, as _: Body.Type, _ handler: @escaping @Sendable (Body, RequestContext) async throws -> Reply
+    ) {
+        register(type) { context in try MessageCodec.encode(try await handler(try context.message.decode(Body.self), context)) }
+    }
+
     /// Registers a handler for `type` working on raw bodies.
     public mutating func register(_ type: MessageType, _ handler: @escaping RawHandler) {
         precondition(handlers[type] == nil, "two handlers for \(type)")

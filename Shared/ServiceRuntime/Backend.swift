@@ -16,9 +16,11 @@ public struct Backend: Sendable {
     public let bus: MessageBus
 }
 
-/// A service's own parts: its schema changes, its handlers, what runs once the schema is ready,
-/// and how long its own tables keep rows.
+/// A service's own parts: its schema changes, its handlers, its data-rights part (or the explicit
+/// statement that it holds no personal data), what runs once the schema is ready, and how long its
+/// own tables keep rows.
 public struct BackendDefinition: Sendable {
+    public var personalData: PersonalData
     public var migrations: [Migration]
     public var requests: RPCHandlers
     public var events: TransactionalEventHandlers
@@ -29,10 +31,11 @@ public struct BackendDefinition: Sendable {
     public var retention: [RetentionRule]
 
     public init(
-        migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(),
+        personalData: PersonalData, migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(),
         events: TransactionalEventHandlers = TransactionalEventHandlers(),
         afterMigration: [@Sendable () async throws -> Void] = [], retention: [RetentionRule] = []
     ) {
+        self.personalData = personalData
         self.migrations = migrations
         self.requests = requests
         self.events = events
@@ -76,8 +79,13 @@ extension Backend {
                 uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
                 ready: gate.isOpen && databaseReachable))
         }
+        var migrations = Migration.platform
+        if case .held(let part) = definition.personalData {
+            definition.requests.register(part, of: service, database: database)
+            migrations += PersonalDataRegister.migrations
+        }
+        migrations += definition.migrations
         try ManifestMismatch.check(definition, against: ServiceManifest.of(service))
-        let migrations = Migration.platform + definition.migrations
         let migrator = MigrationService(
             database: database, migrations: migrations, afterMigration: definition.afterMigration, gate: gate, logger: logger)
         let ops = OpsServer.application(host: configuration.opsHost, port: configuration.opsPort, metrics: metrics, logger: logger) {

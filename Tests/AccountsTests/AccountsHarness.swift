@@ -5,6 +5,7 @@ import Logging
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 import TestSupport
 
 /// The accounts handlers on a fresh, migrated schema of the real PostgreSQL, called as the RPC
@@ -22,7 +23,7 @@ struct AccountsHarness {
         _ settings: AccountsSettings = AccountsSettings(lockoutThreshold: 3, lockoutDuration: .seconds(2)),
         _ body: (AccountsHarness) async throws -> T
     ) async throws -> T {
-        try await TestDatabase.with(migrations: Migration.platform + AccountsMigrations.all) { database in
+        try await TestDatabase.with(migrations: Migration.platform + PersonalDataRegister.migrations + AccountsMigrations.all) { database in
             do {
                 return try await body(AccountsHarness(database: database, settings: settings))
             } catch let error as PSQLError {
@@ -39,14 +40,24 @@ struct AccountsHarness {
             settings: settings)
         var requests = RPCHandlers()
         handlers.register(into: &requests)
+        requests.register(AccountsPersonalData(settings: settings), of: .accounts, database: database)
         self.requests = requests
     }
 
     /// Sends `request` the way the RPC server hands it over: encoded, through its registered handler.
     func send<Request: RequestContract>(_ request: Request, actor: Actor? = nil) async throws -> Request.Reply {
-        guard let handler = requests.handler(for: Request.type) else { throw TestFailure("no handler for \(Request.type)") }
-        let message = IncomingMessage(type: Request.type, actor: actor, body: try MessageCodec.encode(request))
-        return try MessageCodec.decode(Request.Reply.self, from: try await handler(RequestContext(message: message, logger: logger)))
+        try await send(Request.type, request, actor: actor, as: Request.Reply.self)
+    }
+
+    /// Sends a data-rights request, as the data-rights service will.
+    func send<Body: Encodable, Reply: Decodable>(_ operation: PersonalDataOperation, _ body: Body, as _: Reply.Type) async throws -> Reply {
+        try await send(operation.type(of: .accounts), body, actor: nil, as: Reply.self)
+    }
+
+    private func send<Body: Encodable, Reply: Decodable>(_ type: MessageType, _ body: Body, actor: Actor?, as _: Reply.Type) async throws -> Reply {
+        guard let handler = requests.handler(for: type) else { throw TestFailure("no handler for \(type)") }
+        let message = IncomingMessage(type: type, actor: actor, body: try MessageCodec.encode(body))
+        return try MessageCodec.decode(Reply.self, from: try await handler(RequestContext(message: message, logger: logger)))
     }
 
     /// The same handlers with other settings, on the same schema.

@@ -13,7 +13,7 @@ import Testing
         requests.register(MessageType("marketing.send-anything.v1")) { _ in Data() }
         var events = TransactionalEventHandlers()
         events.register(AccountRegistered.self) { _, _ in }
-        let definition = BackendDefinition(requests: requests, events: events)
+        let definition = BackendDefinition(personalData: .holdsNone, requests: requests, events: events)
 
         #expect {
             try ManifestMismatch.check(definition, against: .marketing)
@@ -27,6 +27,6 @@ import Testing
     @Test func aBackendAnsweringOnlyPingMatchesAnEmptyManifest() throws {
         var requests = RPCHandlers()
         requests.register(MessageType.ping(.matchmaking)) { _ in Data() }
-        try ManifestMismatch.check(BackendDefinition(requests: requests), against: .matchmaking)
+        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .matchmaking)
     }
 }

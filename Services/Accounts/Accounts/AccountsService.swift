@@ -28,7 +28,7 @@ public func accountsDefinition(backend: Backend, settings: AccountsSettings, pol
         afterMigration.append { try await AdminBootstrap.run(bootstrap, handlers: handlers, logger: logger) }
     }
     return BackendDefinition(
-        migrations: AccountsMigrations.all, requests: requests, afterMigration: afterMigration,
+        personalData: .held(AccountsPersonalData(settings: settings)), migrations: AccountsMigrations.all, requests: requests, afterMigration: afterMigration,
         retention: AccountsRetention.rules(settings))
 }
 

@@ -29,6 +29,8 @@ enum ContactDirectory {
 
     static func register(into handlers: inout TransactionalEventHandlers) {
         handlers.register(AccountRegistered.self) { event, transaction in
+            // An erased person stays erased, whatever arrives late about them.
+            guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
             try await transaction.query("""
                 INSERT INTO contacts (account_id, email, contact_name, company_name, country, registered_at)
                 VALUES (\(event.accountID), \(event.email), \(event.contactName), \(event.company?.name), \(event.company?.country),
@@ -36,6 +38,7 @@ enum ContactDirectory {
                 """)
         }
         handlers.register(AccountProfileChanged.self) { event, transaction in
+            guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
             // Events may be handled out of order (several at once): older details never overwrite newer ones.
             let rows = try await transaction.query("""
                 UPDATE contacts SET

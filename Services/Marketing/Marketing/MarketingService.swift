@@ -11,6 +11,6 @@ public func buildMarketing(configuration: ServiceConfiguration, logger: Logger, 
     try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in
         var events = TransactionalEventHandlers()
         ContactDirectory.register(into: &events)
-        return BackendDefinition(migrations: ContactDirectory.migrations, events: events)
+        return BackendDefinition(personalData: .held(MarketingPersonalData()), migrations: ContactDirectory.migrations, events: events)
     }
 }

@@ -7,5 +7,5 @@ import ServiceRuntime
 /// So far the platform skeleton only: it owns and migrates its schema, serves its request queue
 /// (ping) and reports health; its features arrive with their issues.
 public func buildMatchmaking(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
-    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in BackendDefinition() }
+    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in BackendDefinition(personalData: .holdsNone) }
 }

@@ -68,6 +68,7 @@ public struct SessionRevoked: EventContract {
         case logout
         case endedByUser = "ended-by-user"
         case passwordChanged = "password-changed"
+        case accountErased = "account-erased"
     }
 
     public var accountID: UUID
@@ -111,5 +112,21 @@ public struct AccountRolesChanged: EventContract {
         self.roles = roles
         self.changedBy = changedBy
         self.changedAt = changedAt
+    }
+}
+
+/// An account was erased or cancelled at its owner's request: its personal data is gone from
+/// accounts, its sessions have ended, and services that keep a copy of anything about it drop it.
+public struct AccountErased: EventContract {
+    public static let type: MessageType = "accounts.account-erased.v1"
+
+    public var accountID: UUID
+    public var companyID: UUID?
+    public var erasedAt: Date
+
+    public init(accountID: UUID, companyID: UUID?, erasedAt: Date) {
+        self.accountID = accountID
+        self.companyID = companyID
+        self.erasedAt = erasedAt
     }
 }

@@ -1,7 +1,7 @@
 extension ServiceManifest {
     /// Companies and users, sign-in and sessions, verification and roles.
     public static let accounts = ServiceManifest(
-        .accounts,
+        .accounts, holdsPersonalData: true,
         requests: [
             RegisterAccount.self, CreateSession.self, AuthenticateSession.self, EndSession.self, ListSessions.self,
             ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
@@ -9,6 +9,6 @@ extension ServiceManifest {
         ],
         publishes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,
-            PasswordChanged.self, AccountRolesChanged.self,
+            PasswordChanged.self, AccountRolesChanged.self, AccountErased.self,
         ])
 }

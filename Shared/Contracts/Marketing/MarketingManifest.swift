@@ -1,5 +1,5 @@
 extension ServiceManifest {
     /// Keeps the contact directory its campaigns address from accounts' registrations and profile changes.
     public static let marketing = ServiceManifest(
-        .marketing, subscribes: [AccountRegistered.self, AccountProfileChanged.self])
+        .marketing, holdsPersonalData: true, subscribes: [AccountRegistered.self, AccountProfileChanged.self])
 }

@@ -1,4 +1,5 @@
 extension ServiceManifest {
-    /// Nothing beyond `ping` yet: its requests and events arrive with its issue.
-    public static let matchmaking = ServiceManifest(.matchmaking)
+    /// Nothing beyond `ping` yet, and no personal data: its requests, events and data-rights part
+    /// arrive with its issue.
+    public static let matchmaking = ServiceManifest(.matchmaking, holdsPersonalData: false)
 }

@@ -1,24 +1,31 @@
 /// One service's messages: the requests it answers, the events it publishes and those it
-/// subscribes to. The topology is computed from the manifests, and a backend whose registered
-/// handlers differ from its manifest refuses to start, so the lists cannot drift apart unnoticed.
+/// subscribes to, and whether it holds personal data (then it answers the data-rights requests of
+/// `PersonalDataOperation` too). The topology is computed from the manifests, and a backend whose
+/// registered handlers differ from its manifest refuses to start, so the lists cannot drift apart.
 public struct ServiceManifest: Sendable {
     public let service: ServiceName
+    public let holdsPersonalData: Bool
     public let requests: [any RequestContract.Type]
     public let publishes: [any EventContract.Type]
     public let subscribes: [any EventContract.Type]
 
     public init(
-        _ service: ServiceName, requests: [any RequestContract.Type] = [], publishes: [any EventContract.Type] = [],
-        subscribes: [any EventContract.Type] = []
+        _ service: ServiceName, holdsPersonalData: Bool, requests: [any RequestContract.Type] = [],
+        publishes: [any EventContract.Type] = [], subscribes: [any EventContract.Type] = []
     ) {
         self.service = service
+        self.holdsPersonalData = holdsPersonalData
         self.requests = requests
         self.publishes = publishes
         self.subscribes = subscribes
     }
 
-    /// Every request type bound to the service's queue: its own and `ping`, which every service answers.
-    public var requestTypes: [MessageType] { [.ping(service)] + requests.map { $0.type } }
+    /// Every request type bound to the service's queue: its own, `ping`, which every service
+    /// answers, and the data-rights operations if it holds personal data.
+    public var requestTypes: [MessageType] {
+        [.ping(service)] + requests.map { $0.type }
+            + (holdsPersonalData ? PersonalDataOperation.allCases.map { $0.type(of: service) } : [])
+    }
     public var publishedTypes: [MessageType] { publishes.map { $0.type } }
     public var subscribedTypes: [MessageType] { subscribes.map { $0.type } }
 }
@@ -28,7 +35,7 @@ extension ServiceManifest {
     public static let all: [ServiceManifest] = [.accounts, .matchmaking, .messaging, .marketing, .complaints, .dataRights]
 
     public static func of(_ service: ServiceName) -> ServiceManifest {
-        all.first { $0.service == service } ?? ServiceManifest(service)
+        all.first { $0.service == service } ?? ServiceManifest(service, holdsPersonalData: false)
     }
 
     /// Which event types each service's `<service>.events` queue receives.

@@ -5,7 +5,8 @@ import Persistence
 import PostgresNIO
 
 extension AccountsHandlers {
-    /// `accounts.list-accounts.v1`: admins review accounts, oldest first, optionally by verification status.
+    /// `accounts.list-accounts.v1`: admins review accounts, oldest first, optionally by verification
+    /// status; erased accounts and those whose processing is restricted are not shown.
     @Sendable func listAccounts(_ request: ListAccounts, _ context: RequestContext) async throws -> Page<Account> {
         var checks = FieldChecks()
         let status = request.verificationStatus == nil ? nil
@@ -15,6 +16,8 @@ extension AccountsHandlers {
         let rows = try await database.client.query("""
             \(unescaped: AccountRecords.select)
             WHERE (\(status?.rawValue)::text IS NULL OR a.verification_status = \(status?.rawValue)::text)
+              AND a.erased_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = a.id)
               AND (floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.id::text) > (\(after.position), \(after.id))
             ORDER BY 20, a.id::text LIMIT \(limit + 1)
             """, logger: context.logger)
@@ -38,6 +41,11 @@ extension AccountsHandlers {
         guard let decision else { throw Problem.internalError("validation let a missing field through") }
         let fingerprint = try MessageCodec.encode(request)
         let account = try await database.transaction(context, idempotent: fingerprint) { transaction in
+            // While its owner contests the data, staff decide nothing on it.
+            if try await PersonalDataRegister.restriction(of: request.accountID, on: transaction).restricted {
+                throw Problem(status: 409, code: "processing-restricted", title: "Processing of this account is restricted",
+                              detail: "its owner asked for restriction; no decision can be made until it is lifted")
+            }
             let rows = try await transaction.query("""
                 UPDATE accounts SET verification_status = \(decision.status.rawValue), updated_at = now()
                 WHERE id = \(request.accountID) AND company_id IS NOT NULL RETURNING id

@@ -29,7 +29,7 @@ extension AccountsHandlers {
         let client = ClientInfo(ip: request.client?.ip.map { Self.clean($0, 64) }, userAgent: request.client?.userAgent.map { Self.clean($0, 512) })
 
         let rows = try await database.client.query("""
-            SELECT id, password_hash, locked_until FROM accounts WHERE lower(email) = lower(\(email))
+            SELECT id, password_hash, locked_until FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
             """, logger: context.logger)
         var found: (id: UUID, hash: String, lockedUntil: Date?)?
         for try await (id, hash, lockedUntil) in rows.decode((UUID, String, Date?).self) { found = (id, hash, lockedUntil) }

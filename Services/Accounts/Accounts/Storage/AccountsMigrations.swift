@@ -78,5 +78,9 @@ enum AccountsMigrations {
             CREATE INDEX login_records_account ON login_records (account_id, occurred_at, id);
             CREATE INDEX login_records_occurred_at ON login_records (occurred_at);
             """),
+        Migration(source: "accounts", version: 2, name: "erased accounts", sql: """
+            -- Set when the owner had the account erased or cancelled: the row stays, anonymised.
+            ALTER TABLE accounts ADD COLUMN erased_at timestamptz;
+            """),
     ]
 }

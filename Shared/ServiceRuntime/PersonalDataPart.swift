@@ -1,0 +1,57 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+
+/// A backend's data-rights part: what it holds about one person, and how it erases it. The
+/// restriction and objection registers are the platform's (`PersonalDataRegister`); the service
+/// reads them where its processing must honour them.
+public protocol PersonalDataPart: Sendable {
+    /// What the service holds about the person: the categories (what, why, on which basis, how
+    /// long) and the data itself as one JSON document.
+    func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String)
+
+    /// Deletes or anonymises the person's data; answers nil when done, or why it must wait (a
+    /// legal hold, an obligation that still needs the data), in which case nothing may change.
+    func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String?
+}
+
+/// What a backend's definition says about personal data: it holds some, with its part, or none,
+/// explicitly.
+public enum PersonalData: Sendable {
+    case holdsNone
+    case held(any PersonalDataPart)
+}
+
+extension RPCHandlers {
+    /// The four data-rights requests of `service`, each repeatable without further effect.
+    public mutating func register(_ part: any PersonalDataPart, of service: ServiceName, database: Database) {
+        register(PersonalDataOperation.export.type(of: service), as: DataSubjectTask.self) { task, context in
+            try await database.transaction(context) { transaction in
+                let (categories, document) = try await part.export(task, in: transaction)
+                return PersonalDataExport(
+                    service: service, accountID: task.accountID, generatedAt: Date(), categories: categories, document: document,
+                    restriction: try await PersonalDataRegister.restriction(of: task.accountID, on: transaction),
+                    objections: try await PersonalDataRegister.objections(of: task.accountID, on: transaction))
+            }
+        }
+        register(PersonalDataOperation.erase.type(of: service), as: DataSubjectTask.self) { task, context in
+            try await database.transaction(context) { transaction in
+                guard try await !PersonalDataRegister.isErased(task.accountID, on: transaction) else {
+                    return ErasureOutcome(service: service, state: .done)
+                }
+                if let reason = try await part.erase(task, in: transaction) {
+                    return ErasureOutcome(service: service, state: .postponed, reason: reason)
+                }
+                try await PersonalDataRegister.markErased(task, on: transaction)
+                return ErasureOutcome(service: service, state: .done)
+            }
+        }
+        register(PersonalDataOperation.restrict.type(of: service), as: RestrictProcessing.self) { request, context in
+            try await database.transaction(context) { try await PersonalDataRegister.restrict(request, on: $0) }
+        }
+        register(PersonalDataOperation.object.type(of: service), as: RecordObjection.self) { request, context in
+            try await database.transaction(context) { try await PersonalDataRegister.object(request, on: $0) }
+        }
+    }
+}
