@@ -84,7 +84,7 @@ public enum EventConsumer {
             do {
                 try await handler(message, logger)
                 return .ack
-            } catch let problem as Problem where problem.code == "bad-request" {
+            } catch let problem as Problem where problem.code == .badRequest {
                 return .deadLetter(reason: problem.description)
             } catch where isTransient(error)
                 || (error is any ArrivedTooEarly && message.previousDeliveries == 0 && ContinuousClock.now - started < patience) {

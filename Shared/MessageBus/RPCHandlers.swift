@@ -46,7 +46,7 @@ public struct RPCHandlers: Sendable {
 
     /// Registers a handler for `type` with a typed body and reply, for requests of the platform's
     /// own (not sent through the gateway), such as the data-rights operations every service answers.
-    public mutating func register<Body: Decodable, Reply: Encodable>(
+    public mutating func register<Body: Decodable & Sendable, Reply: Encodable & Sendable>(
         _ type: MessageType, as _: Body.Type, _ handler: @escaping @Sendable (Body, RequestContext) async throws -> Reply
     ) {
         register(type) { context in try MessageCodec.encode(try await handler(try context.message.decode(Body.self), context)) }

@@ -39,7 +39,7 @@ public enum RPCServer {
             logger[metadataKey: "correlation_id"] = "\(message.correlationID)"
             logger[metadataKey: "type"] = "\(message.type)"
             guard let handler = handlers.handler(for: message.type) else {
-                throw Problem(status: 400, code: "unknown-message-type", title: "Unknown request type",
+                throw Problem(status: 400, code: .unknownMessageType, title: "Unknown request type",
                               detail: "\(queue) does not handle \(message.type)")
             }
             do {
@@ -48,7 +48,7 @@ public enum RPCServer {
             } catch let problem as Problem {
                 reply = .failure(problem)
                 // A request nobody can read is poison: park it for a human, but still answer the caller.
-                disposition = problem.code == "bad-request" ? .deadLetter(reason: problem.description) : .ack
+                disposition = problem.code == .badRequest ? .deadLetter(reason: problem.description) : .ack
             } catch {
                 if let problem = handlers.translateError(error) {
                     logger.warning("request failed", metadata: ["problem": "\(problem.code)", "error": "\(String(reflecting: error))"])

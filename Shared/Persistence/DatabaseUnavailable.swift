@@ -1,6 +1,13 @@
 import Contracts
 import PostgresNIO
 
+extension Problem.Code {
+    public static let databaseUnavailable = Problem.Code("database-unavailable")
+    public static let deadlineExceeded = Problem.Code("deadline-exceeded")
+    public static let invalidIdempotencyKey = Problem.Code("invalid-idempotency-key")
+    public static let idempotencyKeyReused = Problem.Code("idempotency-key-reused")
+}
+
 extension Problem {
     /// The answer to a request whose database cannot be reached right now (connection refused or
     /// lost, server shutting down or recovering, too many connections), or nil for any other
@@ -19,7 +26,7 @@ extension Problem {
             transient = false
         }
         guard transient else { return nil }
-        return Problem(status: 503, code: "database-unavailable", title: "The service's database is temporarily unavailable",
+        return Problem(status: 503, code: .databaseUnavailable, title: "The service's database is temporarily unavailable",
                        detail: "try again shortly; nothing was changed")
     }
 }

@@ -57,7 +57,7 @@ public enum IdempotencyKeys {
     static func key(of message: IncomingMessage) throws -> String? {
         guard let key = message.idempotencyKey else { return nil }
         guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
-            throw Problem(status: 400, code: "invalid-idempotency-key", title: "The Idempotency-Key header is invalid",
+            throw Problem(status: 400, code: .invalidIdempotencyKey, title: "The Idempotency-Key header is invalid",
                           detail: "use 1 to 255 printable ASCII characters, e.g. a UUID")
         }
         return key
@@ -83,7 +83,7 @@ public enum IdempotencyKeys {
         do {
             return try await body()
         } catch let error as DatabaseError where error.code == .idempotencyKeyReused {
-            throw Problem(status: 422, code: "idempotency-key-reused", title: "This Idempotency-Key belongs to another request",
+            throw Problem(status: 422, code: .idempotencyKeyReused, title: "This Idempotency-Key belongs to another request",
                           detail: "send a new key for a new request")
         }
     }

@@ -39,7 +39,7 @@ extension Problem {
     /// The caller stopped waiting before the work could commit, so it was rolled back: committing
     /// it late could overwrite what the caller's retry, or its next request, already wrote.
     public static let deadlinePassed = Problem(
-        status: 504, code: "deadline-exceeded", title: "The request took longer than its deadline",
+        status: 504, code: .deadlineExceeded, title: "The request took longer than its deadline",
         detail: "nothing was changed; try again")
 }
 

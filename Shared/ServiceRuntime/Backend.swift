@@ -44,6 +44,19 @@ public struct BackendDefinition: Sendable {
     }
 }
 
+extension BackendDefinition {
+    /// Every migration of the service's schema, in order: the platform's tables, the personal-data
+    /// register's if it holds personal data, its own.
+    public var schema: [Migration] { Migration.platform + personalData.migrations + migrations }
+
+    /// The handlers the RPC server dispatches to: the service's own and its data-rights part's.
+    public func requestHandlers(of service: ServiceName, database: Database) -> RPCHandlers {
+        var handlers = requests
+        handlers.register(personalData, of: service, database: database)
+        return handlers
+    }
+}
+
 public enum PlatformVersion {
     public static let current = "0.1.0"
 }
@@ -79,12 +92,8 @@ extension Backend {
                 uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
                 ready: gate.isOpen && databaseReachable))
         }
-        var migrations = Migration.platform
-        if case .held(let part) = definition.personalData {
-            definition.requests.register(part, of: service, database: database)
-            migrations += PersonalDataRegister.migrations
-        }
-        migrations += definition.migrations
+        definition.requests = definition.requestHandlers(of: service, database: database)
+        let migrations = definition.schema
         try ManifestMismatch.check(definition, against: ServiceManifest.of(service))
         let migrator = MigrationService(
             database: database, migrations: migrations, afterMigration: definition.afterMigration, gate: gate, logger: logger)

@@ -21,11 +21,18 @@ public protocol PersonalDataPart: Sendable {
 public enum PersonalData: Sendable {
     case holdsNone
     case held(any PersonalDataPart)
+
+    /// The platform register's tables, in the schema of a service that holds personal data.
+    public var migrations: [Migration] {
+        if case .held = self { PersonalDataRegister.migrations } else { [] }
+    }
 }
 
 extension RPCHandlers {
-    /// The four data-rights requests of `service`, each repeatable without further effect.
-    public mutating func register(_ part: any PersonalDataPart, of service: ServiceName, database: Database) {
+    /// The four data-rights requests of `service` if it holds personal data, each repeatable
+    /// without further effect.
+    public mutating func register(_ personalData: PersonalData, of service: ServiceName, database: Database) {
+        guard case .held(let part) = personalData else { return }
         register(PersonalDataOperation.export.type(of: service), as: DataSubjectTask.self) { task, context in
             try await database.transaction(context) { transaction in
                 let (categories, document) = try await part.export(task, in: transaction)

@@ -11,11 +11,12 @@ import TestSupport
 /// The accounts handlers on a fresh, migrated schema of the real PostgreSQL, called as the RPC
 /// server would call them.
 struct AccountsHarness {
-    let database: Database
+    let kit: HandlerHarness
+    /// The handlers themselves, for calls with a hand-made context (deadlines, keys).
     let handlers: AccountsHandlers
-    /// The handlers as registered for the RPC server, with the access each request declares.
-    let requests: RPCHandlers
-    let logger = TestEnvironment.logger("accounts")
+    var database: Database { kit.database }
+    var requests: RPCHandlers { kit.requests }
+    var logger: Logger { kit.logger }
 
     static let password = "correct horse battery staple 42"
 
@@ -23,46 +24,36 @@ struct AccountsHarness {
         _ settings: AccountsSettings = AccountsSettings(lockoutThreshold: 3, lockoutDuration: .seconds(2)),
         _ body: (AccountsHarness) async throws -> T
     ) async throws -> T {
-        try await TestDatabase.with(migrations: Migration.platform + PersonalDataRegister.migrations + AccountsMigrations.all) { database in
-            do {
-                return try await body(AccountsHarness(database: database, settings: settings))
-            } catch let error as PSQLError {
-                // Its description hides the server's message; a failing test needs it.
-                throw TestFailure(String(reflecting: error))
-            }
+        try await HandlerHarness.with(.accounts, define: define(settings)) { kit in
+            try await body(try AccountsHarness(kit: kit, settings: settings))
         }
     }
 
-    init(database: Database, settings: AccountsSettings) throws {
-        self.database = database
-        handlers = AccountsHandlers(
-            database: database, hasher: PasswordHasher(parameters: settings.argon2), policy: try PasswordPolicy.shipped(),
-            settings: settings)
-        var requests = RPCHandlers()
-        handlers.register(into: &requests)
-        requests.register(AccountsPersonalData(settings: settings), of: .accounts, database: database)
-        self.requests = requests
+    /// The service's own builder, with `settings`.
+    static func define(_ settings: AccountsSettings) -> (Database, Logger) throws -> BackendDefinition {
+        { database, logger in accountsDefinition(database: database, logger: logger, settings: settings, policy: try PasswordPolicy.shipped()) }
     }
 
-    /// Sends `request` the way the RPC server hands it over: encoded, through its registered handler.
+    init(kit: HandlerHarness, settings: AccountsSettings) throws {
+        self.kit = kit
+        handlers = AccountsHandlers(
+            database: kit.database, hasher: PasswordHasher(parameters: settings.argon2), policy: try PasswordPolicy.shipped(),
+            settings: settings)
+    }
+
+    /// The service with other settings, on the same schema.
+    func with(_ settings: AccountsSettings) throws -> AccountsHarness {
+        try AccountsHarness(kit: try kit.with(Self.define(settings)), settings: settings)
+    }
+
+    /// Sends `request` the way the RPC server hands it over.
     func send<Request: RequestContract>(_ request: Request, actor: Actor? = nil) async throws -> Request.Reply {
-        try await send(Request.type, request, actor: actor, as: Request.Reply.self)
+        try await kit.send(request, actor: actor)
     }
 
     /// Sends a data-rights request, as the data-rights service will.
     func send<Body: Encodable, Reply: Decodable>(_ operation: PersonalDataOperation, _ body: Body, as _: Reply.Type) async throws -> Reply {
-        try await send(operation.type(of: .accounts), body, actor: nil, as: Reply.self)
-    }
-
-    private func send<Body: Encodable, Reply: Decodable>(_ type: MessageType, _ body: Body, actor: Actor?, as _: Reply.Type) async throws -> Reply {
-        guard let handler = requests.handler(for: type) else { throw TestFailure("no handler for \(type)") }
-        let message = IncomingMessage(type: type, actor: actor, body: try MessageCodec.encode(body))
-        return try MessageCodec.decode(Reply.self, from: try await handler(RequestContext(message: message, logger: logger)))
-    }
-
-    /// The same handlers with other settings, on the same schema.
-    func with(_ settings: AccountsSettings) throws -> AccountsHarness {
-        try AccountsHarness(database: database, settings: settings)
+        try await kit.send(operation, body, as: Reply.self)
     }
 
     func context(_ type: MessageType, actor: Actor? = nil, idempotencyKey: String? = nil, deadline: Date? = nil) -> RequestContext {
@@ -101,15 +92,7 @@ struct AccountsHarness {
         try await handlers.authenticateSession(AuthenticateSession(token: token), context(AuthenticateSession.type))
     }
 
-    /// The bodies of the events of `Event`'s type in the outbox, oldest first.
-    func events<Event: EventContract>(_: Event.Type) async throws -> [Event] {
-        try await database.transaction { connection in
-            let rows = try await connection.query("SELECT body FROM outbox WHERE type = \(Event.type.rawValue) ORDER BY id", logger: logger)
-            var events: [Event] = []
-            for try await body in rows.decode(Data.self) { events.append(try MessageCodec.decode(Event.self, from: body)) }
-            return events
-        }
-    }
+    func events<Event: EventContract>(_ type: Event.Type) async throws -> [Event] { try await kit.events(type) }
 
     /// Makes an account an admin the way only the bootstrap may, and signs it in.
     func admin() async throws -> (Actor, CreatedSession) {
@@ -122,7 +105,7 @@ struct AccountsHarness {
         return (try await actor(session), session)
     }
 
-    func count(_ query: PostgresQuery) async throws -> Int { try await database.count(query) }
+    func count(_ query: PostgresQuery) async throws -> Int { try await kit.count(query) }
 }
 
 /// Runs `body` and returns the `Problem` it threw (nil if it threw none, rethrows anything else).

@@ -72,9 +72,9 @@ import TestSupport
             #expect(support.roles == [.marketing, .purchaser, .support], "the business role stays")
             #expect(try await harness.events(AccountRolesChanged.self).map(\.roles) == [[.marketing, .purchaser, .support]])
             let answer77 = try await problem { try await set(account.id, ["purchaser"]) }
-            #expect(answer77?.code == "validation-failed")
+            #expect(answer77?.code == .validationFailed)
             let answer78 = try await problem { try await set(admin.accountID, []) }
-            #expect(answer78?.code == "own-admin-role")
+            #expect(answer78?.code == .ownAdminRole)
             let session = try await harness.signIn(account.email)
             #expect(try await harness.authenticate(session.token).roles == [.marketing, .purchaser, .support])
         }

@@ -14,7 +14,7 @@ import TestSupport
             let late = harness.context(UpdateMe.type, actor: actor, deadline: Date().addingTimeInterval(-0.001))
 
             let answer = try await problem { try await harness.handlers.updateMe(UpdateMe(contactName: "Too Late"), late) }
-            #expect(answer?.status == 504 && answer?.code == "deadline-exceeded")
+            #expect(answer?.status == 504 && answer?.code == .deadlineExceeded)
             let me = try await harness.handlers.getMe(GetMe(), harness.context(GetMe.type, actor: actor))
             #expect(me.contactName == account.contactName, "nothing was changed")
             #expect(try await harness.events(AccountProfileChanged.self).isEmpty, "and nothing announced")
@@ -74,7 +74,7 @@ import TestSupport
             let fresh = try await problem {
                 try await harness.handlers.changePassword(change, harness.context(ChangePassword.type, actor: actor, idempotencyKey: UUID().uuidString))
             }
-            #expect(fresh?.code == "wrong-password", "a new request with the old password is still refused")
+            #expect(fresh?.code == .wrongPassword, "a new request with the old password is still refused")
         }
     }
 }

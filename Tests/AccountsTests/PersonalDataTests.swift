@@ -38,7 +38,7 @@ import TestSupport
             let erased = try await harness.send(.erase, task(account.id), as: ErasureOutcome.self)
             #expect(erased == ErasureOutcome(service: .accounts, state: .done))
             #expect(try await problem { try await harness.authenticate(session.token) }?.status == 401, "its token is dead")
-            #expect(try await problem { try await harness.signIn(account.email) }?.code == "invalid-credentials")
+            #expect(try await problem { try await harness.signIn(account.email) }?.code == .invalidCredentials)
             #expect(try await harness.events(SessionRevoked.self).map(\.reason) == [.accountErased], "gateways drop the cached token")
             #expect(try await harness.events(AccountErased.self).map(\.accountID) == [account.id])
             #expect(try await harness.count("SELECT count(*) FROM login_records") == 0)
@@ -94,7 +94,7 @@ import TestSupport
             let decided = try await problem {
                 try await harness.send(DecideVerification(accountID: account.id, decision: "approve", reason: nil), actor: admin)
             }
-            #expect(decided?.status == 409 && decided?.code == "processing-restricted")
+            #expect(decided?.status == 409 && decided?.code == .processingRestricted)
 
             let lifted = try await harness.send(.restrict, RestrictProcessing(task: task(account.id), restricted: false), as: ProcessingRestriction.self)
             #expect(!lifted.restricted)

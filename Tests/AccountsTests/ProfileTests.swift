@@ -45,11 +45,11 @@ import TestSupport
             let missing = try await problem { try await harness.handlers.updateMe(UpdateMe(email: newEmail), context) }
             #expect(missing?.errors?.first?.field == "currentPassword")
             let wrong = try await problem { try await harness.handlers.updateMe(UpdateMe(email: newEmail, currentPassword: "not the password"), context) }
-            #expect(wrong?.status == 403 && wrong?.code == "wrong-password" && wrong?.errors?.first?.field == "currentPassword")
+            #expect(wrong?.status == 403 && wrong?.code == .wrongPassword && wrong?.errors?.first?.field == "currentPassword")
             let taken = try await problem {
                 try await harness.handlers.updateMe(UpdateMe(email: other.email.uppercased(), currentPassword: AccountsHarness.password), context)
             }
-            #expect(taken?.code == "email-taken")
+            #expect(taken?.code == .emailTaken)
 
             let moved = try await harness.handlers.updateMe(UpdateMe(email: newEmail, currentPassword: AccountsHarness.password), context)
             #expect(moved.email == newEmail)

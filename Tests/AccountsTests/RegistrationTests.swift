@@ -48,7 +48,7 @@ import TestSupport
             try await harness.register(AccountsHarness.registration(email: email))
             let taken = try await problem { try await harness.register(AccountsHarness.registration(email: email.uppercased())) }
             #expect(taken?.status == 409)
-            #expect(taken?.code == "email-taken")
+            #expect(taken?.code == .emailTaken)
             #expect(try await harness.count("SELECT count(*) FROM accounts") == 1)
             #expect(try await harness.count("SELECT count(*) FROM companies") == 1)
         }
@@ -62,7 +62,7 @@ import TestSupport
                 telephone: "call me")
             let invalid = try await problem { try await harness.register(request) }
             #expect(invalid?.status == 422)
-            #expect(invalid?.code == "validation-failed")
+            #expect(invalid?.code == .validationFailed)
             let fields = Set(invalid?.errors?.map(\.field) ?? [])
             #expect(fields == ["email", "password", "companyName", "businessType", "industry", "country", "contactName", "title", "telephone"])
             #expect(try await harness.count("SELECT count(*) FROM accounts") == 0)
@@ -105,7 +105,7 @@ import TestSupport
             var other = AccountsHarness.registration()
             other.companyName = "Another company"
             let reused = try await problem { try await harness.register(other, idempotencyKey: key) }
-            #expect(reused?.code == "idempotency-key-reused")
+            #expect(reused?.code == .idempotencyKeyReused)
             let stored = try await harness.count("SELECT count(*) FROM idempotency_keys WHERE position(\(AccountsHarness.password) in encode(response, 'escape')) > 0")
             #expect(stored == 0, "the stored reply holds no password")
         }

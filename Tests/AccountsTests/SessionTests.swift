@@ -41,7 +41,7 @@ import TestSupport
                     answers.append(try await problem { try await harness.signIn(account.email, "wrong password \(round)") })
                 })
                 #expect(answers[0] == answers[1], "the same problem for both")
-                #expect(answers[0]?.code == "invalid-credentials")
+                #expect(answers[0]?.code == .invalidCredentials)
                 // Keep below the lockout threshold of 3.
                 if round % 2 == 1 { _ = try await harness.signIn(account.email) }
             }
@@ -58,11 +58,11 @@ import TestSupport
             let account = try await harness.register()
             for attempt in 1...3 {
                 let failed = try await problem { try await harness.signIn(account.email, "wrong password \(attempt)", ip: "198.51.100.9") }
-                #expect(failed?.code == "invalid-credentials")
+                #expect(failed?.code == .invalidCredentials)
             }
             let locked = try await problem { try await harness.signIn(account.email) }
             #expect(locked?.status == 423)
-            #expect(locked?.code == "account-locked")
+            #expect(locked?.code == .accountLocked)
 
             try await Task.sleep(for: .milliseconds(2200))
             let session = try await harness.signIn(account.email)
@@ -183,7 +183,7 @@ import TestSupport
             #expect(answer176?.status == 401)
             _ = try await harness.authenticate(current.token)
             let answer178 = try await problem { try await harness.signIn(account.email) }
-            #expect(answer178?.code == "invalid-credentials")
+            #expect(answer178?.code == .invalidCredentials)
             _ = try await harness.signIn(account.email, newPassword)
             #expect(try await harness.events(SessionRevoked.self).map(\.sessionID) == [other.sessionID])
             #expect(try await harness.events(PasswordChanged.self).first?.endedSessions == 1)

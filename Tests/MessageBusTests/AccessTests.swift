@@ -36,9 +36,9 @@ struct ReviewForTest: RequestContract {
     @Test func theDeclarationsAnswer() {
         let member = Actor(accountID: UUID(), roles: ["supplier"])
         #expect(Access.anyone.refusal(of: nil) == nil)
-        #expect(Access.signedIn.refusal(of: nil)?.code == "unauthorized")
+        #expect(Access.signedIn.refusal(of: nil)?.code == .unauthorized)
         #expect(Access.signedIn.refusal(of: member) == nil)
-        #expect(Access.role(.support).refusal(of: member)?.code == "forbidden")
+        #expect(Access.role(.support).refusal(of: member)?.code == .forbidden)
         #expect(Access.role(.support).refusal(of: Actor(accountID: UUID(), roles: ["support"])) == nil)
     }
 }

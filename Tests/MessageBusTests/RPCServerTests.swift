@@ -62,7 +62,7 @@ struct Greeting: Codable, Sendable, Equatable {
                 _ = try await bus.call(Greet(name: ""), context: MessageContext(), timeout: .seconds(10))
             } throws: { error in
                 let problem = error as? Problem
-                return problem?.status == 422 && problem?.code == "validation-failed" && problem?.errors?.first?.field == "name"
+                return problem?.status == 422 && problem?.code == .validationFailed && problem?.errors?.first?.field == "name"
             }
         }
     }
@@ -78,7 +78,7 @@ struct Greeting: Codable, Sendable, Equatable {
                 _ = try await bus.call("accounts.unknown-for-test.v1", body: Data("{}".utf8), context: MessageContext(), timeout: .seconds(10))
                     .decode(Greeting.self)
             } throws: { error in
-                (error as? Problem)?.code == "unknown-message-type"
+                (error as? Problem)?.code == .unknownMessageType
             }
             let parked = Collector(queue: queue + ".dlq", connection: bus.consumer)
             #expect(await eventually { parked.deliveries.count == 2 })

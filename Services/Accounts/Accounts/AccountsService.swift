@@ -12,19 +12,19 @@ public func buildAccounts(configuration: ServiceConfiguration, logger: Logger, m
     let settings = try AccountsSettings(environment: configuration.environment)
     let policy = try PasswordPolicy.shipped()
     return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
-        accountsDefinition(backend: backend, settings: settings, policy: policy)
+        accountsDefinition(database: backend.database, logger: backend.logger, settings: settings, policy: policy)
     }
 }
 
-/// The accounts service's schema, handlers, start-up work and retention, for `Backend.build`.
-public func accountsDefinition(backend: Backend, settings: AccountsSettings, policy: PasswordPolicy) -> BackendDefinition {
+/// The accounts service's schema, handlers, data-rights part, start-up work and retention, for
+/// `Backend.build` and the tests.
+func accountsDefinition(database: Database, logger: Logger, settings: AccountsSettings, policy: PasswordPolicy) -> BackendDefinition {
     let handlers = AccountsHandlers(
-        database: backend.database, hasher: PasswordHasher(parameters: settings.argon2), policy: policy, settings: settings)
+        database: database, hasher: PasswordHasher(parameters: settings.argon2), policy: policy, settings: settings)
     var requests = RPCHandlers()
     handlers.register(into: &requests)
     var afterMigration: [@Sendable () async throws -> Void] = []
     if let bootstrap = settings.bootstrapAdmin {
-        let logger = backend.logger
         afterMigration.append { try await AdminBootstrap.run(bootstrap, handlers: handlers, logger: logger) }
     }
     return BackendDefinition(

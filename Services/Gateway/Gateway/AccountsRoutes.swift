@@ -32,50 +32,30 @@ struct AccountsRoutes {
         router.forward(.post, "/v1/me/password", by: forwarder, status: .noContent) { request, _ in
             try await forwarder.decode(ChangePassword.self, request)
         }
-        router.forward(.get, "/v1/me/sessions", by: forwarder) { request, _ in ListSessions(page: try Self.page(request)) }
+        router.forward(.get, "/v1/me/sessions", by: forwarder) { request, _ in ListSessions(page: try request.pageRequest()) }
         router.delete("/v1/me/sessions/:id") { request, context in
             let actor = try context.requireActor()
-            let id = try Self.id(context, "no session with this id")
+            let id = try context.pathID("no session with this id")
             let response = try await forwarder.forward(EndSession(sessionID: id), request: request, context: context, status: .noContent)
             if id == actor.sessionID { sessions?.forget(session: id) }
             return response
         }
-        router.forward(.get, "/v1/me/logins", by: forwarder) { request, _ in ListLogins(page: try Self.page(request)) }
+        router.forward(.get, "/v1/me/logins", by: forwarder) { request, _ in ListLogins(page: try request.pageRequest()) }
         router.forward(.get, "/v1/companies/:id", by: forwarder) { _, context in
-            GetCompany(companyID: try Self.id(context, "no company with this id"))
+            GetCompany(companyID: try context.pathID("no company with this id"))
         }
         router.forward(.get, "/v1/admin/accounts", by: forwarder) { request, _ in
-            ListAccounts(verificationStatus: request.uri.queryParameters.get("verificationStatus"), page: try Self.page(request))
+            ListAccounts(verificationStatus: request.uri.queryParameters.get("verificationStatus"), page: try request.pageRequest())
         }
         router.forward(.post, "/v1/admin/accounts/:id/verification", by: forwarder) { request, context in
-            let id = try Self.id(context, "no account with this id")
+            let id = try context.pathID("no account with this id")
             let body = try await forwarder.decode(VerificationForm.self, request)
             return DecideVerification(accountID: id, decision: body.decision, reason: body.reason)
         }
         router.forward(.put, "/v1/admin/accounts/:id/roles", by: forwarder) { request, context in
-            let id = try Self.id(context, "no account with this id")
+            let id = try context.pathID("no account with this id")
             return SetStaffRoles(accountID: id, roles: try await forwarder.decode(RolesForm.self, request).roles)
         }
-    }
-
-    /// The `:id` path parameter as a UUID; anything else names nothing, so it is a 404.
-    static func id(_ context: GatewayContext, _ detail: String) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw Problem.notFound(detail) }
-        return id
-    }
-
-    /// `?limit=&cursor=`; the service checks the range and the cursor.
-    static func page(_ request: Request) throws -> PageRequest {
-        let query = request.uri.queryParameters
-        var limit: Int?
-        if let text = query.get("limit") {
-            guard let number = Int(text) else {
-                throw Problem.validationFailed([.init(field: "limit", message: "must be a whole number from 1 to 100")])
-            }
-            limit = number
-        }
-        // An empty cursor is the first page, as if there were none.
-        return PageRequest(limit: limit, cursor: query.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     struct Credentials: Decodable {

@@ -10,7 +10,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
-            throw Problem(status: 413, code: "body-too-large", title: "The request body is too large",
+            throw Problem(status: 413, code: .bodyTooLarge, title: "The request body is too large",
                           detail: "at most \(maxBytes) bytes are accepted")
         }
         return try await next(request, context)

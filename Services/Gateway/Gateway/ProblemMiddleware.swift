@@ -31,16 +31,16 @@ struct ProblemMiddleware: RouterMiddleware {
         case let problem as Problem:
             return problem
         case let wrongMethod as MethodNotAllowed:
-            return Problem(status: 405, code: "method-not-allowed", title: "Method not allowed",
+            return Problem(status: 405, code: .methodNotAllowed, title: "Method not allowed",
                            detail: "this path answers \(wrongMethod.allowed.joined(separator: ", "))")
         case let limited as RateLimitExceeded:
-            return Problem(status: 429, code: "rate-limited", title: "Too many requests",
+            return Problem(status: 429, code: .rateLimited, title: "Too many requests",
                            detail: "the \(limited.scope) rate limit is used up; retry after \(limited.retryAfterSeconds) s")
         case let error as AMQPError where error.code == .rpcTimeout:
-            return Problem(status: 504, code: "service-timeout", title: "The service did not answer in time",
+            return Problem(status: 504, code: .serviceTimeout, title: "The service did not answer in time",
                            detail: "try again; the request may or may not have taken effect")
         case is AMQPError:
-            return Problem(status: 503, code: "broker-unavailable", title: "The platform is temporarily unavailable",
+            return Problem(status: 503, code: .brokerUnavailable, title: "The platform is temporarily unavailable",
                            detail: "the message broker cannot be reached; try again shortly")
         case let error as HTTPError:
             return problem(for: error)
@@ -54,15 +54,15 @@ struct ProblemMiddleware: RouterMiddleware {
     private static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .contentTooLarge:
-            Problem(status: 413, code: "body-too-large", title: "The request body is too large", detail: error.body)
+            Problem(status: 413, code: .bodyTooLarge, title: "The request body is too large", detail: error.body)
         case .notFound:
-            Problem(status: 404, code: "not-found", title: "Not found", detail: error.body ?? "no such resource")
+            Problem(status: 404, code: .notFound, title: "Not found", detail: error.body ?? "no such resource")
         case .methodNotAllowed:
-            Problem(status: 405, code: "method-not-allowed", title: "Method not allowed", detail: error.body)
+            Problem(status: 405, code: .methodNotAllowed, title: "Method not allowed", detail: error.body)
         case .badRequest:
             Problem.badRequest(error.body ?? "the request is malformed")
         default:
-            Problem(status: Int(error.status.code), code: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: error.body)
+            Problem(status: Int(error.status.code), code: Problem.Code("http-\(error.status.code)"), title: error.status.reasonPhrase, detail: error.body)
         }
     }
 
@@ -88,4 +88,12 @@ struct ProblemMiddleware: RouterMiddleware {
             status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+extension Problem.Code {
+    static let bodyTooLarge = Problem.Code("body-too-large")
+    static let methodNotAllowed = Problem.Code("method-not-allowed")
+    static let rateLimited = Problem.Code("rate-limited")
+    static let serviceTimeout = Problem.Code("service-timeout")
+    static let brokerUnavailable = Problem.Code("broker-unavailable")
 }

@@ -179,33 +179,6 @@ public struct LoginRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// One page of a list; `nextCursor` is nil on the last page.
-public struct Page<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    public var items: [Item]
-    public var nextCursor: String?
-
-    public init(items: [Item], nextCursor: String?) {
-        self.items = items
-        self.nextCursor = nextCursor
-    }
-}
-
-/// Where a page of a list starts and how long it is, from `?limit=&cursor=`.
-public struct PageRequest: Codable, Sendable, Equatable {
-    public var limit: Int?
-    public var cursor: String?
-
-    public init(limit: Int? = nil, cursor: String? = nil) {
-        self.limit = limit
-        self.cursor = cursor
-    }
-}
-
-/// A reply with no content (the gateway answers 204).
-public struct NoContent: Codable, Sendable, Equatable {
-    public init() {}
-}
-
 /// Who is signing in from where, as the gateway saw the HTTP request.
 public struct ClientInfo: Codable, Sendable, Equatable {
     public var ip: String?

@@ -11,14 +11,30 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
         }
     }
 
+    /// A stable, machine-readable code that clients branch on (`email-taken`, `validation-failed`,
+    /// ...). Each is declared once as a static member: the platform's here, a service's in its module.
+    public struct Code: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let badRequest = Code("bad-request")
+        public static let validationFailed = Code("validation-failed")
+        public static let notFound = Code("not-found")
+        public static let unauthorized = Code("unauthorized")
+        public static let forbidden = Code("forbidden")
+        public static let internalError = Code("internal-error")
+        public static let unknownMessageType = Code("unknown-message-type")
+    }
+
     public var status: Int
-    /// Stable, machine-readable: clients branch on it (`email-taken`, `validation-failed`, ...).
-    public var code: String
+    public var code: Code
     public var title: String
     public var detail: String?
     public var errors: [FieldError]?
 
-    public init(status: Int, code: String, title: String, detail: String? = nil, errors: [FieldError]? = nil) {
+    public init(status: Int, code: Code, title: String, detail: String? = nil, errors: [FieldError]? = nil) {
         self.status = status
         self.code = code
         self.title = title
@@ -29,27 +45,27 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
     public var description: String { "\(status) \(code): \(detail ?? title)" }
 
     public static func badRequest(_ detail: String) -> Problem {
-        Problem(status: 400, code: "bad-request", title: "The request is malformed", detail: detail)
+        Problem(status: 400, code: .badRequest, title: "The request is malformed", detail: detail)
     }
 
     public static func validationFailed(_ errors: [FieldError]) -> Problem {
-        Problem(status: 422, code: "validation-failed", title: "Some fields are invalid",
+        Problem(status: 422, code: .validationFailed, title: "Some fields are invalid",
                 detail: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), errors: errors)
     }
 
     public static func notFound(_ detail: String) -> Problem {
-        Problem(status: 404, code: "not-found", title: "Not found", detail: detail)
+        Problem(status: 404, code: .notFound, title: "Not found", detail: detail)
     }
 
     public static func unauthorized(_ detail: String) -> Problem {
-        Problem(status: 401, code: "unauthorized", title: "Authentication required", detail: detail)
+        Problem(status: 401, code: .unauthorized, title: "Authentication required", detail: detail)
     }
 
     public static func forbidden(_ detail: String) -> Problem {
-        Problem(status: 403, code: "forbidden", title: "Not allowed", detail: detail)
+        Problem(status: 403, code: .forbidden, title: "Not allowed", detail: detail)
     }
 
     public static func internalError(_ detail: String) -> Problem {
-        Problem(status: 500, code: "internal-error", title: "Something went wrong on our side", detail: detail)
+        Problem(status: 500, code: .internalError, title: "Something went wrong on our side", detail: detail)
     }
 }

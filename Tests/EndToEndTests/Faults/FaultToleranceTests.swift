@@ -34,6 +34,8 @@ import TestSupport
         var duplicatesSuppressed = 0
         var hung = 0
         var unexpected: [String] = []
+        /// The subscriber's log lines about events it failed or parked, to tell why one is missing.
+        var subscriberFailures: [String] = []
         var recovery: Duration?
     }
 
@@ -62,7 +64,7 @@ import TestSupport
             #expect(row.acknowledged > 0, "\(row.fault.rawValue): the load got answers")
             #expect(row.lost == 0, "\(row.fault.rawValue): acknowledged writes lost")
             #expect(row.duplicated == 0, "\(row.fault.rawValue): writes applied twice")
-            #expect(row.eventsMissing == 0, "\(row.fault.rawValue): committed events never applied")
+            #expect(row.eventsMissing == 0, "\(row.fault.rawValue): committed events never applied; marketing: \(row.subscriberFailures)")
             #expect(row.eventsApplied == row.eventsCommitted, "\(row.fault.rawValue): events applied once each")
             #expect(row.hung == 0, "\(row.fault.rawValue): requests hung past their deadline")
             #expect(row.unexpected.isEmpty, "\(row.fault.rawValue): \(row.unexpected.prefix(5))")
@@ -164,6 +166,20 @@ import TestSupport
         row.unacknowledgedApplied = max(0, row.eventsCommitted - state.acknowledged)
         row.eventsMissing = ids.reduce(0) { total, id in total + max(0, (events[id] ?? 0) - (contacts[id].map { $0.changes + 1 } ?? 0)) }
         row.duplicatesSuppressed = await platform.inboxDuplicates() - duplicatesBefore
+        if row.eventsMissing > 0 {
+            // What became of the missing events: the publisher's outbox rows, and the subscriber's inbox and log.
+            let missing = ids.filter { (events[$0] ?? 0) > (contacts[$0].map { $0.changes + 1 } ?? 0) }.sorted().prefix(3)
+            for id in missing {
+                let rows = (try? await platform.rows("""
+                    SELECT o.message_id::text, o.type, o.state, o.attempts::text, o.published_at::text, i.handled_at::text
+                    FROM \(accounts).outbox o LEFT JOIN \(marketing).inbox i ON i.message_id = o.message_id::text
+                    WHERE lower(convert_from(o.body, 'UTF8')::jsonb->>'accountID') = '\(id)' ORDER BY o.id
+                    """)) ?? []
+                row.subscriberFailures.append("account \(id): " + rows.map { $0.map { $0 ?? "-" }.joined(separator: " ") }.joined(separator: "; "))
+            }
+            row.subscriberFailures += platform.marketing.output.split(separator: "\n")
+                .filter { $0.contains("event handler failed") || $0.contains("dead-letter") }.suffix(5).map(String.init)
+        }
 
         // Every acknowledged registration once, with its last acknowledged correction.
         var stored: [String: (count: Int, name: String)] = [:]

@@ -57,21 +57,31 @@ final class DecoyHash: Sendable {
     }
 }
 
+extension Problem.Code {
+    static let emailTaken = Problem.Code("email-taken")
+    static let invalidCredentials = Problem.Code("invalid-credentials")
+    static let accountLocked = Problem.Code("account-locked")
+    static let wrongPassword = Problem.Code("wrong-password")
+    static let processingRestricted = Problem.Code("processing-restricted")
+    static let ownAdminRole = Problem.Code("own-admin-role")
+    static let staffWithoutCompany = Problem.Code("staff-without-company")
+}
+
 extension Problem {
     static let emailTaken = Problem(
-        status: 409, code: "email-taken", title: "This email is already registered",
+        status: 409, code: .emailTaken, title: "This email is already registered",
         detail: "sign in, or reset the password of that account")
     static let invalidCredentials = Problem(
-        status: 401, code: "invalid-credentials", title: "The email or the password is wrong")
+        status: 401, code: .invalidCredentials, title: "The email or the password is wrong")
 
     static func accountLocked(until: Date) -> Problem {
-        Problem(status: 423, code: "account-locked", title: "The account is locked after repeated failed sign-ins",
+        Problem(status: 423, code: .accountLocked, title: "The account is locked after repeated failed sign-ins",
                 detail: "try again after \(until.formatted(.iso8601))")
     }
 
     /// The password that confirms a sensitive change is wrong: refused (403), naming the field.
     static func wrongPassword(field: String) -> Problem {
-        Problem(status: 403, code: "wrong-password", title: "The current password is wrong",
+        Problem(status: 403, code: .wrongPassword, title: "The current password is wrong",
                 detail: "\(field): does not match the account's password",
                 errors: [.init(field: field, message: "does not match the account's password")])
     }

@@ -3,6 +3,7 @@ import Foundation
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 extension AccountsHandlers {
     /// `accounts.list-accounts.v1`: admins review accounts, oldest first, optionally by verification
@@ -43,7 +44,7 @@ extension AccountsHandlers {
         let account = try await database.transaction(context, idempotent: fingerprint) { transaction in
             // While its owner contests the data, staff decide nothing on it.
             if try await PersonalDataRegister.restriction(of: request.accountID, on: transaction).restricted {
-                throw Problem(status: 409, code: "processing-restricted", title: "Processing of this account is restricted",
+                throw Problem(status: 409, code: .processingRestricted, title: "Processing of this account is restricted",
                               detail: "its owner asked for restriction; no decision can be made until it is lifted")
             }
             let rows = try await transaction.query("""
@@ -83,7 +84,7 @@ extension AccountsHandlers {
         try checks.finish()
         if request.accountID == actor.accountID, !staff.contains(.admin) {
             // Otherwise the last admin could lock everyone out of administration.
-            throw Problem(status: 409, code: "own-admin-role", title: "Admins cannot take the admin role from themselves",
+            throw Problem(status: 409, code: .ownAdminRole, title: "Admins cannot take the admin role from themselves",
                           detail: "ask another admin to do it")
         }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in

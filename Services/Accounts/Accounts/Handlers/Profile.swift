@@ -3,6 +3,7 @@ import Foundation
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 extension AccountsHandlers {
     /// `accounts.get-me.v1`: the user center.
@@ -39,7 +40,7 @@ extension AccountsHandlers {
             if try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
         }
         if current.company == nil, companyName != nil || industry != nil || country != nil {
-            throw Problem(status: 409, code: "staff-without-company", title: "Staff accounts belong to no company",
+            throw Problem(status: 409, code: .staffWithoutCompany, title: "Staff accounts belong to no company",
                           detail: "companyName, industry and country cannot be set on a staff account")
         }
 

@@ -3,6 +3,7 @@ import Foundation
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 extension AccountsHandlers {
     /// `accounts.register.v1`: a company and its first user, pending verification.

@@ -4,20 +4,20 @@ import Foundation
 /// Where a page of a list ends: the last row's time in microseconds and its id, written
 /// `<microseconds>.<id>`. Rows are ordered by (position, id), so ties in time never skip a row, and
 /// any well-formed cursor is a valid place to continue from (a keyset, not a server-side state).
-struct Cursor: Equatable {
-    var position: Int64
-    var id: String
+public struct Cursor: Equatable, Sendable {
+    public var position: Int64
+    public var id: String
 
-    static let defaultLimit = 20
-    static let limits = 1...100
+    public static let defaultLimit = 20
+    public static let limits = 1...100
 
     /// Sorts after every row: where a newest-first list starts.
-    static let end = Cursor(position: .max, id: "~")
+    public static let end = Cursor(position: .max, id: "~")
     /// Sorts before every row: where an oldest-first list starts.
-    static let start = Cursor(position: .min, id: "")
+    public static let start = Cursor(position: .min, id: "")
 
     /// The page size and the cursor to continue after, or `validation-failed` naming the bad parameter.
-    static func read(_ page: PageRequest, newestFirst: Bool = true) throws -> (limit: Int, after: Cursor) {
+    public static func read(_ page: PageRequest, newestFirst: Bool = true) throws -> (limit: Int, after: Cursor) {
         var checks = FieldChecks()
         let limit = page.limit ?? defaultLimit
         if !limits.contains(limit) { checks.fail("limit", "must be from \(limits.lowerBound) to \(limits.upperBound)") }
@@ -30,20 +30,20 @@ struct Cursor: Equatable {
     }
 
     /// `rows` holds up to `limit + 1` rows; the extra one only says that another page exists.
-    static func page<Item>(_ rows: [(Item, Cursor)], limit: Int) -> Page<Item> {
+    public static func page<Item>(_ rows: [(Item, Cursor)], limit: Int) -> Page<Item> {
         let items = rows.prefix(limit)
         let next = rows.count > limit ? items.last.map { $0.1.encoded } : nil
         return Page(items: items.map(\.0), nextCursor: next)
     }
 
-    init(position: Int64, id: String) {
+    public init(position: Int64, id: String) {
         self.position = position
         self.id = id
     }
 
     /// Parses `<microseconds>.<id>`: an optional `-` and 1 to 18 digits (so it always fits), then
     /// 1 to 40 of `0-9a-z-`.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
         let digits = parts[0].hasPrefix("-") ? parts[0].dropFirst() : parts[0]
@@ -54,5 +54,5 @@ struct Cursor: Equatable {
         self.init(position: position, id: String(parts[1]))
     }
 
-    var encoded: String { "\(position).\(id)" }
+    public var encoded: String { "\(position).\(id)" }
 }

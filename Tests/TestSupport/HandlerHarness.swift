@@ -1,0 +1,72 @@
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import Persistence
+import PostgresNIO
+import ServiceRuntime
+
+/// A backend's request handlers on a fresh, migrated schema of the real PostgreSQL, called the way
+/// the RPC server calls them: encoded, through the registry, with each request's access enforced,
+/// the data-rights part included.
+public struct HandlerHarness: Sendable {
+    public let service: ServiceName
+    public let database: Database
+    public let requests: RPCHandlers
+    public let logger: Logger
+
+    /// Runs `body` with the handlers of the definition `define` builds (the same builder the
+    /// service's process uses), on a new schema migrated as the process would; dropped afterwards.
+    public static func with<T: Sendable>(
+        _ service: ServiceName, define: (Database, Logger) throws -> BackendDefinition, _ body: (HandlerHarness) async throws -> T
+    ) async throws -> T {
+        try await TestDatabase.with(migrations: []) { database in
+            let logger = TestEnvironment.logger(service.rawValue)
+            let definition = try define(database, logger)
+            try await Migrator.migrate(database, definition.schema, logger: logger)
+            let harness = HandlerHarness(
+                service: service, database: database, requests: definition.requestHandlers(of: service, database: database), logger: logger)
+            do {
+                return try await body(harness)
+            } catch let error as PSQLError {
+                // Its description hides the server's message; a failing test needs it.
+                throw TestFailure(String(reflecting: error))
+            }
+        }
+    }
+
+    /// The handlers of another definition on the same schema (e.g. the service with other settings).
+    public func with(_ define: (Database, Logger) throws -> BackendDefinition) throws -> HandlerHarness {
+        HandlerHarness(
+            service: service, database: database,
+            requests: try define(database, logger).requestHandlers(of: service, database: database), logger: logger)
+    }
+
+    /// Sends `request` as `actor` and decodes its reply; a refusal or failure is thrown as its `Problem`.
+    public func send<Request: RequestContract>(_ request: Request, actor: Actor? = nil, idempotencyKey: String? = nil) async throws -> Request.Reply {
+        try await send(Request.type, request, actor: actor, idempotencyKey: idempotencyKey, as: Request.Reply.self)
+    }
+
+    /// Sends a data-rights request, as the data-rights service does.
+    public func send<Body: Encodable, Reply: Decodable>(_ operation: PersonalDataOperation, _ body: Body, as _: Reply.Type) async throws -> Reply {
+        try await send(operation.type(of: service), body, actor: nil, idempotencyKey: nil, as: Reply.self)
+    }
+
+    func send<Body: Encodable, Reply: Decodable>(
+        _ type: MessageType, _ body: Body, actor: Actor?, idempotencyKey: String?, as _: Reply.Type
+    ) async throws -> Reply {
+        guard let handler = requests.handler(for: type) else { throw TestFailure("no handler for \(type)") }
+        let message = IncomingMessage(type: type, actor: actor, idempotencyKey: idempotencyKey, body: try MessageCodec.encode(body))
+        return try MessageCodec.decode(Reply.self, from: try await handler(RequestContext(message: message, logger: logger)))
+    }
+
+    /// The events of `Event`'s type in the outbox, oldest first.
+    public func events<Event: EventContract>(_: Event.Type) async throws -> [Event] {
+        let rows = try await database.client.query("SELECT body FROM outbox WHERE type = \(Event.type.rawValue) ORDER BY id", logger: logger)
+        var events: [Event] = []
+        for try await body in rows.decode(Data.self) { events.append(try MessageCodec.decode(Event.self, from: body)) }
+        return events
+    }
+
+    public func count(_ query: PostgresQuery) async throws -> Int { try await database.count(query) }
+}
