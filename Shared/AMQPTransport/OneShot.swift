@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A value that arrives once, from any thread, for one awaiting task; later arrivals are ignored.
-final class OneShot<Value: Sendable>: Sendable {
+public final class OneShot<Value: Sendable>: Sendable {
     private enum State {
         case empty
         case waiting(CheckedContinuation<Value, any Error>)
@@ -10,7 +10,9 @@ final class OneShot<Value: Sendable>: Sendable {
 
     private let state = Mutex(State.empty)
 
-    func fulfill(_ result: Result<Value, any Error>) {
+    public init() {}
+
+    public func fulfill(_ result: Result<Value, any Error>) {
         let waiter = state.withLock { state -> CheckedContinuation<Value, any Error>? in
             switch state {
             case .empty:
@@ -26,7 +28,7 @@ final class OneShot<Value: Sendable>: Sendable {
         waiter?.resume(with: result)
     }
 
-    func value() async throws -> Value {
+    public func value() async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             let ready = state.withLock { state -> Result<Value, any Error>? in
                 switch state {

@@ -39,10 +39,12 @@ public protocol ArrivedTooEarly: Error {}
 public enum EventConsumer {
     /// How long an event that `ArrivedTooEarly` waits for its predecessor before it counts as failed.
     public static let patience = Duration.seconds(60)
+    /// How long one attempt of a handler may take before it is abandoned as stalled and tried again.
+    public static let stallLimit = Duration.seconds(20)
 
-    /// `isTransient` recognises failures of the infrastructure (e.g. no database): those are
-    /// retried in place with backoff, holding the delivery, and never count toward the limit, so an
-    /// outage parks no event in the DLQ.
+    /// `isTransient` recognises failures of the infrastructure (e.g. no database): those, and an
+    /// attempt that stalled past `stallLimit`, are retried in place with backoff, holding the
+    /// delivery, and never count toward the limit, so an outage parks no event in the DLQ.
     public static func consumer(
         queue: String, handlers: EventHandlers, bus: MessageBus, prefetch: UInt16,
         deliveryLimit: Int = PlatformTopology.eventDeliveryLimit,
@@ -70,7 +72,8 @@ public enum EventConsumer {
     /// What to do with one event: its handler's verdict, retries bounded by `deliveryLimit`.
     public static func handle(
         _ message: IncomingMessage, handlers: EventHandlers, deliveryLimit: Int,
-        isTransient: @Sendable (any Error) -> Bool = { _ in false }, patience: Duration = EventConsumer.patience, logger: Logger
+        isTransient: @Sendable (any Error) -> Bool = { _ in false }, patience: Duration = EventConsumer.patience,
+        stallLimit: Duration = EventConsumer.stallLimit, logger: Logger
     ) async -> QueueConsumer.Disposition {
         guard let handler = handlers.handler(for: message.type) else {
             return .deadLetter(reason: "no handler for \(message.type)")
@@ -82,11 +85,11 @@ public enum EventConsumer {
         let started = ContinuousClock.now
         while true {
             do {
-                try await handler(message, logger)
+                try await withTimeLimit(stallLimit) { [logger] in try await handler(message, logger) }
                 return .ack
             } catch let problem as Problem where problem.code == .badRequest {
                 return .deadLetter(reason: problem.description)
-            } catch where isTransient(error)
+            } catch where isTransient(error) || error is TimeLimitExceeded
                 || (error is any ArrivedTooEarly && message.previousDeliveries == 0 && ContinuousClock.now - started < patience) {
                 // Shutting down: hand the event back for another replica.
                 if Task.isCancelled { return .requeue }

@@ -43,7 +43,13 @@ public enum RPCServer {
                               detail: "\(queue) does not handle \(message.type)")
             }
             do {
-                reply = .success(try await handler(RequestContext(message: message, logger: logger)))
+                let context = RequestContext(message: message, logger: logger)
+                reply = .success(try await withTimeLimit(stallLimit(for: message)) { try await handler(context) })
+                disposition = .ack
+            } catch let stalled as TimeLimitExceeded {
+                // Its caller gave up long ago; what matters is that the delivery is settled.
+                logger.warning("request handler stalled; abandoned", metadata: ["limit": "\(stalled.limit)"])
+                reply = .failure(Problem(status: 504, code: .deadlineExceeded, title: "The request took longer than its deadline"))
                 disposition = .ack
             } catch let problem as Problem {
                 reply = .failure(problem)
@@ -92,6 +98,15 @@ public enum RPCServer {
             return disposition
         }
         return .reply(answer)
+    }
+}
+
+extension RPCServer {
+    /// How long a handler may run before it is abandoned: until its caller's deadline and a grace
+    /// period after it (for a commit under way when the deadline passed), or a minute without one.
+    static func stallLimit(for message: IncomingMessage) -> Duration {
+        guard let deadline = message.deadline else { return .seconds(60) }
+        return .milliseconds(max(0, Int64(deadline.timeIntervalSinceNow * 1000))) + .seconds(10)
     }
 }
 

@@ -3,7 +3,6 @@ import PostgresNIO
 
 extension Problem.Code {
     public static let databaseUnavailable = Problem.Code("database-unavailable")
-    public static let deadlineExceeded = Problem.Code("deadline-exceeded")
     public static let invalidIdempotencyKey = Problem.Code("invalid-idempotency-key")
     public static let idempotencyKeyReused = Problem.Code("idempotency-key-reused")
 }

@@ -4,7 +4,6 @@ import MessageBus
 import Metrics
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 import AMQPTransport
 
 /// Publishes committed outbox rows with publisher confirms and marks them published.
@@ -47,7 +46,9 @@ public final class OutboxRelay: Service, Sendable {
             var backoff = self.pollInterval
             while !Task.isCancelled {
                 do {
-                    let published = try await self.relayOnce()
+                    // A round whose database work never answers (a query left pending by a crashed
+                    // server) is abandoned, so the relay goes on with a new connection.
+                    let published = try await withTimeLimit(self.confirmTimeout + .seconds(10)) { try await self.relayOnce() }
                     backoff = self.pollInterval
                     if published == self.batchSize { continue }
                     await self.wakeSignal.wait(upTo: self.pollInterval)
@@ -107,35 +108,12 @@ public final class OutboxRelay: Service, Sendable {
     /// meanwhile, and a confirm that never comes must not keep them from every other relay (nor
     /// hold up shutdown). Unconfirmed events stay pending and go out again, at least once.
     private func publish(_ envelopes: [EventEnvelope]) async -> [AMQPError?] {
-        let timeout = confirmTimeout
-        let outcomes = await withCheckedContinuation { (continuation: CheckedContinuation<[AMQPError?]?, Never>) in
-            let first = FirstAnswer(continuation)
-            Task { first.resume(await self.bus.publish(envelopes)) }
-            Task {
-                try? await Task.sleep(for: timeout)
-                first.resume(nil)
-            }
-        }
-        guard let outcomes else {
+        let bus = bus
+        do {
+            return try await withTimeLimit(confirmTimeout) { await bus.publish(envelopes) }
+        } catch {
             logger.warning("outbox confirms did not arrive in time; the batch stays pending", metadata: ["count": "\(envelopes.count)"])
-            return envelopes.map { _ in AMQPError(.publishNacked, "no confirm within \(timeout)") }
+            return envelopes.map { _ in AMQPError(.publishNacked, "no confirm within \(confirmTimeout)") }
         }
-        return outcomes
-    }
-}
-
-/// Resumes a continuation with whichever answer comes first.
-private final class FirstAnswer<Value: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
-
-    init(_ continuation: CheckedContinuation<Value, Never>) {
-        self.continuation = Mutex(continuation)
-    }
-
-    func resume(_ value: Value) {
-        continuation.withLock { pending in
-            defer { pending = nil }
-            return pending
-        }?.resume(returning: value)
     }
 }

@@ -26,6 +26,7 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
         public static let forbidden = Code("forbidden")
         public static let internalError = Code("internal-error")
         public static let unknownMessageType = Code("unknown-message-type")
+        public static let deadlineExceeded = Code("deadline-exceeded")
     }
 
     public var status: Int
