@@ -62,7 +62,7 @@ import TestSupport
                 let problem = try await send(
                     MessageType.ping(service).rawValue, type: MessageType.ping(service).rawValue, body: Data("<ping/>".utf8),
                     contentType: "application/xml", bus: bus, id: id)
-                #expect(problem?.code == "bad-request", "\(service) answers the poison with a problem")
+                #expect(problem?.code == .badRequest, "\(service) answers the poison with a problem")
                 let queue = PlatformTopology.rpcQueue(service)
                 let parked = await eventually(timeout: .seconds(10)) {
                     collectors[queue]?.deliveries.contains { $0.properties.messageID == id
@@ -115,7 +115,7 @@ import TestSupport
                 ("oversized body", try await send(getMe, type: getMe, body: Data(repeating: 0x20, count: IncomingMessage.maxBodyBytes + 1),
                                                   headers: [MessageHeaders.actor: .string(actor)], bus: bus)),
             ]
-            let expected = ["bad-request", "bad-request", "unknown-message-type", "unauthorized", "bad-request", "bad-request"]
+            let expected: [Problem.Code] = [.badRequest, .badRequest, .unknownMessageType, .unauthorized, .badRequest, .badRequest]
             for ((name, problem), code) in zip(cases, expected) {
                 #expect(problem?.code == code, "\(name): \(problem?.description ?? "no problem")")
             }

@@ -144,7 +144,7 @@ import TestSupport
         let marketing = platform.marketingSchema
         var events: [String: Int] = [:]
         var contacts: [String: (name: String, changes: Int)] = [:]
-        _ = await eventually(timeout: .seconds(90), interval: .milliseconds(500)) {
+        let settled = await eventually(timeout: .seconds(90), interval: .milliseconds(500)) {
             guard let pending = try? await platform.rows("SELECT count(*)::text FROM \(accounts).outbox WHERE state = 'pending'"),
                   pending.first?.first == "0" else { return false }
             events = [:]
@@ -160,6 +160,8 @@ import TestSupport
             }
             return ids.allSatisfy { id in contacts[id].map { $0.changes + 1 } == events[id] }
         }
+        // Counts from queries that kept failing would compare empty with empty.
+        if !settled { row.unexpected.append("the outbox never drained, or its subscriber never caught up, within 90 s") }
         row.eventsCommitted = events.values.reduce(0, +)
         row.eventsApplied = contacts.values.reduce(0) { $0 + 1 + $1.changes }
         // Each acknowledged write (a registration, a changed name) committed one event.
