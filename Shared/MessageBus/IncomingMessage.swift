@@ -69,9 +69,6 @@ public struct IncomingMessage: Sendable {
         delivery.properties.headers[RPCClient.deadlineHeader]?.int.map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
-    /// Whether the caller's deadline has passed: its reply would reach nobody.
-    public var isPastDeadline: Bool { deadline.map { $0 <= Date() } ?? false }
-
     /// The body as `T`, or a 400 problem naming what is wrong with it.
     public func decode<T: Decodable>(_: T.Type) throws(Problem) -> T {
         do {
