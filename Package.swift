@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 /// One library target with all logic plus a thin executable per process.
@@ -121,9 +121,10 @@ for service in services {
         path: "Services/\(service.library)/\(service.executable)", swiftSettings: strict))
 }
 
+// Linux only (no `platforms`): the transport's shim uses eventfd, the tests and tools Glibc. The
+// tools version is the one the dependencies ask for (swift-log, swift-service-lifecycle: 6.2).
 let package = Package(
     name: "OnlineExpo",
-    platforms: [.macOS(.v15)],
     products: services.map { .executable(name: $0.product, targets: [$0.executable]) }
         + [.executable(name: "expo-bench", targets: ["ExpoBench"]), .executable(name: "amqp-floor", targets: ["AMQPFloor"])],
     dependencies: [
