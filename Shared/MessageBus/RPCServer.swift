@@ -49,7 +49,7 @@ public enum RPCServer {
             } catch let stalled as TimeLimitExceeded {
                 // Its caller gave up long ago; what matters is that the delivery is settled.
                 logger.warning("request handler stalled; abandoned", metadata: ["limit": "\(stalled.limit)"])
-                reply = .failure(Problem(status: 504, code: .deadlineExceeded, title: "The request took longer than its deadline"))
+                reply = .failure(Problem.deadlinePassed)
                 disposition = .ack
             } catch let problem as Problem {
                 reply = .failure(problem)

@@ -35,14 +35,6 @@ final class EmitCount: Sendable {
     var value: Int { count.load(ordering: .relaxed) }
 }
 
-extension Problem {
-    /// The caller stopped waiting before the work could commit, so it was rolled back: committing
-    /// it late could overwrite what the caller's retry, or its next request, already wrote.
-    public static let deadlinePassed = Problem(
-        status: 504, code: .deadlineExceeded, title: "The request took longer than its deadline",
-        detail: "nothing was changed; try again")
-}
-
 extension Database {
     /// A request handler's transaction: rolled back instead of committed once the caller's
     /// deadline has passed. The check comes after every statement, so any row the work touched

@@ -66,6 +66,12 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
         Problem(status: 403, code: .forbidden, title: "Not allowed", detail: detail)
     }
 
+    /// The caller stopped waiting before the work could finish, so it was rolled back or abandoned:
+    /// committing it late could overwrite what the caller's retry, or its next request, already wrote.
+    public static let deadlinePassed = Problem(
+        status: 504, code: .deadlineExceeded, title: "The request took longer than its deadline",
+        detail: "nothing was changed; try again")
+
     public static func internalError(_ detail: String) -> Problem {
         Problem(status: 500, code: .internalError, title: "Something went wrong on our side", detail: detail)
     }
