@@ -74,6 +74,9 @@ var targets: [Target] = [
         name: "AccountsTests", dependencies: ["Accounts", "TestSupport"],
         path: "Tests/AccountsTests", swiftSettings: strict),
     .testTarget(
+        name: "MatchmakingTests", dependencies: ["Matchmaking", "TestSupport"],
+        path: "Tests/MatchmakingTests", swiftSettings: strict),
+    .testTarget(
         name: "EndToEndTests", dependencies: ["TestSupport", "ServiceRuntime"],
         path: "Tests/EndToEndTests", swiftSettings: strict),
     .testTarget(
@@ -109,6 +112,8 @@ for service in services {
     case "Accounts":
         dependencies += ["CArgon2", .product(name: "Crypto", package: "swift-crypto"),
                          .product(name: "NIOPosix", package: "swift-nio")]
+        resources = [.copy("Resources")]
+    case "Matchmaking":
         resources = [.copy("Resources")]
     default:
         break

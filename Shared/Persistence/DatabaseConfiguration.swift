@@ -48,8 +48,9 @@ public struct DatabaseConfiguration: Sendable {
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
-        // Unqualified names resolve in the service's own schema, whatever the role's default.
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        // Unqualified names resolve in the service's own schema, whatever the role's default, then in
+        // the shared `extensions` schema (pg_trgm), which only roles granted its use can see.
+        configuration.options.additionalStartupParameters = [("search_path", "\(schema), extensions")]
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
         return configuration

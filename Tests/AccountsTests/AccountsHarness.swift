@@ -85,7 +85,7 @@ struct AccountsHarness {
     /// What the gateway would put in `x-actor` for this session.
     func actor(_ session: CreatedSession) async throws -> Actor {
         let authenticated = try await authenticate(session.token)
-        return Actor(accountID: authenticated.accountID, roles: authenticated.roles.map(\.rawValue), sessionID: authenticated.sessionID)
+        return Actor(accountID: authenticated.accountID, companyID: authenticated.companyID, roles: authenticated.roles.map(\.rawValue), sessionID: authenticated.sessionID)
     }
 
     func authenticate(_ token: String) async throws -> AuthenticatedSession {

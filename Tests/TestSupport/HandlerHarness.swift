@@ -13,6 +13,8 @@ public struct HandlerHarness: Sendable {
     public let service: ServiceName
     public let database: Database
     public let requests: RPCHandlers
+    /// Its event handlers, inbox included, as the event consumer calls them.
+    public let eventHandlers: EventHandlers
     public let logger: Logger
 
     /// Runs `body` with the handlers of the definition `define` builds (the same builder the
@@ -25,7 +27,8 @@ public struct HandlerHarness: Sendable {
             let definition = try define(database, logger)
             try await Migrator.migrate(database, definition.schema, logger: logger)
             let harness = HandlerHarness(
-                service: service, database: database, requests: definition.requestHandlers(of: service, database: database), logger: logger)
+                service: service, database: database, requests: definition.requestHandlers(of: service, database: database),
+                eventHandlers: definition.events.eventHandlers(database: database), logger: logger)
             do {
                 return try await body(harness)
             } catch let error as PSQLError {
@@ -37,9 +40,10 @@ public struct HandlerHarness: Sendable {
 
     /// The handlers of another definition on the same schema (e.g. the service with other settings).
     public func with(_ define: (Database, Logger) throws -> BackendDefinition) throws -> HandlerHarness {
-        HandlerHarness(
-            service: service, database: database,
-            requests: try define(database, logger).requestHandlers(of: service, database: database), logger: logger)
+        let definition = try define(database, logger)
+        return HandlerHarness(
+            service: service, database: database, requests: definition.requestHandlers(of: service, database: database),
+            eventHandlers: definition.events.eventHandlers(database: database), logger: logger)
     }
 
     /// Sends `request` as `actor` and decodes its reply; a refusal or failure is thrown as its `Problem`.
@@ -58,6 +62,12 @@ public struct HandlerHarness: Sendable {
         guard let handler = requests.handler(for: type) else { throw TestFailure("no handler for \(type)") }
         let message = IncomingMessage(type: type, actor: actor, idempotencyKey: idempotencyKey, body: try MessageCodec.encode(body))
         return try MessageCodec.decode(Reply.self, from: try await handler(RequestContext(message: message, logger: logger)))
+    }
+
+    /// Delivers `event` as the event consumer would (a repeated `messageID` is a redelivery).
+    public func deliver<Event: EventContract>(_ event: Event, messageID: String = UUID().uuidString) async throws {
+        guard let handler = eventHandlers.handler(for: Event.type) else { throw TestFailure("no handler for \(Event.type)") }
+        try await handler(IncomingMessage(type: Event.type, messageID: messageID, body: try MessageCodec.encode(event)), logger)
     }
 
     /// The events of `Event`'s type in the outbox, oldest first.

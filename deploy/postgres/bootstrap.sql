@@ -71,6 +71,13 @@ ALTER SCHEMA expo_test OWNER TO expo_test;
 ALTER ROLE expo_test SET search_path = expo_test;
 GRANT CONNECT ON DATABASE expo TO expo_test;
 
+-- 3b. Extensions the services' indexes use, in a schema of their own that no service owns:
+--     pg_trgm for matchmaking's typo-tolerant search. Services find it on their search_path.
+CREATE SCHEMA IF NOT EXISTS extensions;
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA extensions;
+REVOKE ALL ON SCHEMA extensions FROM PUBLIC;
+GRANT USAGE ON SCHEMA extensions TO matchmaking, expo_test;
+
 -- 4. No role has any privilege on another role's schema (undoes manual grants, if any;
 --    new schemas grant nothing to PUBLIC, so this is normally a no-op).
 DO $$

@@ -69,6 +69,7 @@ public func buildRouter(
         return try await forwarder.forward(.ping(service), body: MessageCodec.encode(Ping()), request: request, context: context)
     }
     AccountsRoutes(forwarder: forwarder, sessions: authenticator as? SessionAuthenticator).add(to: router)
+    MatchmakingRoutes(forwarder: forwarder).add(to: router)
     document.addRoutes(to: router)
     return router
 }

@@ -38,15 +38,28 @@ public struct RPCForwarder: Sendable {
         _ type: MessageType, body: Data, request: Request, context: GatewayContext, status: HTTPResponse.Status = .ok,
         idempotent: Bool = true
     ) async throws -> Response {
-        let reply = try await bus.call(type, body: body, context: messageContext(request, context, idempotent: idempotent), timeout: timeout)
-        if reply.isProblem {
-            throw (try? MessageCodec.decode(Problem.self, from: reply.body)) ?? Problem.internalError("unreadable reply")
-        }
+        let reply = try await call(type, body: body, request: request, context: context, idempotent: idempotent)
         var response = status == .noContent
             ? Response(status: status)
             : Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         if let instance = reply.instance { response.headers[.init("X-Served-By")!] = instance }
         return response
+    }
+
+    /// Sends a typed request and decodes its reply, for routes whose answer depends on it.
+    func call<Message: RequestContract>(_ message: Message, request: Request, context: GatewayContext) async throws -> Message.Reply {
+        try admit(Message.self, context)
+        let reply = try await call(Message.type, body: MessageCodec.encode(message), request: request, context: context, idempotent: true)
+        return try MessageCodec.decode(Message.Reply.self, from: reply.body)
+    }
+
+    /// The service's reply, or its problem thrown.
+    private func call(_ type: MessageType, body: Data, request: Request, context: GatewayContext, idempotent: Bool) async throws -> RPCReply {
+        let reply = try await bus.call(type, body: body, context: messageContext(request, context, idempotent: idempotent), timeout: timeout)
+        if reply.isProblem {
+            throw (try? MessageCodec.decode(Problem.self, from: reply.body)) ?? Problem.internalError("unreadable reply")
+        }
+        return reply
     }
 
     /// The request's JSON body, refused with 413 beyond the limit and 400 if it is not UTF-8 JSON.

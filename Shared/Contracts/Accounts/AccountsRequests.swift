@@ -82,13 +82,16 @@ public struct AuthenticateSession: RequestContract {
 
 public struct AuthenticatedSession: Codable, Sendable, Equatable {
     public var accountID: UUID
+    /// The company the account acts for; nil for staff.
+    public var companyID: UUID?
     public var sessionID: UUID
     public var roles: [Role]
     /// When the session ends unless used again (idle expiry), or at the latest (absolute expiry).
     public var expiresAt: Date
 
-    public init(accountID: UUID, sessionID: UUID, roles: [Role], expiresAt: Date) {
+    public init(accountID: UUID, companyID: UUID?, sessionID: UUID, roles: [Role], expiresAt: Date) {
         self.accountID = accountID
+        self.companyID = companyID
         self.sessionID = sessionID
         self.roles = roles
         self.expiresAt = expiresAt

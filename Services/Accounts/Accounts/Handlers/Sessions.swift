@@ -117,19 +117,19 @@ extension AccountsHandlers {
         guard SessionToken.isWellFormed(request.token) else { throw Problem.unauthorized("the token is invalid, expired or revoked") }
         let idle = Int(settings.sessionIdleTimeout.seconds)
         let rows = try await database.client.query("""
-            SELECT s.id, s.account_id, a.roles, least(s.expires_at, now() + make_interval(secs => \(idle))),
+            SELECT s.id, s.account_id, a.company_id, a.roles, least(s.expires_at, now() + make_interval(secs => \(idle))),
                    s.last_seen_at < now() - interval '30 seconds'
             FROM sessions s JOIN accounts a ON a.id = s.account_id
             WHERE s.token_hash = \(SessionToken.hash(request.token)) AND s.revoked_at IS NULL AND s.expires_at > now()
               AND s.last_seen_at > now() - make_interval(secs => \(idle))
             """, logger: context.logger)
-        for try await (sessionID, accountID, roles, expiresAt, stale) in rows.decode((UUID, UUID, [String], Date, Bool).self) {
+        for try await (sessionID, accountID, companyID, roles, expiresAt, stale) in rows.decode((UUID, UUID, UUID?, [String], Date, Bool).self) {
             // Touch at most twice a minute: the idle clock needs no finer grain, and reads stay reads.
             if stale {
                 try await database.client.query("UPDATE sessions SET last_seen_at = now() WHERE id = \(sessionID)", logger: context.logger)
             }
             return AuthenticatedSession(
-                accountID: accountID, sessionID: sessionID, roles: roles.compactMap(Role.init(rawValue:)).sorted(), expiresAt: expiresAt)
+                accountID: accountID, companyID: companyID, sessionID: sessionID, roles: roles.compactMap(Role.init(rawValue:)).sorted(), expiresAt: expiresAt)
         }
         throw Problem.unauthorized("the token is invalid, expired or revoked")
     }

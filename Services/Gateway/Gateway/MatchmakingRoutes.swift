@@ -1,0 +1,85 @@
+import Contracts
+import Foundation
+import Hummingbird
+import MessageBus
+
+/// The matchmaking part of the HTTP API (API.md, "Matchmaking"): the category tree, showcases,
+/// products, search and follows.
+struct MatchmakingRoutes {
+    let forwarder: RPCForwarder
+
+    func add(to router: Router<GatewayContext>) {
+        router.forward(.get, "/v1/categories", by: forwarder) { _, _ in ListCategories() }
+        router.forward(.put, "/v1/me/exhibitor", by: forwarder) { request, _ in try await forwarder.decode(SetExhibitor.self, request) }
+        router.forward(.get, "/v1/exhibitors/:id", by: forwarder) { _, context in
+            GetExhibitor(companyID: try context.pathID("no exhibitor with this id"))
+        }
+        router.forward(.post, "/v1/products", by: forwarder, status: .created) { request, _ in
+            CreateProduct(fields: try await forwarder.decode(ProductFields.self, request))
+        }
+        router.forward(.get, "/v1/products/:id", by: forwarder) { _, context in
+            GetProduct(productID: try context.pathID("no product with this id"))
+        }
+        router.forward(.patch, "/v1/products/:id", by: forwarder) { request, context in
+            let id = try context.pathID("no product of your company has this id")
+            return UpdateProduct(productID: id, fields: try await forwarder.decode(ProductFields.self, request))
+        }
+        router.forward(.delete, "/v1/products/:id", by: forwarder, status: .noContent) { _, context in
+            DeleteProduct(productID: try context.pathID("no product of your company has this id"))
+        }
+        router.forward(.get, "/v1/me/products", by: forwarder) { request, _ in ListMyProducts(page: try request.pageRequest()) }
+        router.forward(.get, "/v1/search", by: forwarder) { request, _ in try Self.search(request) }
+        router.post("/v1/me/follows") { request, context in
+            try forwarder.admit(FollowTarget.self, context)
+            let reply = try await forwarder.call(try await forwarder.decode(FollowTarget.self, request), request: request, context: context)
+            // A repeat is no error: 200 with the follow that already existed.
+            return try Response.json(reply.follow, status: reply.created ? .created : .ok)
+        }
+        router.forward(.delete, "/v1/me/follows/:kind/:id", by: forwarder, status: .noContent) { _, context in
+            UnfollowTarget(kind: context.parameters.get("kind") ?? "", id: try context.pathID("you do not follow this"))
+        }
+        router.forward(.get, "/v1/me/follows", by: forwarder) { request, _ in ListFollows(page: try request.pageRequest()) }
+    }
+
+    /// `GET /v1/search?q=&kind=&category=&country=&priceMin=&priceMax=&currency=&verifiedOnly=`;
+    /// a number or a flag that does not parse is named in a `validation-failed`.
+    static func search(_ request: Request) throws -> Search {
+        let query = request.uri.queryParameters
+        var errors: [Problem.FieldError] = []
+        func decimal(_ name: String) -> Decimal? {
+            guard let text = query.get(name), !text.isEmpty else { return nil }
+            guard text.count <= 24, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+                  text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+            else {
+                errors.append(.init(field: name, message: "must be a number such as 1250.50"))
+                return nil
+            }
+            return value
+        }
+        let priceMin = decimal("priceMin")
+        let priceMax = decimal("priceMax")
+        var verifiedOnly: Bool?
+        if let flag = query.get("verifiedOnly"), !flag.isEmpty {
+            if flag == "true" || flag == "false" { verifiedOnly = flag == "true" } else {
+                errors.append(.init(field: "verifiedOnly", message: "must be true or false"))
+            }
+        }
+        if !errors.isEmpty { throw Problem.validationFailed(errors) }
+        return Search(
+            query: query.get("q"), kind: query.get("kind").nonEmpty, category: query.get("category").nonEmpty,
+            country: query.get("country").nonEmpty, priceMin: priceMin, priceMax: priceMax, currency: query.get("currency").nonEmpty,
+            verifiedOnly: verifiedOnly, page: try request.pageRequest())
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// An empty query parameter means the same as none.
+    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+extension Response {
+    /// `value` as a JSON body with `status`.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try MessageCodec.encode(value))))
+    }
+}

@@ -1,0 +1,110 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import PostgresNIO
+
+/// The companies matchmaking knows, kept from accounts' events (registered, profile changed,
+/// verification decided, erased) and never asked for per request. A change to a company rewrites
+/// whether its products are listed, in the same transaction, so a withdrawn verification or a
+/// cancelled account hides them at once.
+enum CompanyDirectory {
+    static func register(into handlers: inout TransactionalEventHandlers) {
+        handlers.register(AccountRegistered.self) { event, transaction in
+            guard let company = event.company, try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
+            try await transaction.query("""
+                INSERT INTO companies (company_id, name, business_type, industry, country, verified, card_changed_at)
+                VALUES (\(company.id), \(company.name), \(company.businessType.rawValue), \(company.industry), \(company.country),
+                        \(company.verified), \(event.registeredAt))
+                ON CONFLICT (company_id) DO NOTHING
+                """)
+            try await transaction.query("""
+                INSERT INTO members (account_id, company_id) VALUES (\(event.accountID), \(company.id)) ON CONFLICT DO NOTHING
+                """)
+        }
+        handlers.register(AccountProfileChanged.self) { event, transaction in
+            guard let company = event.company else { return }
+            // Events may be handled out of order: an older card never overwrites a newer one.
+            let rows = try await transaction.query("""
+                UPDATE companies SET
+                    name = CASE WHEN card_changed_at <= \(event.changedAt) THEN \(company.name) ELSE name END,
+                    industry = CASE WHEN card_changed_at <= \(event.changedAt) THEN \(company.industry) ELSE industry END,
+                    country = CASE WHEN card_changed_at <= \(event.changedAt) THEN \(company.country) ELSE country END,
+                    card_changed_at = greatest(card_changed_at, \(event.changedAt))
+                WHERE company_id = \(company.id) RETURNING 1
+                """)
+            guard try await rows.exists else { throw CompanyNotYetKnown(companyID: company.id) }
+            try await relist(company.id, on: transaction)
+        }
+        handlers.register(VerificationDecided.self) { event, transaction in
+            guard let companyID = event.companyID else { return }
+            let rows = try await transaction.query("""
+                UPDATE companies SET
+                    verified = CASE WHEN verification_changed_at IS NULL OR verification_changed_at <= \(event.record.decidedAt)
+                                    THEN \(event.status == .approved) ELSE verified END,
+                    verification_changed_at = greatest(verification_changed_at, \(event.record.decidedAt))
+                WHERE company_id = \(companyID) RETURNING 1
+                """)
+            guard try await rows.exists else { throw CompanyNotYetKnown(companyID: companyID) }
+            try await relist(companyID, on: transaction)
+        }
+        handlers.register(AccountErased.self) { event, transaction in
+            try await MatchmakingPersonalData.forget(event.accountID, on: transaction)
+            guard let companyID = event.companyID else { return }
+            // The company's only member is gone: the company is cancelled, its showcase removed and
+            // its products unpublished and no longer attributed to anyone.
+            try await transaction.query("UPDATE companies SET cancelled = true WHERE company_id = \(companyID)")
+            try await transaction.query("DELETE FROM exhibitors WHERE company_id = \(companyID)")
+            try await transaction.query("""
+                UPDATE products SET status = 'draft', created_by = NULL, updated_by = NULL WHERE company_id = \(companyID)
+                """)
+            try await relist(companyID, on: transaction)
+        }
+    }
+
+    /// Recomputes which of the company's products are listed, and their country.
+    static func relist(_ companyID: UUID, on transaction: Transaction) async throws {
+        try await transaction.query("""
+            UPDATE products p SET listed = (p.status = 'published' AND c.verified AND NOT c.cancelled), country = c.country
+            FROM companies c WHERE c.company_id = p.company_id AND p.company_id = \(companyID)
+            """)
+    }
+}
+
+/// A company's card as matchmaking knows it.
+struct KnownCompany: Sendable {
+    var id: UUID
+    var name: String
+    var businessType: String
+    var industry: String
+    var country: String
+    var verified: Bool
+    var cancelled: Bool
+
+    static let columns = "c.company_id, c.name, c.business_type, c.industry, c.country, c.verified, c.cancelled"
+
+    static func find(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> KnownCompany? {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM companies c WHERE c.company_id = \(id)
+            """, logger: logger)
+        for try await (id, name, type, industry, country, verified, cancelled) in rows.decode((UUID, String, String, String, String, Bool, Bool).self) {
+            return KnownCompany(id: id, name: name, businessType: type, industry: industry, country: country, verified: verified, cancelled: cancelled)
+        }
+        return nil
+    }
+}
+
+struct CompanyNotYetKnown: ArrivedTooEarly, CustomStringConvertible {
+    let companyID: UUID
+    var description: String { "no company \(companyID) yet" }
+}
+
+extension PostgresRowSequence {
+    /// Whether the statement answered any row.
+    var exists: Bool {
+        get async throws {
+            for try await _ in self { return true }
+            return false
+        }
+    }
+}

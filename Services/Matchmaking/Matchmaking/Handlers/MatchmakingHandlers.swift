@@ -1,0 +1,52 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+
+/// What every matchmaking request handler works with; the handlers are split by topic
+/// (categories and showcases, products, search, follows) in extensions of this type.
+struct MatchmakingHandlers: Sendable {
+    let database: Database
+    let categories: Categories
+
+    /// Registers every request of the matchmaking service.
+    func register(into handlers: inout RPCHandlers) {
+        handlers.register(ListCategories.self) { _, _ in categories.tree }
+        handlers.register(SetExhibitor.self, setExhibitor)
+        handlers.register(GetExhibitor.self, getExhibitor)
+        handlers.register(CreateProduct.self, createProduct)
+        handlers.register(GetProduct.self, getProduct)
+        handlers.register(UpdateProduct.self, updateProduct)
+        handlers.register(DeleteProduct.self, deleteProduct)
+        handlers.register(ListMyProducts.self, listMyProducts)
+        handlers.register(Search.self, search)
+        handlers.register(FollowTarget.self, follow)
+        handlers.register(UnfollowTarget.self, unfollow)
+        handlers.register(ListFollows.self, listFollows)
+    }
+}
+
+extension RequestContext {
+    /// The company the signed-in caller acts for; staff, who belong to none, own no business data.
+    func callerCompany() throws -> (actor: Actor, companyID: UUID) {
+        let actor = try caller()
+        guard let companyID = actor.companyID else { throw Problem.forbidden("staff accounts act for no company") }
+        return (actor, companyID)
+    }
+}
+
+extension Problem.Code {
+    static let supplierNotVerified = Problem.Code("supplier-not-verified")
+    static let companyNotReady = Problem.Code("company-not-ready")
+}
+
+extension Problem {
+    static let supplierNotVerified = Problem(
+        status: 403, code: .supplierNotVerified, title: "Only verified suppliers can publish products",
+        detail: "save it as a draft; it can be published once staff have verified the company")
+
+    /// The caller's registration has not reached matchmaking yet (it travels as an event).
+    static let companyNotReady = Problem(
+        status: 409, code: .companyNotReady, title: "The company is still being set up",
+        detail: "the registration is on its way to the catalogue; try again in a moment")
+}

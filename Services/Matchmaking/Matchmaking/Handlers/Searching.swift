@@ -1,0 +1,116 @@
+import Contracts
+import Foundation
+import MessageBus
+import PostgresNIO
+import ServiceRuntime
+
+extension MatchmakingHandlers {
+    /// `matchmaking.search.v1`: ranked full text over listed products (or shown exhibitors) with
+    /// weights, prefixes and typo corrections from the dictionary, filters, facets and cursor paging.
+    @Sendable func search(_ request: Search, _ context: RequestContext) async throws -> SearchResults {
+        let filters = try SearchFilters.read(request, categories: categories)
+        let (limit, after) = try Cursor.read(request.page)
+        let query = SearchQuery(request.query)
+        return try await database.withConnection { connection in
+            let corrections = try await Self.corrections(for: query, on: connection, logger: context.logger)
+            var binds = PostgresBindings()
+            binds.append(!query.isEmpty)
+            binds.append(query.tolerant(corrections))
+            binds.append(query.exact)
+            binds.append(filters.categoryIDs)
+            binds.append(filters.country)
+            binds.append(filters.currency)
+            try binds.append(filters.priceMin)
+            try binds.append(filters.priceMax)
+            binds.append(filters.verifiedOnly)
+            let matched = filters.kind == .product ? SearchSQL.products : SearchSQL.exhibitors
+            var facetRows: [(String, String, Int)] = []
+            for try await row in try await connection.query(
+                PostgresQuery(unsafeSQL: matched + SearchSQL.facets, binds: binds), logger: context.logger
+            ).decode((String, String, Int).self) { facetRows.append(row) }
+
+            binds.append(after.position)
+            binds.append(after.id)
+            binds.append(limit + 1)
+            let pageSQL = filters.kind == .product ? SearchSQL.productPage : SearchSQL.exhibitorPage
+            var results: [(SearchResult, Cursor)] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: matched + pageSQL, binds: binds), logger: context.logger)
+                .decode((Int64, UUID, String, String, UUID, String, String, Bool, String?, Decimal?, Decimal?, String?).self) {
+                let (key, id, name, marked, companyID, companyName, country, verified, categoryID, priceMin, priceMax, currency) = row
+                let (snippet, highlights) = Snippet.parse(marked)
+                let price = priceMin.flatMap { min in priceMax.flatMap { max in currency.map { PriceRange(min: min, max: max, currency: $0) } } }
+                results.append((SearchResult(
+                    kind: filters.kind, id: id, name: name, snippet: snippet, highlights: highlights,
+                    score: query.isEmpty ? 0 : Double(key) / SearchSQL.scoreScale, companyID: companyID, companyName: companyName,
+                    country: country, verified: verified, categoryID: categoryID, price: price),
+                    Cursor(position: key, id: id.uuidString.lowercased())))
+            }
+            let page = Cursor.page(results, limit: limit)
+            return SearchResults(
+                results: page.items, facets: facets(facetRows, under: filters.category), total: facetRows.filter { $0.0 == "country" }.reduce(0) { $0 + $1.2 },
+                nextCursor: page.nextCursor)
+        }
+    }
+
+    /// Up to three dictionary words near each correctable query word (trigram similarity).
+    static func corrections(for query: SearchQuery, on connection: PostgresConnection, logger: Logger) async throws -> [String: [String]] {
+        guard !query.correctable.isEmpty else { return [:] }
+        var corrections: [String: [String]] = [:]
+        let rows = try await connection.query("""
+            SELECT w.word, t.term FROM unnest(\(query.correctable)::text[]) AS w(word)
+            CROSS JOIN LATERAL (SELECT term FROM search_terms WHERE term % w.word
+                                ORDER BY similarity(term, w.word) DESC, term LIMIT 3) t
+            """, logger: logger)
+        for try await (word, term) in rows.decode((String, String).self) { corrections[word, default: []].append(term) }
+        return corrections
+    }
+
+    /// Category counts rolled up to the level below the filtered category (top level without one).
+    func facets(_ rows: [(String, String, Int)], under root: String?) -> SearchFacets {
+        var byCategory: [String: Int] = [:]
+        var byCountry: [CountryFacet] = []
+        for (facet, value, count) in rows {
+            if facet == "country" {
+                byCountry.append(CountryFacet(code: value, count: count))
+            } else if let branch = categories.branch(of: value, under: root) {
+                byCategory[branch, default: 0] += count
+            }
+        }
+        return SearchFacets(
+            category: byCategory.map { CategoryFacet(id: $0.key, count: $0.value) }.sorted { ($1.count, $0.id) < ($0.count, $1.id) },
+            country: byCountry.sorted { ($1.count, $0.code) < ($0.count, $1.code) })
+    }
+}
+
+/// A search's filters once checked.
+struct SearchFilters {
+    var kind: SearchKind
+    var category: String?
+    var categoryIDs: [String]?
+    var country: String?
+    var currency: String?
+    var priceMin: Decimal?
+    var priceMax: Decimal?
+    var verifiedOnly: Bool
+
+    static func read(_ request: Search, categories: Categories) throws -> SearchFilters {
+        var checks = FieldChecks()
+        let kind = request.kind == nil ? .product : checks.oneOf("kind", request.kind, as: SearchKind.self)
+        var category: String?
+        if let id = request.category, !id.isEmpty {
+            if categories.contains(id) { category = id } else { checks.fail("category", "is not a category of GET /v1/categories") }
+        }
+        let country = request.country.flatMap { $0.isEmpty ? nil : checks.country("country", $0) }
+        let currency = request.currency.flatMap { $0.isEmpty ? nil : checks.currency("currency", $0) }
+        let priceMin = request.priceMin.flatMap { checks.amount("priceMin", $0) }
+        let priceMax = request.priceMax.flatMap { checks.amount("priceMax", $0) }
+        if (request.priceMin != nil || request.priceMax != nil), request.currency.nonEmpty == nil {
+            checks.fail("currency", "is required with priceMin or priceMax: prices are compared in one currency")
+        }
+        if let priceMin, let priceMax, priceMin > priceMax { checks.fail("priceMax", "must not be less than priceMin") }
+        try checks.finish()
+        return SearchFilters(
+            kind: kind ?? .product, category: category, categoryIDs: category.map(categories.subtree), country: country,
+            currency: currency, priceMin: priceMin, priceMax: priceMax, verifiedOnly: request.verifiedOnly ?? false)
+    }
+}

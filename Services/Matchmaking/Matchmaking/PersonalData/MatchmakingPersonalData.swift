@@ -1,0 +1,67 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import ServiceRuntime
+
+/// Matchmaking's data-rights part. About a person it holds: which company they act for, what they
+/// follow, and which catalogue entries and showcase edits are attributed to them. The catalogue
+/// itself is the company's business data; a cancelled company's is unpublished by `AccountErased`.
+struct MatchmakingPersonalData: PersonalDataPart {
+    func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
+        var document = Document()
+        for try await companyID in try await transaction.query("""
+            SELECT company_id FROM members WHERE account_id = \(task.accountID)
+            """).decode(UUID.self) { document.companyID = companyID }
+        for try await (kind, id, at) in try await transaction.query("""
+            SELECT kind, target_id, followed_at FROM follows WHERE account_id = \(task.accountID) ORDER BY followed_at
+            """).decode((String, UUID, Date).self) { document.follows.append(.init(kind: kind, id: id, followedAt: at)) }
+        for try await (id, name, created) in try await transaction.query("""
+            SELECT id, name, created_by = \(task.accountID) FROM products
+            WHERE created_by = \(task.accountID) OR updated_by = \(task.accountID) ORDER BY created_at
+            """).decode((UUID, String, Bool).self) {
+            document.products.append(.init(id: id, name: name, role: created ? "created" : "last edited"))
+        }
+        let categories = [
+            PersonalDataCategory(
+                name: "follows", purpose: "showing the person the exhibitors and products they follow",
+                legalBasis: "contract", retention: "until unfollowed or the account is erased"),
+            PersonalDataCategory(
+                name: "catalogue attribution", purpose: "recording which person acted for the company",
+                legalBasis: "legitimate interest (accountability for published offers)", retention: "until the account is erased"),
+        ]
+        return (categories, String(decoding: try MessageCodec.encode(document), as: UTF8.self))
+    }
+
+    func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
+        try await Self.forget(task.accountID, on: transaction)
+        return nil
+    }
+
+    /// Deletes what is the person's own and detaches them from what they did for their company.
+    static func forget(_ accountID: UUID, on transaction: Transaction) async throws {
+        try await transaction.query("DELETE FROM follows WHERE account_id = \(accountID)")
+        try await transaction.query("UPDATE products SET created_by = NULL WHERE created_by = \(accountID)")
+        try await transaction.query("UPDATE products SET updated_by = NULL WHERE updated_by = \(accountID)")
+        try await transaction.query("UPDATE exhibitors SET updated_by = NULL WHERE updated_by = \(accountID)")
+        try await transaction.query("DELETE FROM members WHERE account_id = \(accountID)")
+    }
+
+    struct Document: Codable {
+        var companyID: UUID?
+        var follows: [FollowRecord] = []
+        var products: [Attribution] = []
+    }
+
+    struct FollowRecord: Codable {
+        var kind: String
+        var id: UUID
+        var followedAt: Date
+    }
+
+    struct Attribution: Codable {
+        var id: UUID
+        var name: String
+        var role: String
+    }
+}
