@@ -131,37 +131,53 @@ public struct FieldChecks {
         return code
     }
 
-    /// ISO 4217's alphabetic codes, as the system knows them.
-    public static let currencies: Set<String> = Set(Locale.Currency.isoCurrencies.map(\.identifier).filter {
-        $0.count == 3 && $0.allSatisfy { $0.isASCII && $0.isUppercase }
-    })
+    /// The alphabetic codes of ISO 4217's current national and regional currencies (list one, as of
+    /// 2026: no funds, precious metals, testing codes or withdrawn currencies such as BGN, HRK or ANG).
+    /// The OpenAPI document's `CurrencyInput` lists the same codes (checked by the gateway's tests).
+    public static let currencies: Set<String> = Set("""
+        AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP
+        CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD
+        JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN
+        NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN
+        SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+        """.split(whereSeparator: \.isWhitespace).map(String.init))
 
-    /// An amount of money: from 0 to `maximum`, with at most `scale` digits after the point.
-    public mutating func amount(_ field: String, _ value: Decimal?, maximum: Decimal = 1_000_000_000, scale: Int = 4) -> Decimal? {
+    /// An amount from 0 to `maximum` as JSON carries numbers (binary floating point, so 0.1 arrives
+    /// as 0.1000000000000000055), kept as a decimal rounded to `scale` decimals.
+    public mutating func amount(
+        _ field: String, _ value: Double?, maximum: Double = 1_000_000_000, scale: Int = 4, rounding: Decimal.RoundingMode = .plain
+    ) -> Decimal? {
         guard let value else {
             fail(field, "is required")
             return nil
         }
-        var rounded = Decimal()
-        var exact = value
-        NSDecimalRound(&rounded, &exact, scale, .plain)
-        guard value >= 0, value <= maximum, rounded == value else {
-            fail(field, "must be an amount from 0 to \(maximum) with at most \(scale) decimals")
+        guard value.isFinite, value >= 0, value <= maximum else {
+            fail(field, "must be an amount from 0 to \(Int(maximum))")
             return nil
         }
-        return value
+        // Through its shortest decimal form ("0.1"): Decimal(Double) keeps the binary artefacts, and
+        // makes NaN of what is below Decimal's range (1e-300), which no database driver takes.
+        var exact = value < 1e-100 ? Decimal(0) : Decimal(string: "\(value)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(0)
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &exact, scale, rounding)
+        return rounded.isNaN ? 0 : rounded
     }
 
-    /// An `https` URL with a host and no credentials, at most 2048 characters: stored as given and
-    /// never fetched by the platform.
+    /// An `https` URL as RFC 3986 writes it (ASCII, anything else percent-encoded), with a host and
+    /// no credentials, at most 2048 characters: stored as given and never fetched by the platform.
+    /// The OpenAPI document's `HttpsURL` pattern is `httpsURLPattern`.
     public mutating func httpsURL(_ field: String, _ value: String?) -> String? {
         guard let text = required(field, value, maxLength: 2048) else { return nil }
-        guard !text.contains(where: \.isWhitespace), let url = URLComponents(string: text), url.scheme?.lowercased() == "https",
-              let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
-        else {
+        guard text.wholeMatch(of: Self.httpsURLGrammar) != nil else {
             fail(field, "must be an https URL such as https://example.com/picture.jpg")
             return nil
         }
         return text
     }
+
+    public static let httpsURLPattern =
+        "^[Hh][Tt][Tt][Pp][Ss]://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?"
+        + "(?:[/?](?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?(?:#(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$"
+
+    nonisolated(unsafe) private static let httpsURLGrammar = try! Regex(httpsURLPattern)
 }

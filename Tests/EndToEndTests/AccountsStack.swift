@@ -1,20 +1,26 @@
+import Contracts
 import Foundation
+import MessageBus
 import TestSupport
 
 /// Gateways and an accounts process as real processes, on a fresh schema with its own first
-/// admin (bootstrapped from the environment, as an operator would).
+/// admin (bootstrapped from the environment, as an operator would), and any other backends the
+/// test needs, each on a fresh schema of its own.
 struct AccountsStack {
     let gateways: [ServiceProcess]
     let ports: [Int]
     let accounts: ServiceProcess
     let schema: String
+    let backends: [(process: ServiceProcess, schema: String)]
     let adminEmail: String
     static let adminPassword = "operators only, never a default 9"
     static let password = "correct horse battery staple 42"
 
     func url(_ path: String, gateway: Int = 0) -> String { "http://127.0.0.1:\(ports[gateway])\(path)" }
 
-    static func start(gateways: [[String: String]] = [[:]], accounts: [String: String] = [:]) async throws -> AccountsStack {
+    static func start(
+        gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], backends names: [ServiceName] = []
+    ) async throws -> AccountsStack {
         let (schema, database) = try await TestDatabase.freshSchema(for: "accounts")
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("admin-password"))
         try adminPassword.write(to: passwordFile, atomically: true, encoding: .utf8)
@@ -34,28 +40,43 @@ struct AccountsStack {
                 environment: ["EXPO_HTTP_PORT": "\(port)", "EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "6000"].merging(environment) { $1 }))
             ports.append(port)
         }
-        let stack = AccountsStack(gateways: processes, ports: ports, accounts: accountsProcess, schema: schema, adminEmail: adminEmail)
+        var backends: [(process: ServiceProcess, schema: String)] = []
+        for name in names {
+            // A fresh schema has seen none of the earlier tests' events: they must not queue ahead of this test's.
+            try await withBus(topology: PlatformTopology.make()) { try await $0.publisher.purge(queue: PlatformTopology.eventQueue(name)) }
+            let (backendSchema, backendDatabase) = try await TestDatabase.freshSchema(for: name.rawValue)
+            backends.append((try ServiceProcess(
+                name.rawValue, instance: uniqueName(name.rawValue), opsPort: freePort(), environment: backendDatabase), backendSchema))
+        }
+        let stack = AccountsStack(
+            gateways: processes, ports: ports, accounts: accountsProcess, schema: schema, backends: backends, adminEmail: adminEmail)
         for index in ports.indices {
-            let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
-                let pong = try? await http("GET", stack.url("/health/services/accounts", gateway: index), timeout: 3)
-                return pong?["ready"] as? Bool == true
-            }
-            guard ready else {
-                try? await stack.stop()
-                throw TestFailure("accounts not ready; its log: \(accountsProcess.output.suffix(3000))")
+            for (name, process) in [("accounts", accountsProcess)] + zip(names.map(\.rawValue), backends.map(\.process)) {
+                let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
+                    let pong = try? await http("GET", stack.url("/health/services/\(name)", gateway: index), timeout: 3)
+                    return pong?["ready"] as? Bool == true
+                }
+                guard ready else {
+                    try? await stack.stop()
+                    throw TestFailure("\(name) not ready; its log: \(process.output.suffix(3000))")
+                }
             }
         }
         return stack
     }
 
     func stop() async throws {
-        for process in gateways + [accounts] { _ = try? await process.terminate() }
+        for process in gateways + [accounts] + backends.map(\.process) { _ = try? await process.terminate() }
         try await TestDatabase.drop(schema: schema)
+        for backend in backends { try await TestDatabase.drop(schema: backend.schema) }
     }
 
     /// Runs `body` with a started stack and stops it afterwards, also when `body` fails.
-    static func with(gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], _ body: (AccountsStack) async throws -> Void) async throws {
-        let stack = try await start(gateways: gateways, accounts: accounts)
+    static func with(
+        gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], backends: [ServiceName] = [],
+        _ body: (AccountsStack) async throws -> Void
+    ) async throws {
+        let stack = try await start(gateways: gateways, accounts: accounts, backends: backends)
         do {
             try await body(stack)
         } catch {

@@ -7,7 +7,7 @@ import TestSupport
 /// gateway's own OpenAPI document: a new one without a row here fails the test.
 @Suite(.serialized, .integration) struct AuthorizationMatrixTests {
     @Test func aSecondUserNeverReachesTheFirstUsersObjects() async throws {
-        try await AccountsStack.with { stack in
+        try await AccountsStack.with(backends: [.matchmaking]) { stack in
             let owner = "\(uniqueName("owner"))@example.com"
             let intruder = "\(uniqueName("intruder"))@example.com"
             let ownerAccount = try await stack.register(owner, businessType: "supplier")
@@ -18,6 +18,9 @@ import TestSupport
             let intruderToken = try #require(try await stack.signIn(intruder)["token"] as? String)
             let ownerID = try #require(ownerAccount["id"] as? String)
             let companyID = try #require((ownerAccount["company"] as? [String: Any])?["id"] as? String)
+            try await stack.waitForExhibitor(companyID)
+            let draft = try await http("POST", stack.url("/v1/products"), token: ownerToken, json: MatchmakingJourneyTests.pump(status: "draft"))
+            let draftID = try #require(draft["id"] as? String, "\(draft.status) \(draft.code ?? "")")
 
             // What the intruder tries, and what must come back.
             typealias Attempt = (id: String, body: [String: any Sendable]?, allowed: Set<Int>)
@@ -27,6 +30,13 @@ import TestSupport
                 "PUT /v1/admin/accounts/{id}/roles": (ownerID, ["roles": ["admin"]], [403]),
                 // Public by design: the card carries no personal data (checked below).
                 "GET /v1/companies/{id}": (companyID, nil, [200]),
+                // Public: the showcase carries the card and the company's own description only.
+                "GET /v1/exhibitors/{id}": (companyID, nil, [200]),
+                "GET /v1/products/{id}": (draftID, nil, [404]),
+                "PATCH /v1/products/{id}": (draftID, ["name": "Taken over"], [404]),
+                "DELETE /v1/products/{id}": (draftID, nil, [404]),
+                // One's own follows only: unfollowing another's follow target touches only one's own.
+                "DELETE /v1/me/follows/{kind}/{id}": (draftID, nil, [204]),
             ]
 
             let document = try await http("GET", stack.url("/openapi.json"))
@@ -41,7 +51,7 @@ import TestSupport
                     continue
                 }
                 let parts = operation.split(separator: " ", maxSplits: 1)
-                let path = parts[1].replacingOccurrences(of: "{id}", with: attempt.id)
+                let path = parts[1].replacingOccurrences(of: "{id}", with: attempt.id).replacingOccurrences(of: "{kind}", with: "product")
                 let answer = try await http(String(parts[0]), stack.url(path), token: intruderToken, json: attempt.body,
                                             headers: ["Idempotency-Key": UUID().uuidString])
                 #expect(attempt.allowed.contains(answer.status), "\(operation) by another user: \(answer.status) \(answer.code ?? "")")
@@ -56,6 +66,8 @@ import TestSupport
             #expect(me.status == 200, "the owner's session survived")
             #expect(me["verificationStatus"] as? String == "pending")
             #expect(me["roles"] as? [String] == ["supplier"])
+            let product = try await http("GET", stack.url("/v1/products/\(draftID)"), token: ownerToken)
+            #expect(product["name"] as? String == "Hydraulic gear pump HGP-3" && product["status"] as? String == "draft")
             // Lists of one's own things hold nothing of the owner's.
             for list in ["/v1/me", "/v1/me/sessions", "/v1/me/logins"] {
                 let answer = try await http("GET", stack.url(list), token: intruderToken)

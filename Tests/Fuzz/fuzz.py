@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fuzzes the gateway with schemathesis against its own OpenAPI document, all checks on.
 
-Starts the seven executables from EXPO_BIN_PATH against the local stack (accounts and marketing
+Starts the seven executables from EXPO_BIN_PATH against the local stack (accounts, matchmaking and marketing
 on fresh schemas, with a first admin whose token the fuzzer uses), runs schemathesis, stops
 everything, and exits with schemathesis' status. Called by `deploy/stack fuzz`.
 """
@@ -64,7 +64,7 @@ def main():
     binaries = os.environ["EXPO_BIN_PATH"]
 
     suffix = secrets.token_hex(4)
-    schemas = {"accounts": f"fuzz_accounts_{suffix}", "marketing": f"fuzz_marketing_{suffix}"}
+    schemas = {name: f"fuzz_{name}_{suffix}" for name in ["accounts", "matchmaking", "marketing"]}
     for schema in schemas.values():
         psql(f"CREATE SCHEMA {schema} AUTHORIZATION expo_test")
     email = f"fuzz-admin-{suffix}@example.com"

@@ -62,7 +62,8 @@ import TestSupport
             #expect(priced.results.map(\.name) == ["Gear pump C"])
             #expect(priced.results.first?.price == PriceRange(min: 100, max: 200, currency: "EUR"))
 
-            let bad = try await problem { try await harness.send(Search(query: "pump", category: "nope", country: "XX", priceMax: 5)) }
+            #expect(try await harness.send(Search(query: "pump", priceMax: 60)).results.map(\.name) == ["Gear pump A"], "in US dollars")
+            let bad = try await problem { try await harness.send(Search(query: "pump", category: "nope", country: "XX", currency: "EURO")) }
             #expect(Set(bad?.errors?.map(\.field) ?? []) == ["category", "country", "currency"])
         }
     }

@@ -54,28 +54,35 @@ import Testing
         #expect(checks.currency("currency", "CNY") == "CNY")
         #expect(checks.currency("currency", "EURO") == nil)
         #expect(checks.currency("currency", "ABC") == nil)
+        #expect(checks.currency("currency", "DEM") == nil, "withdrawn")
+        #expect(checks.currency("currency", "XAU") == nil, "gold is no currency to price in")
         #expect(checks.currency("currency", nil) == nil)
-        #expect(checks.errors.map(\.field) == ["currency", "currency", "currency"])
+        #expect(checks.errors.map(\.field) == ["currency", "currency", "currency", "currency", "currency"])
+        #expect(FieldChecks.currencies.count > 150)
     }
 
-    @Test func amountsAreBoundedAndExact() {
+    @Test func amountsAreBoundedAndRounded() {
         var checks = FieldChecks()
-        #expect(checks.amount("minPrice", Decimal(string: "1299.50")) == Decimal(string: "1299.50"))
+        #expect(checks.amount("minPrice", 1299.5) == Decimal(string: "1299.5"))
         #expect(checks.amount("minPrice", 0) == 0)
+        #expect(checks.amount("minPrice", 0.1) == Decimal(string: "0.1"), "the binary artefact is gone")
+        #expect(checks.amount("minPrice", .leastNonzeroMagnitude) == 0)
+        #expect(checks.amount("minPrice", 0.00001, rounding: .up) == Decimal(string: "0.0001"))
         #expect(checks.amount("minPrice", -1) == nil)
-        #expect(checks.amount("minPrice", Decimal(string: "0.00001")) == nil)
-        #expect(checks.amount("minPrice", Decimal(string: "1000000000.01")) == nil)
+        #expect(checks.amount("minPrice", 1_000_000_000.01) == nil)
+        #expect(checks.amount("minPrice", .infinity) == nil)
         #expect(checks.errors.count == 3)
     }
 
-    @Test(arguments: ["https://cdn.example.com/p/1.jpg", "HTTPS://example.cn/a?b=c"])
+    @Test(arguments: ["https://cdn.example.com/p/1.jpg", "HTTPS://example.cn/a?b=c", "https://example.com:8443/%E4%B8%AD.jpg#top"])
     func httpsURLsAreKeptAsGiven(url: String) {
         var checks = FieldChecks()
         #expect(checks.httpsURL("pictureURL", url) == url)
     }
 
     @Test(arguments: ["http://example.com/a.jpg", "https://", "https://user:pw@example.com/", "javascript:alert(1)", "https://exa mple.com/",
-                      "ftp://example.com/a", "/relative/path.jpg"])
+                      "ftp://example.com/a", "/relative/path.jpg", "https://example.com/<script>", "https://例子.cn/a.jpg",
+                      "https://example.com/a#b#c"])
     func otherURLsAreRefused(url: String) {
         var checks = FieldChecks()
         #expect(checks.httpsURL("pictureURL", url) == nil)

@@ -46,18 +46,17 @@ struct MatchmakingRoutes {
     static func search(_ request: Request) throws -> Search {
         let query = request.uri.queryParameters
         var errors: [Problem.FieldError] = []
-        func decimal(_ name: String) -> Decimal? {
+        func number(_ name: String) -> Double? {
             guard let text = query.get(name), !text.isEmpty else { return nil }
-            guard text.count <= 24, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
-                  text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
-            else {
+            // JSON's number syntax: Double(_:) alone would also take "inf", "nan" and hexadecimal.
+            guard text.count <= 64, text.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil, let value = Double(text) else {
                 errors.append(.init(field: name, message: "must be a number such as 1250.50"))
                 return nil
             }
             return value
         }
-        let priceMin = decimal("priceMin")
-        let priceMax = decimal("priceMax")
+        let priceMin = number("priceMin")
+        let priceMax = number("priceMax")
         var verifiedOnly: Bool?
         if let flag = query.get("verifiedOnly"), !flag.isEmpty {
             if flag == "true" || flag == "false" { verifiedOnly = flag == "true" } else {

@@ -2,6 +2,7 @@ import Foundation
 
 // Requests the matchmaking service answers on `matchmaking.rpc`. Fields a user types are optional
 // (strings where they are text), so a missing or malformed one is a field-level `validation-failed`.
+// Amounts are Doubles, as JSON numbers are; the service keeps them as rounded decimals.
 
 /// `GET /v1/categories`: the shipped category tree.
 public struct ListCategories: RequestContract {
@@ -51,11 +52,11 @@ public struct GetExhibitor: RequestContract {
 /// The fields of a product as a supplier sends them, for creating and (all optional) editing.
 public struct ProductFields: Codable, Sendable, Equatable {
     public struct Price: Codable, Sendable, Equatable {
-        public var min: Decimal?
-        public var max: Decimal?
+        public var min: Double?
+        public var max: Double?
         public var currency: String?
 
-        public init(min: Decimal?, max: Decimal?, currency: String?) {
+        public init(min: Double?, max: Double?, currency: String?) {
             self.min = min
             self.max = max
             self.currency = currency
@@ -63,10 +64,10 @@ public struct ProductFields: Codable, Sendable, Equatable {
     }
 
     public struct Order: Codable, Sendable, Equatable {
-        public var quantity: Decimal?
+        public var quantity: Double?
         public var unit: String?
 
-        public init(quantity: Decimal?, unit: String?) {
+        public init(quantity: Double?, unit: String?) {
             self.quantity = quantity
             self.unit = unit
         }
@@ -177,15 +178,15 @@ public struct Search: RequestContract {
     public var kind: String?
     public var category: String?
     public var country: String?
-    public var priceMin: Decimal?
-    public var priceMax: Decimal?
+    public var priceMin: Double?
+    public var priceMax: Double?
     public var currency: String?
     public var verifiedOnly: Bool?
     public var page: PageRequest
 
     public init(
-        query: String?, kind: String? = nil, category: String? = nil, country: String? = nil, priceMin: Decimal? = nil,
-        priceMax: Decimal? = nil, currency: String? = nil, verifiedOnly: Bool? = nil, page: PageRequest = PageRequest()
+        query: String?, kind: String? = nil, category: String? = nil, country: String? = nil, priceMin: Double? = nil,
+        priceMax: Double? = nil, currency: String? = nil, verifiedOnly: Bool? = nil, page: PageRequest = PageRequest()
     ) {
         self.query = query
         self.kind = kind

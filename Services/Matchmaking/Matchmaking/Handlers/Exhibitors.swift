@@ -52,6 +52,8 @@ struct Showcase {
 }
 
 enum ExhibitorRules {
+    /// Fixed bounds rather than "not after this year", so the OpenAPI document can state them.
+    static let yearsEstablished = 1800...2100
     static let employeeRanges = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5000+"]
 
     static func read(_ request: SetExhibitor, categories: Categories) throws -> Showcase {
@@ -59,9 +61,8 @@ enum ExhibitorRules {
         let description = checks.optional("description", request.description, maxLength: 5000)
         let categoryIDs = CatalogueChecks.categories("categoryIDs", request.categoryIDs ?? [], in: categories, max: 20, checks: &checks)
         let website = request.website.flatMap { $0.isEmpty ? nil : checks.httpsURL("website", $0) }
-        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
-        if let year = request.yearEstablished, !(1800...thisYear).contains(year) {
-            checks.fail("yearEstablished", "must be a year from 1800 to \(thisYear)")
+        if let year = request.yearEstablished, !yearsEstablished.contains(year) {
+            checks.fail("yearEstablished", "must be a year from 1800 to 2100")
         }
         var employees: String?
         if let range = checks.optional("employees", request.employees, maxLength: 16), !range.isEmpty {

@@ -50,7 +50,8 @@ enum ProductRules {
         var minimumOrder = current?.minimumOrder
         if let given = fields.minimumOrder {
             if given == .init(quantity: nil, unit: nil) { minimumOrder = nil } else {
-                let quantity = checks.amount("minimumOrder.quantity", given.quantity, maximum: 1_000_000_000, scale: 3)
+                // Rounded up: an order cannot be for less than the minimum the supplier named.
+                let quantity = checks.amount("minimumOrder.quantity", given.quantity, scale: 3, rounding: .up)
                 if quantity == 0 { checks.fail("minimumOrder.quantity", "must be more than 0") }
                 let unit = checks.required("minimumOrder.unit", given.unit, maxLength: 30)
                 minimumOrder = quantity.flatMap { quantity in unit.map { MinimumOrder(quantity: quantity, unit: $0) } }

@@ -101,13 +101,12 @@ struct SearchFilters {
             if categories.contains(id) { category = id } else { checks.fail("category", "is not a category of GET /v1/categories") }
         }
         let country = request.country.flatMap { $0.isEmpty ? nil : checks.country("country", $0) }
-        let currency = request.currency.flatMap { $0.isEmpty ? nil : checks.currency("currency", $0) }
+        var currency = request.currency.flatMap { $0.isEmpty ? nil : checks.currency("currency", $0) }
         let priceMin = request.priceMin.flatMap { checks.amount("priceMin", $0) }
         let priceMax = request.priceMax.flatMap { checks.amount("priceMax", $0) }
-        if (request.priceMin != nil || request.priceMax != nil), request.currency.nonEmpty == nil {
-            checks.fail("currency", "is required with priceMin or priceMax: prices are compared in one currency")
-        }
-        if let priceMin, let priceMax, priceMin > priceMax { checks.fail("priceMax", "must not be less than priceMin") }
+        // Prices compare in one currency; B2B trade quotes in US dollars unless told otherwise. A
+        // range whose minimum exceeds its maximum simply matches nothing.
+        if (priceMin != nil || priceMax != nil), currency == nil { currency = "USD" }
         try checks.finish()
         return SearchFilters(
             kind: kind ?? .product, category: category, categoryIDs: category.map(categories.subtree), country: country,
