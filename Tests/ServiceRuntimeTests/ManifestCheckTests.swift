@@ -26,7 +26,7 @@ import Testing
 
     @Test func aBackendAnsweringOnlyPingMatchesAnEmptyManifest() throws {
         var requests = RPCHandlers()
-        requests.register(MessageType.ping(.matchmaking)) { _ in Data() }
-        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .matchmaking)
+        requests.register(MessageType.ping(.messaging)) { _ in Data() }
+        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .messaging)
     }
 }
