@@ -29,11 +29,13 @@ public struct BackendDefinition: Sendable {
     public var afterMigration: [@Sendable () async throws -> Void]
     /// The service's retention rules, run by the sweeper with the platform's own.
     public var retention: [RetentionRule]
+    /// Work on a clock, run by every replica once the schema is ready.
+    public var periodic: [PeriodicWork]
 
     public init(
         personalData: PersonalData, migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(),
         events: TransactionalEventHandlers = TransactionalEventHandlers(),
-        afterMigration: [@Sendable () async throws -> Void] = [], retention: [RetentionRule] = []
+        afterMigration: [@Sendable () async throws -> Void] = [], retention: [RetentionRule] = [], periodic: [PeriodicWork] = []
     ) {
         self.personalData = personalData
         self.migrations = migrations
@@ -41,6 +43,7 @@ public struct BackendDefinition: Sendable {
         self.events = events
         self.afterMigration = afterMigration
         self.retention = retention
+        self.periodic = periodic
     }
 }
 
@@ -116,7 +119,8 @@ extension Backend {
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =
             ([database] + bus.services + [ops]).map { .init(service: $0) }
             + [.init(service: migrator, successTerminationBehavior: .ignore)]
-            + ([relay, RetentionSweeper(database: database, rules: RetentionRule.platform + definition.retention, logger: logger)] + consumers).map {
+            + ([relay, RetentionSweeper(database: database, rules: RetentionRule.platform + definition.retention, logger: logger)]
+                + definition.periodic.map { PeriodicWorker(work: $0, logger: logger) as any Service } + consumers).map {
                 .init(service: GatedService(gate: gate, service: $0))
             }
         return ServiceGroup(configuration: .init(

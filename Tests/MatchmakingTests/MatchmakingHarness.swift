@@ -10,11 +10,20 @@ import TestSupport
 /// accounts events the event consumer would deliver.
 struct MatchmakingHarness: Sendable {
     let kit: HandlerHarness
+    /// The service's clock: deadlines are compared with it, and tests move it.
+    let clock: LockedBox<Date>
 
     static func with<T: Sendable>(_ body: (MatchmakingHarness) async throws -> T) async throws -> T {
-        try await HandlerHarness.with(.matchmaking, define: { database, _ in
-            matchmakingDefinition(database: database, categories: try Categories.shipped())
-        }) { kit in try await body(MatchmakingHarness(kit: kit)) }
+        let clock = LockedBox(Date())
+        return try await HandlerHarness.with(.matchmaking, define: { database, logger in
+            matchmakingDefinition(database: database, categories: try Categories.shipped(), logger: logger, now: { clock.value })
+        }) { kit in try await body(MatchmakingHarness(kit: kit, clock: clock)) }
+    }
+
+    /// Runs the RFQ expiry timer's round at the clock's time, as one replica would.
+    @discardableResult
+    func expireDue() async throws -> Int {
+        try await RFQExpiry.expireDue(now: clock.value, database: kit.database, logger: kit.logger)
     }
 
     /// A person acting for a company, as the gateway would describe them.

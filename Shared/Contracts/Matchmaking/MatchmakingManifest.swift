@@ -1,10 +1,14 @@
 extension ServiceManifest {
-    /// The catalogue, search and interest; companies are known from accounts' events only.
+    /// The catalogue, search, interest and purchasing requirements; companies are known from
+    /// accounts' events only.
     public static let matchmaking = ServiceManifest(
         .matchmaking, holdsPersonalData: true,
         requests: [
             ListCategories.self, SetExhibitor.self, GetExhibitor.self, CreateProduct.self, GetProduct.self, UpdateProduct.self,
             DeleteProduct.self, ListMyProducts.self, Search.self, FollowTarget.self, UnfollowTarget.self, ListFollows.self,
+            PostRFQ.self, GetRFQ.self, ListRFQs.self, CloseRFQ.self, SubmitQuote.self, ListQuotes.self, ReviseQuote.self,
+            DecideQuote.self,
         ],
+        publishes: [RFQPosted.self, RFQExpired.self, QuoteSubmitted.self, QuoteDecided.self],
         subscribes: [AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self])
 }

@@ -37,6 +37,17 @@ struct Categories: Sendable {
         return ids
     }
 
+    /// The categories above `id`, nearest first.
+    func ancestors(of id: String) -> [String] {
+        var ids: [String] = []
+        var current = byID[id]?.parentID
+        while let parent = current {
+            ids.append(parent)
+            current = byID[parent]?.parentID
+        }
+        return ids
+    }
+
     /// The ancestor of `id` that is a child of `root` (a top-level category for a nil root), or nil
     /// when `id` is not below `root`.
     func branch(of id: String, under root: String?) -> String? {

@@ -52,9 +52,12 @@ enum CompanyDirectory {
             try await MatchmakingPersonalData.forget(event.accountID, on: transaction)
             guard let companyID = event.companyID else { return }
             // The company's only member is gone: the company is cancelled, its showcase removed and
-            // its products unpublished and no longer attributed to anyone.
+            // its products unpublished and no longer attributed to anyone, its open RFQs closed.
             try await transaction.query("UPDATE companies SET cancelled = true WHERE company_id = \(companyID)")
             try await transaction.query("DELETE FROM exhibitors WHERE company_id = \(companyID)")
+            try await transaction.query("""
+                UPDATE rfqs SET status = 'closed', closed_at = now() WHERE buyer_company_id = \(companyID) AND status = 'open'
+                """)
             try await transaction.query("""
                 UPDATE products SET status = 'draft', created_by = NULL, updated_by = NULL WHERE company_id = \(companyID)
                 """)

@@ -8,6 +8,8 @@ import Persistence
 struct MatchmakingHandlers: Sendable {
     let database: Database
     let categories: Categories
+    /// The time deadlines are compared with (a test's own clock in tests).
+    let now: @Sendable () -> Date
 
     /// Registers every request of the matchmaking service.
     func register(into handlers: inout RPCHandlers) {
@@ -23,6 +25,14 @@ struct MatchmakingHandlers: Sendable {
         handlers.register(FollowTarget.self, follow)
         handlers.register(UnfollowTarget.self, unfollow)
         handlers.register(ListFollows.self, listFollows)
+        handlers.register(PostRFQ.self, postRFQ)
+        handlers.register(GetRFQ.self, getRFQ)
+        handlers.register(ListRFQs.self, listRFQs)
+        handlers.register(CloseRFQ.self, closeRFQ)
+        handlers.register(SubmitQuote.self, submitQuote)
+        handlers.register(ListQuotes.self, listQuotes)
+        handlers.register(ReviseQuote.self, reviseQuote)
+        handlers.register(DecideQuote.self, decideQuote)
     }
 }
 

@@ -5,7 +5,8 @@ import Persistence
 import ServiceRuntime
 
 /// Matchmaking's data-rights part. About a person it holds: which company they act for, what they
-/// follow, and which catalogue entries and showcase edits are attributed to them. The catalogue
+/// follow, the RFQs they posted, and which catalogue entries, showcase edits and quotes are
+/// attributed to them. Erasure deletes their follows and RFQs and detaches them from the rest. The catalogue
 /// itself is the company's business data; a cancelled company's is unpublished by `AccountErased`.
 struct MatchmakingPersonalData: PersonalDataPart {
     func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
@@ -22,6 +23,12 @@ struct MatchmakingPersonalData: PersonalDataPart {
             """).decode((UUID, String, Bool).self) {
             document.products.append(.init(id: id, name: name, role: created ? "created" : "last edited"))
         }
+        for try await (id, title, at) in try await transaction.query("""
+            SELECT id, title, created_at FROM rfqs WHERE posted_by = \(task.accountID) ORDER BY created_at
+            """).decode((UUID, String, Date).self) { document.rfqs.append(.init(id: id, title: title, postedAt: at)) }
+        for try await (id, rfqID, at) in try await transaction.query("""
+            SELECT id, rfq_id, updated_at FROM quotes WHERE submitted_by = \(task.accountID) ORDER BY created_at
+            """).decode((UUID, UUID, Date).self) { document.quotes.append(.init(id: id, rfqID: rfqID, lastSubmittedAt: at)) }
         let categories = [
             PersonalDataCategory(
                 name: "follows", purpose: "showing the person the exhibitors and products they follow",
@@ -29,6 +36,9 @@ struct MatchmakingPersonalData: PersonalDataPart {
             PersonalDataCategory(
                 name: "catalogue attribution", purpose: "recording which person acted for the company",
                 legalBasis: "legitimate interest (accountability for published offers)", retention: "until the account is erased"),
+            PersonalDataCategory(
+                name: "purchasing requirements and quotes", purpose: "matching the person's RFQs with suppliers, and recording who quoted",
+                legalBasis: "contract", retention: "until the account is erased (RFQs) or detached from the person (quotes)"),
         ]
         return (categories, String(decoding: try MessageCodec.encode(document), as: UTF8.self))
     }
@@ -38,12 +48,15 @@ struct MatchmakingPersonalData: PersonalDataPart {
         return nil
     }
 
-    /// Deletes what is the person's own and detaches them from what they did for their company.
+    /// Deletes what is the person's own (follows, RFQs with their quotes) and detaches them from
+    /// what they did for their company.
     static func forget(_ accountID: UUID, on transaction: Transaction) async throws {
         try await transaction.query("DELETE FROM follows WHERE account_id = \(accountID)")
         try await transaction.query("UPDATE products SET created_by = NULL WHERE created_by = \(accountID)")
         try await transaction.query("UPDATE products SET updated_by = NULL WHERE updated_by = \(accountID)")
         try await transaction.query("UPDATE exhibitors SET updated_by = NULL WHERE updated_by = \(accountID)")
+        try await transaction.query("DELETE FROM rfqs WHERE posted_by = \(accountID)")
+        try await transaction.query("UPDATE quotes SET submitted_by = NULL WHERE submitted_by = \(accountID)")
         try await transaction.query("DELETE FROM members WHERE account_id = \(accountID)")
     }
 
@@ -51,6 +64,20 @@ struct MatchmakingPersonalData: PersonalDataPart {
         var companyID: UUID?
         var follows: [FollowRecord] = []
         var products: [Attribution] = []
+        var rfqs: [RFQRecord] = []
+        var quotes: [QuoteRecord] = []
+    }
+
+    struct RFQRecord: Codable {
+        var id: UUID
+        var title: String
+        var postedAt: Date
+    }
+
+    struct QuoteRecord: Codable {
+        var id: UUID
+        var rfqID: UUID
+        var lastSubmittedAt: Date
     }
 
     struct FollowRecord: Codable {

@@ -1,7 +1,8 @@
 import Persistence
 
 /// The matchmaking schema: the companies projection (from accounts' events), showcases, products
-/// with their search vectors, the dictionary that makes search typo-tolerant, and follows.
+/// with their search vectors, the dictionary that makes search typo-tolerant, follows, and
+/// purchasing requirements with their matches and quotes.
 enum MatchmakingMigrations {
     static let all: [Migration] = [
         Migration(source: "matchmaking", version: 1, name: "catalogue", sql: """
@@ -79,6 +80,55 @@ enum MatchmakingMigrations {
                 PRIMARY KEY (account_id, kind, target_id)
             );
             CREATE INDEX follows_target ON follows (kind, target_id);
+            """),
+        Migration(source: "matchmaking", version: 2, name: "purchasing requirements", sql: """
+            -- status is what was decided; an open RFQ past its deadline reads as expired even before
+            -- the expiry timer (which flips it and announces it once) has run.
+            CREATE TABLE rfqs (
+                id                  uuid        PRIMARY KEY,
+                buyer_company_id    uuid        NOT NULL REFERENCES companies (company_id),
+                posted_by           uuid,
+                title               text        NOT NULL,
+                category_id         text        NOT NULL,
+                description         text,
+                quantity            numeric     NOT NULL,
+                unit                text        NOT NULL,
+                target_price        numeric,
+                target_currency     text,
+                destination_country text        NOT NULL,
+                deadline            timestamptz NOT NULL,
+                status              text        NOT NULL CHECK (status IN ('open', 'closed', 'expired')),
+                created_at          timestamptz NOT NULL DEFAULT now(),
+                closed_at           timestamptz
+            );
+            CREATE INDEX rfqs_due ON rfqs (deadline) WHERE status = 'open';
+            CREATE INDEX rfqs_buyer ON rfqs (buyer_company_id, created_at DESC, id);
+
+            -- The suppliers an RFQ was sent to; fit: 3 lists products in its very category, 2 in a
+            -- category below it, 1 names a related category in its showcase.
+            CREATE TABLE rfq_matches (
+                rfq_id     uuid    NOT NULL REFERENCES rfqs (id) ON DELETE CASCADE,
+                company_id uuid    NOT NULL,
+                fit        integer NOT NULL,
+                PRIMARY KEY (rfq_id, company_id)
+            );
+            CREATE INDEX rfq_matches_company ON rfq_matches (company_id);
+
+            CREATE TABLE quotes (
+                id                  uuid        PRIMARY KEY,
+                rfq_id              uuid        NOT NULL REFERENCES rfqs (id) ON DELETE CASCADE,
+                supplier_company_id uuid        NOT NULL REFERENCES companies (company_id),
+                submitted_by        uuid,
+                unit_price          numeric     NOT NULL,
+                currency            text        NOT NULL,
+                lead_time_days      integer     NOT NULL,
+                terms               text,
+                status              text        NOT NULL CHECK (status IN ('submitted', 'accepted', 'declined')),
+                created_at          timestamptz NOT NULL DEFAULT now(),
+                updated_at          timestamptz NOT NULL DEFAULT now(),
+                decided_at          timestamptz,
+                UNIQUE (rfq_id, supplier_company_id)
+            );
             """),
     ]
 }
