@@ -21,6 +21,10 @@ import TestSupport
             try await stack.waitForExhibitor(companyID)
             let draft = try await http("POST", stack.url("/v1/products"), token: ownerToken, json: MatchmakingJourneyTests.pump(status: "draft"))
             let draftID = try #require(draft["id"] as? String, "\(draft.status) \(draft.code ?? "")")
+            // A purchaser's RFQ, for the requirement operations.
+            let buyer = try await stack.company("purchaser")
+            let rfq = try await stack.postRFQ(buyer.token)
+            let rfqID = try #require(rfq["id"] as? String, "\(rfq.status) \(rfq.code ?? "")")
 
             // What the intruder tries, and what must come back.
             typealias Attempt = (id: String, body: [String: any Sendable]?, allowed: Set<Int>)
@@ -37,6 +41,13 @@ import TestSupport
                 "DELETE /v1/products/{id}": (draftID, nil, [404]),
                 // One's own follows only: unfollowing another's follow target touches only one's own.
                 "DELETE /v1/me/follows/{kind}/{id}": (draftID, nil, [204]),
+                "GET /v1/rfqs/{id}": (rfqID, nil, [404]),
+                "POST /v1/rfqs/{id}/close": (rfqID, nil, [404]),
+                "GET /v1/rfqs/{id}/quotes": (rfqID, nil, [404]),
+                // The intruder is a purchaser: suppliers alone quote.
+                "POST /v1/rfqs/{id}/quotes": (rfqID, ["unitPrice": ["amount": 1, "currency": "USD"] as [String: any Sendable], "leadTimeDays": 3], [403]),
+                "PATCH /v1/rfqs/{id}/quotes/{quoteId}": (rfqID, ["leadTimeDays": 3], [404]),
+                "POST /v1/rfqs/{id}/quotes/{quoteId}/decision": (rfqID, ["decision": "accept"], [404]),
             ]
 
             let document = try await http("GET", stack.url("/openapi.json"))
@@ -52,6 +63,7 @@ import TestSupport
                 }
                 let parts = operation.split(separator: " ", maxSplits: 1)
                 let path = parts[1].replacingOccurrences(of: "{id}", with: attempt.id).replacingOccurrences(of: "{kind}", with: "product")
+                    .replacingOccurrences(of: "{quoteId}", with: UUID().uuidString)
                 let answer = try await http(String(parts[0]), stack.url(path), token: intruderToken, json: attempt.body,
                                             headers: ["Idempotency-Key": UUID().uuidString])
                 #expect(attempt.allowed.contains(answer.status), "\(operation) by another user: \(answer.status) \(answer.code ?? "")")
@@ -66,6 +78,8 @@ import TestSupport
             #expect(me.status == 200, "the owner's session survived")
             #expect(me["verificationStatus"] as? String == "pending")
             #expect(me["roles"] as? [String] == ["supplier"])
+            let stillOpen = try await http("GET", stack.url("/v1/rfqs/\(rfqID)"), token: buyer.token)
+            #expect(stillOpen["status"] as? String == "open" && stillOpen["quoteCount"] as? Int == 0)
             let product = try await http("GET", stack.url("/v1/products/\(draftID)"), token: ownerToken)
             #expect(product["name"] as? String == "Hydraulic gear pump HGP-3" && product["status"] as? String == "draft")
             // Lists of one's own things hold nothing of the owner's.

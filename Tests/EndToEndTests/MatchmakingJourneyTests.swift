@@ -58,7 +58,39 @@ import TestSupport
             #expect(try await http("DELETE", stack.url("/v1/products/\(productID)"), token: third.token).status == 404)
             let mine = try await http("GET", stack.url("/v1/me/products"), token: supplier.token)
             #expect((mine["items"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Hydraulic gear pump HGP-3", "Hydraulic gear pump HGP-3"])
+
+            // The purchaser posts a requirement; the supplier, whose catalogue fits, sees it and quotes; the buyer accepts.
+            let rfq = try await stack.postRFQ(purchaser.token)
+            #expect(rfq.status == 201 && rfq["matchedSuppliers"] as? Int == 1)
+            let rfqID = try #require(rfq["id"] as? String)
+            let matched = try await http("GET", stack.url("/v1/rfqs"), token: supplier.token)
+            #expect((matched["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [rfqID])
+            #expect(!String(decoding: matched.body, as: UTF8.self).contains("Zhang Min"), "the buyer's card only")
+            let quote = try await http("POST", stack.url("/v1/rfqs/\(rfqID)/quotes"), token: supplier.token,
+                                       json: ["unitPrice": ["amount": 92.5, "currency": "USD"] as [String: any Sendable], "leadTimeDays": 21])
+            #expect(quote.status == 201)
+            let quoteID = try #require(quote["id"] as? String)
+            let twice = try await http("POST", stack.url("/v1/rfqs/\(rfqID)/quotes"), token: supplier.token,
+                                       json: ["unitPrice": ["amount": 90, "currency": "USD"] as [String: any Sendable], "leadTimeDays": 20])
+            #expect(twice.status == 409 && twice.code == "quote-exists")
+            let quotes = try await http("GET", stack.url("/v1/rfqs/\(rfqID)/quotes"), token: purchaser.token)
+            let listed = try #require((quotes["items"] as? [[String: Any]])?.first)
+            #expect(listed["id"] as? String == quoteID && (listed["fit"] as? [String: Any])?["reasons"] != nil)
+            let accepted = try await http("POST", stack.url("/v1/rfqs/\(rfqID)/quotes/\(quoteID)/decision"), token: purchaser.token,
+                                          json: ["decision": "accept"])
+            #expect(accepted.status == 200 && accepted["status"] as? String == "accepted")
+            for path in ["/v1/rfqs/\(rfqID)", "/v1/rfqs/\(rfqID)/quotes"] {
+                #expect(try await http("GET", stack.url(path), token: third.token).status == 404, "\(path) is private")
+            }
         }
+    }
+
+    static func requirement() -> [String: any Sendable] {
+        [
+            "title": "2,000 gear pumps for tractors", "categoryID": "gear-pumps",
+            "quantity": ["amount": 2000, "unit": "pieces"] as [String: any Sendable], "destinationCountry": "NG",
+            "deadline": Date(timeIntervalSinceNow: 14 * 86400).formatted(.iso8601),
+        ]
     }
 
     static func pump(status: String) -> [String: any Sendable] {
@@ -85,6 +117,18 @@ extension AccountsStack {
         let companyID = try #require((account["company"] as? [String: Any])?["id"] as? String)
         let token = try #require(try await signIn(email)["token"] as? String)
         return Company(accountID: accountID, companyID: companyID, token: token)
+    }
+
+    /// Posts an RFQ, again while matchmaking answers that the buyer's registration has not reached
+    /// it yet (409 `company-not-ready`, which changes nothing).
+    func postRFQ(_ token: String) async throws -> HTTPAnswer {
+        var answer = try await http("POST", url("/v1/rfqs"), token: token, json: MatchmakingJourneyTests.requirement())
+        let deadline = ContinuousClock.now + .seconds(30)
+        while answer.code == "company-not-ready", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            answer = try await http("POST", url("/v1/rfqs"), token: token, json: MatchmakingJourneyTests.requirement())
+        }
+        return answer
     }
 
     /// Waits until matchmaking learned of the supplier (and of its verification) from accounts' events.

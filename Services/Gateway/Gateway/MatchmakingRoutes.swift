@@ -39,6 +39,42 @@ struct MatchmakingRoutes {
             UnfollowTarget(kind: context.parameters.get("kind") ?? "", id: try context.pathID("you do not follow this"))
         }
         router.forward(.get, "/v1/me/follows", by: forwarder) { request, _ in ListFollows(page: try request.pageRequest()) }
+        addRequirements(to: router)
+    }
+
+    /// RFQs and quotes.
+    func addRequirements(to router: Router<GatewayContext>) {
+        let noRFQ = "no RFQ you may see has this id"
+        let noQuote = "no quote you may see has this id"
+        router.forward(.post, "/v1/rfqs", by: forwarder, status: .created) { request, _ in
+            PostRFQ(fields: try await forwarder.decode(RFQFields.self, request))
+        }
+        router.forward(.get, "/v1/rfqs", by: forwarder) { request, _ in
+            let mine = request.uri.queryParameters.get("mine")
+            guard mine == nil || mine == "true" || mine == "false" || mine == "" else {
+                throw Problem.validationFailed([.init(field: "mine", message: "must be true or false")])
+            }
+            return ListRFQs(mine: mine == "true", page: try request.pageRequest())
+        }
+        router.forward(.get, "/v1/rfqs/:id", by: forwarder) { _, context in GetRFQ(rfqID: try context.pathID(noRFQ)) }
+        router.forward(.post, "/v1/rfqs/:id/close", by: forwarder) { _, context in CloseRFQ(rfqID: try context.pathID(noRFQ)) }
+        router.forward(.post, "/v1/rfqs/:id/quotes", by: forwarder, status: .created) { request, context in
+            let id = try context.pathID(noRFQ)
+            return SubmitQuote(rfqID: id, fields: try await forwarder.decode(QuoteFields.self, request))
+        }
+        router.forward(.get, "/v1/rfqs/:id/quotes", by: forwarder) { _, context in ListQuotes(rfqID: try context.pathID(noRFQ)) }
+        router.forward(.patch, "/v1/rfqs/:id/quotes/:quoteId", by: forwarder) { request, context in
+            let (id, quoteID) = (try context.pathID(noRFQ), try context.pathID(noQuote, parameter: "quoteId"))
+            return ReviseQuote(rfqID: id, quoteID: quoteID, fields: try await forwarder.decode(QuoteFields.self, request))
+        }
+        router.forward(.post, "/v1/rfqs/:id/quotes/:quoteId/decision", by: forwarder) { request, context in
+            let (id, quoteID) = (try context.pathID(noRFQ), try context.pathID(noQuote, parameter: "quoteId"))
+            return DecideQuote(rfqID: id, quoteID: quoteID, decision: try await forwarder.decode(DecisionForm.self, request).decision)
+        }
+    }
+
+    struct DecisionForm: Decodable {
+        var decision: String?
     }
 
     /// `GET /v1/search?q=&kind=&category=&country=&priceMin=&priceMax=&currency=&verifiedOnly=`;

@@ -5,9 +5,9 @@ import Hummingbird
 // What routes read from the URL, the same way for every service.
 
 extension GatewayContext {
-    /// The `:id` path parameter as a UUID; anything else names nothing, so it is a 404.
-    func pathID(_ detail: String) throws -> UUID {
-        guard let text = parameters.get("id"), let id = UUID(uuidString: text) else { throw Problem.notFound(detail) }
+    /// The `:id` (or another) path parameter as a UUID; anything else names nothing, so it is a 404.
+    func pathID(_ detail: String, parameter: String = "id") throws -> UUID {
+        guard let text = parameters.get(parameter), let id = UUID(uuidString: text) else { throw Problem.notFound(detail) }
         return id
     }
 }
