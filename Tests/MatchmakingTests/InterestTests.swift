@@ -51,7 +51,7 @@ import TestSupport
             let task = DataSubjectTask(requestID: UUID(), accountID: buyer.actor.accountID)
 
             let export = try await harness.send(.export, task, as: PersonalDataExport.self)
-            #expect(export.service == .matchmaking && export.categories.map(\.name) == ["follows", "catalogue attribution", "purchasing requirements and quotes"])
+            #expect(export.service == .matchmaking && export.categories.map(\.name) == ["follows", "catalogue attribution", "online records", "purchasing requirements and quotes"])
             #expect(export.document.contains(product.id.uuidString) && export.document.contains(buyer.companyID.uuidString))
             let supplierExport = try await harness.send(
                 .export, DataSubjectTask(requestID: UUID(), accountID: supplier.actor.accountID), as: PersonalDataExport.self)

@@ -70,8 +70,9 @@ struct MatchmakingHarness: Sendable {
     }
 
     func search(_ query: String?, kind: String? = nil, category: String? = nil, country: String? = nil, limit: Int? = nil,
-                cursor: String? = nil) async throws -> SearchResults {
-        try await send(Search(query: query, kind: kind, category: category, country: country, page: PageRequest(limit: limit, cursor: cursor)))
+                cursor: String? = nil, as member: Member? = nil) async throws -> SearchResults {
+        try await send(Search(query: query, kind: kind, category: category, country: country, page: PageRequest(limit: limit, cursor: cursor)),
+                       as: member)
     }
 
     func count(_ query: PostgresQuery) async throws -> Int { try await kit.count(query) }

@@ -40,6 +40,16 @@ struct MatchmakingRoutes {
         }
         router.forward(.get, "/v1/me/follows", by: forwarder) { request, _ in ListFollows(page: try request.pageRequest()) }
         addRequirements(to: router)
+        router.forward(.get, "/v1/me/history", by: forwarder) { _, _ in GetHistory() }
+        router.forward(.delete, "/v1/me/history", by: forwarder, status: .noContent) { _, _ in ClearHistory() }
+        router.forward(.post, "/v1/me/history/visits", by: forwarder, status: .noContent) { request, _ in
+            try await forwarder.decode(ReportVisitDuration.self, request)
+        }
+        router.forward(.get, "/v1/me/buyer-interest", by: forwarder) { _, _ in GetBuyerInterest() }
+        router.forward(.get, "/v1/me/recommendations", by: forwarder) { _, _ in GetRecommendations() }
+        router.forward(.get, "/v1/admin/statistics", by: forwarder) { request, _ in
+            GetStatistics(from: request.uri.queryParameters.get("from"), to: request.uri.queryParameters.get("to"))
+        }
     }
 
     /// RFQs and quotes.

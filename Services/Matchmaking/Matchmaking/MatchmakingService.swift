@@ -24,10 +24,11 @@ func matchmakingDefinition(
     MatchmakingHandlers(database: database, categories: categories, now: now).register(into: &requests)
     var events = TransactionalEventHandlers()
     CompanyDirectory.register(into: &events)
+    ConsentDirectory.register(into: &events)
     let expiry = PeriodicWork(name: "rfq expiry", interval: RFQExpiry.interval) {
         try await RFQExpiry.expireDue(now: now(), database: database, logger: logger)
     }
     return BackendDefinition(
         personalData: .held(MatchmakingPersonalData()), migrations: MatchmakingMigrations.all, requests: requests, events: events,
-        periodic: [expiry])
+        retention: OnlineRecords.retention, periodic: [expiry])
 }

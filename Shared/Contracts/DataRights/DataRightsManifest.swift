@@ -1,5 +1,5 @@
 extension ServiceManifest {
-    /// Nothing beyond `ping` yet, and no personal data: its requests, events and data-rights part
-    /// arrive with its issue.
-    public static let dataRights = ServiceManifest(.dataRights, holdsPersonalData: false)
+    /// No requests and no personal data yet (they arrive with its issue); its consent event's
+    /// contract is declared already, for the services that honour it.
+    public static let dataRights = ServiceManifest(.dataRights, holdsPersonalData: false, publishes: [ConsentChanged.self])
 }

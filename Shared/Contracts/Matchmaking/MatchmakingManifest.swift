@@ -7,8 +7,9 @@ extension ServiceManifest {
             ListCategories.self, SetExhibitor.self, GetExhibitor.self, CreateProduct.self, GetProduct.self, UpdateProduct.self,
             DeleteProduct.self, ListMyProducts.self, Search.self, FollowTarget.self, UnfollowTarget.self, ListFollows.self,
             PostRFQ.self, GetRFQ.self, ListRFQs.self, CloseRFQ.self, SubmitQuote.self, ListQuotes.self, ReviseQuote.self,
-            DecideQuote.self,
+            DecideQuote.self, GetHistory.self, ClearHistory.self, ReportVisitDuration.self, GetBuyerInterest.self,
+            GetRecommendations.self, GetStatistics.self,
         ],
         publishes: [RFQPosted.self, RFQExpired.self, QuoteSubmitted.self, QuoteDecided.self],
-        subscribes: [AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self])
+        subscribes: [AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self, ConsentChanged.self])
 }

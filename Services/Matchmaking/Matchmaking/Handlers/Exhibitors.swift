@@ -33,11 +33,13 @@ extension MatchmakingHandlers {
     /// `matchmaking.get-exhibitor.v1`: a supplier's public showcase (its card even before it wrote one).
     @Sendable func getExhibitor(_ request: GetExhibitor, _ context: RequestContext) async throws -> Exhibitor {
         let viewer = context.message.actor?.companyID
-        return try await database.withConnection { connection in
+        let exhibitor = try await database.withConnection { connection in
             guard let exhibitor = try await ExhibitorRecords.find(request.companyID, viewer: viewer, on: connection, logger: context.logger)
             else { throw Problem.notFound("no exhibitor with this id") }
             return exhibitor
         }
+        await records.visited(.exhibitor, exhibitor.companyID, ownedBy: exhibitor.companyID, by: context.message.actor, logger: context.logger)
+        return exhibitor
     }
 }
 

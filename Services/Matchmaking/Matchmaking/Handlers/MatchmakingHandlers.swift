@@ -11,6 +11,8 @@ struct MatchmakingHandlers: Sendable {
     /// The time deadlines are compared with (a test's own clock in tests).
     let now: @Sendable () -> Date
 
+    var records: OnlineRecords { OnlineRecords(database: database) }
+
     /// Registers every request of the matchmaking service.
     func register(into handlers: inout RPCHandlers) {
         handlers.register(ListCategories.self) { _, _ in categories.tree }
@@ -33,6 +35,12 @@ struct MatchmakingHandlers: Sendable {
         handlers.register(ListQuotes.self, listQuotes)
         handlers.register(ReviseQuote.self, reviseQuote)
         handlers.register(DecideQuote.self, decideQuote)
+        handlers.register(GetHistory.self, getHistory)
+        handlers.register(ClearHistory.self, clearHistory)
+        handlers.register(ReportVisitDuration.self, reportVisitDuration)
+        handlers.register(GetBuyerInterest.self, getBuyerInterest)
+        handlers.register(GetRecommendations.self, getRecommendations)
+        handlers.register(GetStatistics.self, getStatistics)
     }
 }
 

@@ -22,11 +22,13 @@ extension MatchmakingHandlers {
     /// `matchmaking.get-product.v1`: published and listed for anyone; otherwise its owner only (404 for others).
     @Sendable func getProduct(_ request: GetProduct, _ context: RequestContext) async throws -> Product {
         let viewer = context.message.actor?.companyID
-        return try await database.withConnection { connection in
+        let product = try await database.withConnection { connection in
             guard let product = try await ProductRecords.find(request.productID, viewer: viewer, on: connection, logger: context.logger)
             else { throw Problem.notFound("no product with this id") }
             return product
         }
+        await records.visited(.product, product.id, ownedBy: product.companyID, by: context.message.actor, logger: context.logger)
+        return product
     }
 
     /// `matchmaking.update-product.v1`: the owner edits, publishes (verified only) or unpublishes.

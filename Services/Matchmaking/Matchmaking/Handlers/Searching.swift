@@ -11,6 +11,7 @@ extension MatchmakingHandlers {
         let filters = try SearchFilters.read(request, categories: categories)
         let (limit, after) = try Cursor.read(request.page)
         let query = SearchQuery(request.query)
+        await records.searched(request.query, kind: filters.kind, by: context.message.actor, logger: context.logger)
         return try await database.withConnection { connection in
             let corrections = try await Self.corrections(for: query, on: connection, logger: context.logger)
             var binds = PostgresBindings()

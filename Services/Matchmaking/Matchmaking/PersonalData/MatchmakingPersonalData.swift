@@ -5,8 +5,9 @@ import Persistence
 import ServiceRuntime
 
 /// Matchmaking's data-rights part. About a person it holds: which company they act for, what they
-/// follow, the RFQs they posted, and which catalogue entries, showcase edits and quotes are
-/// attributed to them. Erasure deletes their follows and RFQs and detaches them from the rest. The catalogue
+/// follow, what they visited and searched for, their consent choices, the RFQs they posted, and
+/// which catalogue entries, showcase edits and quotes are attributed to them. Erasure deletes
+/// what is theirs and detaches them from the rest. The catalogue
 /// itself is the company's business data; a cancelled company's is unpublished by `AccountErased`.
 struct MatchmakingPersonalData: PersonalDataPart {
     func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
@@ -29,6 +30,14 @@ struct MatchmakingPersonalData: PersonalDataPart {
         for try await (id, rfqID, at) in try await transaction.query("""
             SELECT id, rfq_id, updated_at FROM quotes WHERE submitted_by = \(task.accountID) ORDER BY created_at
             """).decode((UUID, UUID, Date).self) { document.quotes.append(.init(id: id, rfqID: rfqID, lastSubmittedAt: at)) }
+        for try await (kind, id, at, duration) in try await transaction.query("""
+            SELECT kind, target_id, visited_at, duration_seconds FROM visits WHERE account_id = \(task.accountID) ORDER BY visited_at
+            """).decode((String, UUID, Date, Int?).self) {
+            document.visits.append(.init(kind: kind, id: id, visitedAt: at, durationSeconds: duration))
+        }
+        for try await (query, kind, at) in try await transaction.query("""
+            SELECT query, kind, searched_at FROM searches WHERE account_id = \(task.accountID) ORDER BY searched_at
+            """).decode((String, String, Date).self) { document.searches.append(.init(query: query, kind: kind, searchedAt: at)) }
         let categories = [
             PersonalDataCategory(
                 name: "follows", purpose: "showing the person the exhibitors and products they follow",
@@ -36,6 +45,9 @@ struct MatchmakingPersonalData: PersonalDataPart {
             PersonalDataCategory(
                 name: "catalogue attribution", purpose: "recording which person acted for the company",
                 legalBasis: "legitimate interest (accountability for published offers)", retention: "until the account is erased"),
+            PersonalDataCategory(
+                name: "online records", purpose: "the person's own history, recommendations, sharing a buyer's interest with sellers, and de-identified statistics where analytics is allowed",
+                legalBasis: "legitimate interest (objectable), consent for statistics", retention: "\(OnlineRecords.retentionDays) days, or until cleared"),
             PersonalDataCategory(
                 name: "purchasing requirements and quotes", purpose: "matching the person's RFQs with suppliers, and recording who quoted",
                 legalBasis: "contract", retention: "until the account is erased (RFQs) or detached from the person (quotes)"),
@@ -52,6 +64,9 @@ struct MatchmakingPersonalData: PersonalDataPart {
     /// what they did for their company.
     static func forget(_ accountID: UUID, on transaction: Transaction) async throws {
         try await transaction.query("DELETE FROM follows WHERE account_id = \(accountID)")
+        try await transaction.query("DELETE FROM visits WHERE account_id = \(accountID)")
+        try await transaction.query("DELETE FROM searches WHERE account_id = \(accountID)")
+        try await transaction.query("DELETE FROM consents WHERE subject_id = \(accountID)")
         try await transaction.query("UPDATE products SET created_by = NULL WHERE created_by = \(accountID)")
         try await transaction.query("UPDATE products SET updated_by = NULL WHERE updated_by = \(accountID)")
         try await transaction.query("UPDATE exhibitors SET updated_by = NULL WHERE updated_by = \(accountID)")
@@ -66,6 +81,21 @@ struct MatchmakingPersonalData: PersonalDataPart {
         var products: [Attribution] = []
         var rfqs: [RFQRecord] = []
         var quotes: [QuoteRecord] = []
+        var visits: [VisitRecord] = []
+        var searches: [SearchRecord] = []
+    }
+
+    struct VisitRecord: Codable {
+        var kind: String
+        var id: UUID
+        var visitedAt: Date
+        var durationSeconds: Int?
+    }
+
+    struct SearchRecord: Codable {
+        var query: String
+        var kind: String
+        var searchedAt: Date
     }
 
     struct RFQRecord: Codable {

@@ -14,9 +14,11 @@ struct RFQDraft {
 }
 
 enum RFQRules {
-    /// An RFC 3339 time, with or without fractional seconds (JavaScript's `toISOString()` has them).
+    /// An RFC 3339 time, with or without fractional seconds (JavaScript's `toISOString()` has them)
+    /// and in either case (RFC 3339 allows `t` and `z`).
     static func time(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601))
+        let text = text.uppercased()
+        return (try? Date(text, strategy: .iso8601))
             ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 

@@ -2,7 +2,7 @@ import Persistence
 
 /// The matchmaking schema: the companies projection (from accounts' events), showcases, products
 /// with their search vectors, the dictionary that makes search typo-tolerant, follows, and
-/// purchasing requirements with their matches and quotes.
+/// purchasing requirements with their matches and quotes, online records and consent choices.
 enum MatchmakingMigrations {
     static let all: [Migration] = [
         Migration(source: "matchmaking", version: 1, name: "catalogue", sql: """
@@ -128,6 +128,43 @@ enum MatchmakingMigrations {
                 updated_at          timestamptz NOT NULL DEFAULT now(),
                 decided_at          timestamptz,
                 UNIQUE (rfq_id, supplier_company_id)
+            );
+            """),
+        Migration(source: "matchmaking", version: 3, name: "online records", sql: """
+            -- What signed-in people looked at and searched for (seed, "online records"), never of
+            -- anonymous visitors; kept a year, deleted on request.
+            CREATE TABLE visits (
+                id                bigserial   PRIMARY KEY,
+                account_id        uuid        NOT NULL,
+                session_id        uuid,
+                viewer_company_id uuid,
+                kind              text        NOT NULL CHECK (kind IN ('exhibitor', 'product')),
+                target_id         uuid        NOT NULL,
+                target_company_id uuid        NOT NULL,
+                visited_at        timestamptz NOT NULL DEFAULT now(),
+                duration_seconds  integer
+            );
+            CREATE INDEX visits_account ON visits (account_id, visited_at DESC);
+            CREATE INDEX visits_target_company ON visits (target_company_id, visited_at DESC);
+            CREATE INDEX visits_time ON visits (visited_at);
+
+            CREATE TABLE searches (
+                id          bigserial   PRIMARY KEY,
+                account_id  uuid        NOT NULL,
+                session_id  uuid,
+                query       text        NOT NULL,
+                kind        text        NOT NULL,
+                searched_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX searches_account ON searches (account_id, searched_at DESC);
+            CREATE INDEX searches_time ON searches (searched_at);
+
+            -- Cookie and personalization choices from data-rights' events; no row means no consent.
+            CREATE TABLE consents (
+                subject_id      uuid        PRIMARY KEY,
+                analytics       boolean     NOT NULL,
+                personalization boolean     NOT NULL,
+                changed_at      timestamptz NOT NULL
             );
             """),
     ]
