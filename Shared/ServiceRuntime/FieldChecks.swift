@@ -163,6 +163,39 @@ public struct FieldChecks {
         return rounded.isNaN ? 0 : rounded
     }
 
+    /// A time as RFC 3339 writes it (the OpenAPI `date-time` format): `2027-03-01T12:00:00Z`, with
+    /// optional fractional seconds, any offset up to ±23:59, `t` and `z` in either case.
+    public mutating func time(_ field: String, _ value: String?) -> Date? {
+        guard let text = required(field, value, maxLength: 64) else { return nil }
+        guard let date = Self.rfc3339(text) else {
+            fail(field, "must be a time such as 2027-03-01T12:00:00Z")
+            return nil
+        }
+        return date
+    }
+
+    public static func rfc3339(_ text: String) -> Date? {
+        guard let match = text.wholeMatch(of: timeGrammar) else { return nil }
+        let (year, month, day, hour, minute, second) = (Int(match.1)!, Int(match.2)!, Int(match.3)!, Int(match.4)!, Int(match.5)!, Int(match.6)!)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        // A leap second (:60) is the last moment of its minute here.
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: min(second, 59))
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second), let date = calendar.date(from: components),
+              calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+        else { return nil }
+        var offset = 0
+        if let sign = match.8, let hours = match.9, let minutes = match.10 {
+            guard let h = Int(hours), let m = Int(minutes), (0...23).contains(h), (0...59).contains(m) else { return nil }
+            offset = (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
+        }
+        let fraction = match.7.flatMap { Double("0" + $0) } ?? 0
+        return date.addingTimeInterval(fraction - Double(offset))
+    }
+
+    nonisolated(unsafe) private static let timeGrammar =
+        /([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))/
+
     /// An `https` URL as RFC 3986 writes it (ASCII, anything else percent-encoded), with a host and
     /// no credentials, at most 2048 characters: stored as given and never fetched by the platform.
     /// The OpenAPI document's `HttpsURL` pattern is `httpsURLPattern`.

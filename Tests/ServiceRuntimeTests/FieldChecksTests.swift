@@ -74,6 +74,20 @@ import Testing
         #expect(checks.errors.count == 3)
     }
 
+    @Test func timesAreRFC3339() {
+        var checks = FieldChecks()
+        let noon = Date(timeIntervalSince1970: 1_803_902_400) // 2027-03-01T12:00:00Z
+        for text in ["2027-03-01T12:00:00Z", "2027-03-01t12:00:00z", "2027-03-01T13:00:00+01:00", "2027-03-01T12:00:00.000Z",
+                     "2027-03-02T08:00:00+20:00"] {
+            #expect(checks.time("deadline", text) == noon, "\(text)")
+        }
+        for text in ["2027-02-30T12:00:00Z", "2027-03-01 12:00:00Z", "2027-03-01T24:00:00Z", "2027-03-01T12:00:00", "tomorrow",
+                     "2027-03-01T12:00:00+24:00"] {
+            #expect(checks.time("deadline", text) == nil, "\(text)")
+        }
+        #expect(checks.errors.count == 6)
+    }
+
     @Test(arguments: ["https://cdn.example.com/p/1.jpg", "HTTPS://example.cn/a?b=c", "https://example.com:8443/%E4%B8%AD.jpg#top"])
     func httpsURLsAreKeptAsGiven(url: String) {
         var checks = FieldChecks()

@@ -128,11 +128,7 @@ extension MatchmakingHandlers {
         let now = self.now()
         func time(_ field: String, _ text: String?, _ fallback: Date) -> Date {
             guard let text, !text.isEmpty else { return fallback }
-            guard let date = RFQRules.time(text) else {
-                checks.fail(field, "must be a time such as 2026-11-01T00:00:00Z")
-                return fallback
-            }
-            return date
+            return checks.time(field, text) ?? fallback
         }
         let to = time("to", request.to, now)
         // A `from` after `to` is an empty period, with nothing in it.

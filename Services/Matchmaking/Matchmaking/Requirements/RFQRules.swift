@@ -14,13 +14,6 @@ struct RFQDraft {
 }
 
 enum RFQRules {
-    /// An RFC 3339 time, with or without fractional seconds (JavaScript's `toISOString()` has them)
-    /// and in either case (RFC 3339 allows `t` and `z`).
-    static func time(_ text: String) -> Date? {
-        let text = text.uppercased()
-        return (try? Date(text, strategy: .iso8601))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-    }
 
     /// From an hour to a year ahead: suppliers need time to answer, and a requirement goes stale.
     static let deadlineWindow: ClosedRange<TimeInterval> = 3600...(366 * 86400)
@@ -50,13 +43,10 @@ enum RFQRules {
             if let amount, let currency { targetPrice = Money(amount: amount, currency: currency) }
         }
         let destination = checks.country("destinationCountry", fields.destinationCountry)
-        var deadline: Date?
-        if let text = checks.required("deadline", fields.deadline, maxLength: 40) {
-            if let date = Self.time(text), deadlineWindow.contains(date.timeIntervalSince(now)) {
-                deadline = date
-            } else {
-                checks.fail("deadline", "must be a time from an hour to a year from now, such as 2027-03-01T12:00:00Z")
-            }
+        var deadline = checks.time("deadline", fields.deadline)
+        if let date = deadline, !deadlineWindow.contains(date.timeIntervalSince(now)) {
+            checks.fail("deadline", "must be from an hour to a year from now")
+            deadline = nil
         }
         try checks.finish()
         guard let title, let categoryID, let quantity, let destination, let deadline else {
