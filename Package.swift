@@ -87,7 +87,7 @@ var targets: [Target] = [
     .executableTarget(name: "AMQPFloor", dependencies: ["CRabbitMQ"], path: "Tests/Benchmark/AMQPFloor"),
     .executableTarget(
         name: "ExpoBench",
-        dependencies: ["TestSupport", "Accounts", "MessageBus", "AMQPTransport", "Persistence", "Contracts", log, lifecycle,
+        dependencies: ["TestSupport", "Accounts", "Matchmaking", "MessageBus", "AMQPTransport", "Persistence", "Contracts", log, lifecycle,
                        postgres, hummingbird,
                        .product(name: "Histogram", package: "hdrhistogram-swift"),
                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

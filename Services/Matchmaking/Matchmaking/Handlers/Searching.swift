@@ -9,33 +9,17 @@ extension MatchmakingHandlers {
     /// weights, prefixes and typo corrections from the dictionary, filters, facets and cursor paging.
     @Sendable func search(_ request: Search, _ context: RequestContext) async throws -> SearchResults {
         let filters = try SearchFilters.read(request, categories: categories)
-        let (limit, after) = try Cursor.read(request.page)
+        let (limit, _) = try Cursor.read(request.page)
         let query = SearchQuery(request.query)
         await records.searched(request.query, kind: filters.kind, by: context.message.actor, logger: context.logger)
         return try await database.withConnection { connection in
-            let corrections = try await Self.corrections(for: query, on: connection, logger: context.logger)
-            var binds = PostgresBindings()
-            binds.append(!query.isEmpty)
-            binds.append(query.tolerant(corrections))
-            binds.append(query.exact)
-            binds.append(filters.categoryIDs)
-            binds.append(filters.country)
-            binds.append(filters.currency)
-            try binds.append(filters.priceMin)
-            try binds.append(filters.priceMax)
-            binds.append(filters.verifiedOnly)
-            let matched = filters.kind == .product ? SearchSQL.products : SearchSQL.exhibitors
+            let statements = try await statements(request, filters: filters, on: connection, logger: context.logger)
             var facetRows: [(String, String, Int)] = []
-            for try await row in try await connection.query(
-                PostgresQuery(unsafeSQL: matched + SearchSQL.facets, binds: binds), logger: context.logger
-            ).decode((String, String, Int).self) { facetRows.append(row) }
-
-            binds.append(after.position)
-            binds.append(after.id)
-            binds.append(limit + 1)
-            let pageSQL = filters.kind == .product ? SearchSQL.productPage : SearchSQL.exhibitorPage
+            for try await row in try await connection.query(statements.facets, logger: context.logger).decode((String, String, Int).self) {
+                facetRows.append(row)
+            }
             var results: [(SearchResult, Cursor)] = []
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: matched + pageSQL, binds: binds), logger: context.logger)
+            for try await row in try await connection.query(statements.page, logger: context.logger)
                 .decode((Int64, UUID, String, String, UUID, String, String, Bool, String?, Decimal?, Decimal?, String?).self) {
                 let (key, id, name, marked, companyID, companyName, country, verified, categoryID, priceMin, priceMax, currency) = row
                 let (snippet, highlights) = Snippet.parse(marked)
@@ -50,6 +34,47 @@ extension MatchmakingHandlers {
             return SearchResults(
                 results: page.items, facets: facets(facetRows, under: filters.category), total: facetRows.filter { $0.0 == "country" }.reduce(0) { $0 + $1.2 },
                 nextCursor: page.nextCursor)
+        }
+    }
+
+    /// The facet and page statements of a search, with their binds (see `SearchSQL`).
+    func statements(
+        _ request: Search, filters: SearchFilters, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (facets: PostgresQuery, page: PostgresQuery) {
+        let (limit, after) = try Cursor.read(request.page)
+        let query = SearchQuery(request.query)
+        let corrections = try await Self.corrections(for: query, on: connection, logger: logger)
+        var binds = PostgresBindings()
+        binds.append(!query.isEmpty)
+        binds.append(query.tolerant(corrections))
+        binds.append(query.exact)
+        binds.append(filters.categoryIDs)
+        binds.append(filters.country)
+        binds.append(filters.currency)
+        try binds.append(filters.priceMin)
+        try binds.append(filters.priceMax)
+        binds.append(filters.verifiedOnly)
+        let matched = filters.kind == .product ? SearchSQL.products : SearchSQL.exhibitors
+        let facets = PostgresQuery(unsafeSQL: matched + SearchSQL.facets, binds: binds)
+        binds.append(after.position)
+        binds.append(after.id)
+        binds.append(limit + 1)
+        let page = PostgresQuery(unsafeSQL: matched + (filters.kind == .product ? SearchSQL.productPage : SearchSQL.exhibitorPage), binds: binds)
+        return (facets, page)
+    }
+
+    /// Both statements of a search under `EXPLAIN (ANALYZE, BUFFERS)`, for the benchmark's plans.
+    func explainSearch(_ request: Search, logger: Logger) async throws -> String {
+        let filters = try SearchFilters.read(request, categories: categories)
+        return try await database.withConnection { connection in
+            let statements = try await statements(request, filters: filters, on: connection, logger: logger)
+            var lines: [String] = []
+            for (name, statement) in [("facets", statements.facets), ("page", statements.page)] {
+                lines.append("-- \(name)")
+                let explained = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, binds: statement.binds)
+                for try await line in try await connection.query(explained, logger: logger).decode(String.self) { lines.append(line) }
+            }
+            return lines.joined(separator: "\n")
         }
     }
 

@@ -61,7 +61,7 @@ enum ProductRecords {
                    ''::tsvector
             FROM companies c WHERE c.company_id = \(company)
             """)
-        try await derive(id, on: transaction)
+        try await derive([id], on: transaction)
     }
 
     static func update(_ id: UUID, _ draft: ProductDraft, by account: UUID, on transaction: Transaction) async throws {
@@ -74,13 +74,13 @@ enum ProductRecords {
                 status = \(draft.status.rawValue), updated_by = \(account), updated_at = now()
             WHERE id = \(id)
             """)
-        try await derive(id, on: transaction)
+        try await derive([id], on: transaction)
     }
 
     /// Recomputes what follows from the row: its weighted search vector (name > keywords >
     /// specifications > description), whether it is listed, its company's country, and the
     /// dictionary words of its name and keywords.
-    static func derive(_ id: UUID, on transaction: Transaction) async throws {
+    static func derive(_ ids: [UUID], on transaction: Transaction) async throws {
         try await transaction.query("""
             UPDATE products p SET
                 search = setweight(to_tsvector('english', p.name), 'A')
@@ -90,13 +90,13 @@ enum ProductRecords {
                       || setweight(to_tsvector('english', coalesce(p.description, '')), 'D'),
                 listed = (p.status = 'published' AND c.verified AND NOT c.cancelled),
                 country = c.country
-            FROM companies c WHERE c.company_id = p.company_id AND p.id = \(id)
+            FROM companies c WHERE c.company_id = p.company_id AND p.id = ANY(\(ids))
             """)
         try await transaction.query("""
             INSERT INTO search_terms (term)
             SELECT DISTINCT w FROM products p,
                    regexp_split_to_table(lower(p.name || ' ' || array_to_string(p.keywords, ' ')), '[^[:alnum:]]+') w
-            WHERE p.id = \(id) AND length(w) BETWEEN 3 AND 40
+            WHERE p.id = ANY(\(ids)) AND length(w) BETWEEN 3 AND 40
             ON CONFLICT DO NOTHING
             """)
     }
