@@ -107,13 +107,3 @@ struct AccountsHarness {
 
     func count(_ query: PostgresQuery) async throws -> Int { try await kit.count(query) }
 }
-
-/// Runs `body` and returns the `Problem` it threw (nil if it threw none, rethrows anything else).
-func problem(_ body: () async throws -> some Any) async throws -> Problem? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let problem as Problem {
-        return problem
-    }
-}

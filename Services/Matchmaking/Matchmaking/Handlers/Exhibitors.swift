@@ -85,8 +85,18 @@ enum ExhibitorRules {
     }
 }
 
-/// Rules on catalogue references that showcases, products and searches share.
+/// Rules on catalogue references that showcases, products, follows and searches share.
 enum CatalogueChecks {
+    /// `kind` and `id` naming a showcase or a product: the pair follows and visits take.
+    static func target(_ kind: String?, _ id: String?, checks: inout FieldChecks) -> (FollowKind, UUID)? {
+        let kind = checks.oneOf("kind", kind, as: FollowKind.self)
+        let text = checks.required("id", id, maxLength: 36)
+        let id = text.flatMap(UUID.init(uuidString:))
+        if text != nil, id == nil { checks.fail("id", "must be the UUID of an exhibitor or a product") }
+        guard let kind, let id else { return nil }
+        return (kind, id)
+    }
+
     /// Distinct ids of the shipped tree, at most `max`.
     static func categories(_ field: String, _ ids: [String], in categories: Categories, max: Int, checks: inout FieldChecks) -> [String] {
         if ids.count > max { checks.fail(field, "must list at most \(max) categories") }

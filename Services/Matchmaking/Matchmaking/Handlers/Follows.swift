@@ -9,12 +9,9 @@ extension MatchmakingHandlers {
     @Sendable func follow(_ request: FollowTarget, _ context: RequestContext) async throws -> FollowCreated {
         let actor = try context.caller()
         var checks = FieldChecks()
-        let kind = checks.oneOf("kind", request.kind, as: FollowKind.self)
-        let text = checks.required("id", request.id, maxLength: 36)
-        let id = text.flatMap(UUID.init(uuidString:))
-        if text != nil, id == nil { checks.fail("id", "must be the UUID of an exhibitor or a product") }
+        let target = CatalogueChecks.target(request.kind, request.id, checks: &checks)
         try checks.finish()
-        guard let kind, let id else { throw Problem.internalError("validation let a missing field through") }
+        guard let (kind, id) = target else { throw Problem.internalError("validation let a missing field through") }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             let owner: UUID
             switch kind {

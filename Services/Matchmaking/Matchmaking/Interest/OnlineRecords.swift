@@ -96,17 +96,16 @@ extension MatchmakingHandlers {
     @Sendable func reportVisitDuration(_ request: ReportVisitDuration, _ context: RequestContext) async throws -> NoContent {
         let actor = try context.caller()
         var checks = FieldChecks()
-        let kind = checks.oneOf("kind", request.kind, as: FollowKind.self)
-        let text = checks.required("id", request.id, maxLength: 36)
-        let id = text.flatMap(UUID.init(uuidString:))
-        if text != nil, id == nil { checks.fail("id", "must be the UUID of an exhibitor or a product") }
+        let target = CatalogueChecks.target(request.kind, request.id, checks: &checks)
         if let seconds = request.durationSeconds {
             if !(1...86400).contains(seconds) { checks.fail("durationSeconds", "must be from 1 to 86400 seconds") }
         } else {
             checks.fail("durationSeconds", "is required")
         }
         try checks.finish()
-        guard let kind, let id, let seconds = request.durationSeconds else { throw Problem.internalError("validation let a missing field through") }
+        guard let (kind, id) = target, let seconds = request.durationSeconds else {
+            throw Problem.internalError("validation let a missing field through")
+        }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             let rows = try await transaction.query("""
                 UPDATE visits SET duration_seconds = \(seconds)
