@@ -227,13 +227,16 @@ public struct SearchFacets: Codable, Sendable, Equatable {
 public struct SearchResults: Codable, Sendable, Equatable {
     public var results: [SearchResult]
     public var facets: SearchFacets
+    /// Every match, or (when `totalIsExact` is false) the number the service looked at, a lower bound.
     public var total: Int
+    public var totalIsExact: Bool
     public var nextCursor: String?
 
-    public init(results: [SearchResult], facets: SearchFacets, total: Int, nextCursor: String?) {
+    public init(results: [SearchResult], facets: SearchFacets, total: Int, totalIsExact: Bool, nextCursor: String?) {
         self.results = results
         self.facets = facets
         self.total = total
+        self.totalIsExact = totalIsExact
         self.nextCursor = nextCursor
     }
 }

@@ -31,9 +31,10 @@ extension MatchmakingHandlers {
                     Cursor(position: key, id: id.uuidString.lowercased())))
             }
             let page = Cursor.page(results, limit: limit)
+            let total = facetRows.filter { $0.0 == "country" }.reduce(0) { $0 + $1.2 }
             return SearchResults(
-                results: page.items, facets: facets(facetRows, under: filters.category), total: facetRows.filter { $0.0 == "country" }.reduce(0) { $0 + $1.2 },
-                nextCursor: page.nextCursor)
+                results: page.items, facets: facets(facetRows, under: filters.category), total: total,
+                totalIsExact: total < SearchSQL.candidates, nextCursor: page.nextCursor)
         }
     }
 

@@ -8,6 +8,11 @@ enum SearchSQL {
     /// Ranks are scaled to whole numbers so the cursor (a keyset) compares them exactly.
     static let scoreScale = 1_000_000.0
 
+    /// At most this many matches are ranked, counted and faceted, so a query that matches a large
+    /// part of the catalogue (a two-letter prefix) costs what a narrow one does. Past it, `total`
+    /// is a lower bound (`totalIsExact: false`) and the ranking is over these matches only.
+    static let candidates = 5_000
+
     static let products = """
         WITH q AS (SELECT to_tsquery('english', $2) AS tolerant, to_tsquery('english', $3) AS exact, $6::text AS currency,
                   $7::numeric AS price_min, $8::numeric AS price_max, $9::bool AS verified_only),
@@ -25,6 +30,9 @@ enum SearchSQL {
               AND (q.price_max IS NULL OR p.price_min <= q.price_max)
               AND NOT EXISTS (SELECT 1 FROM members m JOIN processing_restrictions r ON r.account_id = m.account_id
                               WHERE m.company_id = p.company_id)
+            -- Without words, the newest come first (from the listed index, in order).
+            ORDER BY CASE WHEN $1 THEN NULL ELSE p.updated_at END DESC
+            LIMIT \(candidates)
         )
         """
 
@@ -42,6 +50,7 @@ enum SearchSQL {
               AND ($4::text[] IS NULL OR e.category_ids && $4::text[])
               AND ($5::text IS NULL OR c.country = $5::text)
               AND (NOT q.verified_only OR c.verified)
+            LIMIT \(candidates)
         )
         """
 
@@ -61,16 +70,16 @@ enum SearchSQL {
     static let productPage = """
         SELECT m.key, p.id, p.name, \(headline.replacingOccurrences(of: "%@", with: "coalesce(p.description, p.name)")),
                p.company_id, c.name, p.country, c.verified, p.category_id, p.price_min, p.price_max, p.currency
-        FROM matched m JOIN products p ON p.id = m.id JOIN companies c ON c.company_id = p.company_id, q
-        WHERE (m.key, m.id::text) < ($10, $11)
-        ORDER BY m.key DESC, m.id::text DESC LIMIT $12
+        FROM (SELECT * FROM matched WHERE (key, id::text) < ($10, $11) ORDER BY key DESC, id::text DESC LIMIT $12) m
+        JOIN products p ON p.id = m.id JOIN companies c ON c.company_id = p.company_id, q
+        ORDER BY m.key DESC, m.id::text DESC
         """
 
     static let exhibitorPage = """
         SELECT m.key, c.company_id, c.name, \(headline.replacingOccurrences(of: "%@", with: "coalesce(e.description, c.name)")),
                c.company_id, c.name, c.country, c.verified, NULL::text, NULL::numeric, NULL::numeric, NULL::text
-        FROM matched m JOIN exhibitors e ON e.company_id = m.id JOIN companies c ON c.company_id = m.id, q
-        WHERE (m.key, m.id::text) < ($10, $11)
-        ORDER BY m.key DESC, m.id::text DESC LIMIT $12
+        FROM (SELECT * FROM matched WHERE (key, id::text) < ($10, $11) ORDER BY key DESC, id::text DESC LIMIT $12) m
+        JOIN exhibitors e ON e.company_id = m.id JOIN companies c ON c.company_id = m.id, q
+        ORDER BY m.key DESC, m.id::text DESC
         """
 }

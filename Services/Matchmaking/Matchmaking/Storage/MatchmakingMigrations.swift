@@ -167,5 +167,9 @@ enum MatchmakingMigrations {
                 changed_at      timestamptz NOT NULL
             );
             """),
+        Migration(source: "matchmaking", version: 4, name: "category browsing", sql: """
+            -- Browsing a category (no words) finds its listed products without walking the others.
+            CREATE INDEX products_category ON products (category_id, updated_at DESC) WHERE listed;
+            """),
     ]
 }

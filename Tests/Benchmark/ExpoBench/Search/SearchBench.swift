@@ -19,10 +19,12 @@ struct SearchBench {
     var seconds = 60
     var output: String?
     var command = "deploy/stack bench search"
+    /// Leaves the loaded schema in place (its name is printed), to study plans by hand.
+    var keep = false
     let logger: Logger
 
     static let usage = """
-        expo-bench search [--products N] [--suppliers N] [--batch N] [--rate R] [--seconds S] [--output FILE] [--command TEXT]
+        expo-bench search [--products N] [--suppliers N] [--batch N] [--rate R] [--seconds S] [--output FILE] [--command TEXT] [--keep]
         """
 
     init(_ arguments: [String], logger: Logger) throws {
@@ -45,6 +47,7 @@ struct SearchBench {
             case "--seconds": seconds = try number(flag)
             case "--output": output = try value(flag)
             case "--command": command = try value(flag)
+            case "--keep": keep = true
             default: throw BenchUsage(Self.usage)
             }
         }
@@ -67,21 +70,27 @@ struct SearchBench {
                 (try? await http("GET", "\(base)/health/services/matchmaking", timeout: 3))?["ready"] as? Bool == true
             }
             guard ready else { throw TestFailure("matchmaking not ready: \(matchmaking.output.suffix(2000))") }
-            var report = try await load(database)
+            // Each part is written as soon as it is measured, so a failure later keeps what was.
+            var report = ""
+            func add(_ part: String) throws {
+                report += part
+                print(part)
+                if let output { try report.write(toFile: output, atomically: true, encoding: .utf8) }
+            }
+            try add(try await load(database))
             let queries = try SearchMix.queries()
-            report += try await measure(queries, port: gatewayPort)
-            report += try await plans(queries, base: base, database: database, schema: schema)
-            print(report)
-            if let output { try report.write(toFile: output, atomically: true, encoding: .utf8) }
+            try add(try await measure(queries, port: gatewayPort))
+            try add(try await plans(queries, base: base, database: database))
         } catch {
-            _ = try? await gateway.terminate()
-            _ = try? await matchmaking.terminate()
-            try? await TestDatabase.drop(schema: schema)
+            await stop([gateway, matchmaking], schema: schema)
             throw error
         }
-        _ = try? await gateway.terminate()
-        _ = try? await matchmaking.terminate()
-        try await TestDatabase.drop(schema: schema)
+        await stop([gateway, matchmaking], schema: schema)
+    }
+
+    func stop(_ processes: [ServiceProcess], schema: String) async {
+        for process in processes { _ = try? await process.terminate() }
+        if keep { print("kept schema \(schema)") } else { try? await TestDatabase.drop(schema: schema) }
     }
 
     /// Companies, then products in batches with every index in place; the write rate is the load's.
@@ -154,16 +163,19 @@ struct SearchBench {
     }
 
     /// Each shape's slowest query (by one sequential pass), explained as the service runs it.
-    func plans(_ queries: [SearchMix.Query], base: String, database: Database, schema: String) async throws -> String {
+    func plans(_ queries: [SearchMix.Query], base: String, database: Database) async throws -> String {
         var slowest: [String: (ms: Double, query: SearchMix.Query)] = [:]
+        var failed: [String] = []
         for query in queries {
             let started = ContinuousClock.now
             let answer = try await http("GET", base + query.path, timeout: 30)
-            guard answer.status == 200 else { throw TestFailure("\(query.path) answered \(answer.status)") }
             let ms = (ContinuousClock.now - started).secondsValue * 1000
+            if answer.status != 200 { failed.append("`\(query.path)` answered \(answer.status) after \(Int(ms)) ms") }
             if ms > slowest[query.shape]?.ms ?? -1 { slowest[query.shape] = (ms, query) }
         }
-        var text = "## Slowest query of each shape (one sequential pass)\n\n| shape | ms | query |\n|---|---|---|\n"
+        var text = "## Slowest query of each shape (one sequential pass)\n\n"
+        if !failed.isEmpty { text += "Not answered in time: " + failed.joined(separator: "; ") + ".\n\n" }
+        text += "| shape | ms | query |\n|---|---|---|\n"
         var explained = ""
         var sequentialScans = 0
         for (shape, entry) in slowest.sorted(by: { $0.value.ms > $1.value.ms }) {
