@@ -214,3 +214,9 @@ public struct FieldChecks {
 
     nonisolated(unsafe) private static let httpsURLGrammar = try! Regex(httpsURLPattern)
 }
+
+extension Optional where Wrapped == String {
+    /// Nil for an absent or empty text: a cleared optional field (stored as NULL), or an empty
+    /// query parameter (the same as none).
+    public var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
+}

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Hummingbird
 import MessageBus
+import ServiceRuntime
 
 /// The matchmaking part of the HTTP API (API.md, "Matchmaking"): the category tree, showcases,
 /// products, search and follows.
@@ -115,11 +116,6 @@ struct MatchmakingRoutes {
             country: query.get("country").nonEmpty, priceMin: priceMin, priceMax: priceMax, currency: query.get("currency").nonEmpty,
             verifiedOnly: verifiedOnly, page: try request.pageRequest())
     }
-}
-
-extension Optional where Wrapped == String {
-    /// An empty query parameter means the same as none.
-    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
 }
 
 extension Response {

@@ -75,8 +75,3 @@ extension AccountsHandlers {
         if let problem = policy.problem(with: password, email: email) { checks.fail(field, problem) }
     }
 }
-
-extension Optional where Wrapped == String {
-    /// nil for an absent or empty value: what the database stores for a cleared optional field.
-    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
-}

@@ -112,11 +112,6 @@ enum CatalogueChecks {
     }
 }
 
-extension Optional where Wrapped == String {
-    /// Nil for an absent or cleared ("") text.
-    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
-}
-
 /// Reading showcases: the company card's fields from the projection, the showcase, counts.
 enum ExhibitorRecords {
     /// A company is shown only while it is a supplier that is neither cancelled nor restricted.
