@@ -9,12 +9,12 @@ extension MatchmakingHandlers {
     /// weights, prefixes and typo corrections from the dictionary, filters, facets and cursor paging.
     @Sendable func search(_ request: Search, _ context: RequestContext) async throws -> SearchResults {
         let filters = try SearchFilters.read(request, categories: categories)
-        let (limit, _) = try Cursor.read(request.page)
+        let (limit, after) = try Cursor.read(request.page)
         let query = SearchQuery(request.query)
         await records.searched(request.query, kind: filters.kind, by: context.message.actor, logger: context.logger)
         return try await database.transaction { connection in
             try await Self.preferIndexes(on: connection, logger: context.logger)
-            let statements = try await statements(request, filters: filters, on: connection, logger: context.logger)
+            let statements = try await statements(query, filters, limit: limit, after: after, on: connection, logger: context.logger)
             var facetRows: [(String, String, Int)] = []
             for try await row in try await connection.query(statements.facets, logger: context.logger).decode((String, String, Int).self) {
                 facetRows.append(row)
@@ -24,7 +24,7 @@ extension MatchmakingHandlers {
                 .decode((Int64, UUID, String, String, UUID, String, String, Bool, String?, Decimal?, Decimal?, String?).self) {
                 let (key, id, name, marked, companyID, companyName, country, verified, categoryID, priceMin, priceMax, currency) = row
                 let (snippet, highlights) = Snippet.parse(marked)
-                let price = priceMin.flatMap { min in priceMax.flatMap { max in currency.map { PriceRange(min: min, max: max, currency: $0) } } }
+                let price = PriceRange(stored: priceMin, priceMax, currency)
                 results.append((SearchResult(
                     kind: filters.kind, id: id, name: name, snippet: snippet, highlights: highlights,
                     score: query.isEmpty ? 0 : Double(key) / SearchSQL.scoreScale, companyID: companyID, companyName: companyName,
@@ -41,10 +41,8 @@ extension MatchmakingHandlers {
 
     /// The facet and page statements of a search, with their binds (see `SearchSQL`).
     func statements(
-        _ request: Search, filters: SearchFilters, on connection: PostgresConnection, logger: Logger
+        _ query: SearchQuery, _ filters: SearchFilters, limit: Int, after: Cursor, on connection: PostgresConnection, logger: Logger
     ) async throws -> (facets: PostgresQuery, page: PostgresQuery) {
-        let (limit, after) = try Cursor.read(request.page)
-        let query = SearchQuery(request.query)
         let corrections = try await Self.corrections(for: query, on: connection, logger: logger)
         var binds = PostgresBindings()
         binds.append(!query.isEmpty)
@@ -76,9 +74,10 @@ extension MatchmakingHandlers {
     /// Both statements of a search under `EXPLAIN (ANALYZE, BUFFERS)`, for the benchmark's plans.
     func explainSearch(_ request: Search, logger: Logger) async throws -> String {
         let filters = try SearchFilters.read(request, categories: categories)
+        let (limit, after) = try Cursor.read(request.page)
         return try await database.transaction { connection in
             try await Self.preferIndexes(on: connection, logger: logger)
-            let statements = try await statements(request, filters: filters, on: connection, logger: logger)
+            let statements = try await statements(SearchQuery(request.query), filters, limit: limit, after: after, on: connection, logger: logger)
             var lines: [String] = []
             for (name, statement) in [("facets", statements.facets), ("page", statements.page)] {
                 lines.append("-- \(name)")

@@ -31,7 +31,7 @@ enum ProductRecords {
              quantity, unit, pictures, keywords, status, listed, createdAt, updatedAt, followers, _) = row
         let owner = viewer == companyID
         guard listed || owner else { return nil }
-        let price = priceMin.flatMap { min in priceMax.flatMap { max in currency.map { PriceRange(min: min, max: max, currency: $0) } } }
+        let price = PriceRange(stored: priceMin, priceMax, currency)
         let published = ProductStatus(rawValue: status) ?? .draft
         return Product(
             id: id, companyID: companyID, companyName: companyName, country: country, verified: verified, name: name,
@@ -99,5 +99,13 @@ enum ProductRecords {
             WHERE p.id = ANY(\(ids)) AND length(w) BETWEEN 3 AND 40
             ON CONFLICT DO NOTHING
             """)
+    }
+}
+
+extension PriceRange {
+    /// A price as its three nullable columns store it: nil unless all three are there.
+    init?(stored min: Decimal?, _ max: Decimal?, _ currency: String?) {
+        guard let min, let max, let currency else { return nil }
+        self.init(min: min, max: max, currency: currency)
     }
 }
