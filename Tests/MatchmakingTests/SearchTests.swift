@@ -22,7 +22,18 @@ import TestSupport
                 #expect(try await harness.search(typo).results.first?.id == byName.id, "'\(typo)' finds it")
             }
             #expect(try await harness.search("hydr").total == 3, "a short query matches as a prefix")
+            #expect(try await harness.search("hydraulic gea").results.map(\.id) == [byName.id], "the last word is a prefix while typed")
             #expect(try await harness.search("valve").results.map(\.name) == ["Ball valve DN50"])
+        }
+    }
+
+    @Test func aKnownWordIsNotCorrectedIntoItsNeighbours() async throws {
+        try await MatchmakingHarness.with { harness in
+            let supplier = try await harness.company(verified: true)
+            try await harness.product(supplier, name: "Aluminium instrument case")
+            try await harness.product(supplier, name: "Cast iron manifold")
+            #expect(try await harness.search("case").results.map(\.name) == ["Aluminium instrument case"])
+            #expect(try await harness.search("caste").total == 2, "a word the dictionary does not know is corrected")
         }
     }
 

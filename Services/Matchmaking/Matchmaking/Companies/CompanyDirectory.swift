@@ -65,12 +65,13 @@ enum CompanyDirectory {
         }
     }
 
-    /// Recomputes which of the company's products are listed, and their country.
+    /// Recomputes which of the company's products are listed, their country and their listings.
     static func relist(_ companyID: UUID, on transaction: Transaction) async throws {
-        try await transaction.query("""
-            UPDATE products p SET listed = (p.status = 'published' AND c.verified AND NOT c.cancelled), country = c.country
-            FROM companies c WHERE c.company_id = p.company_id AND p.company_id = \(companyID)
-            """)
+        var ids: [UUID] = []
+        for try await id in try await transaction.query("SELECT id FROM products WHERE company_id = \(companyID)").decode(UUID.self) {
+            ids.append(id)
+        }
+        try await ProductRecords.derive(ids, on: transaction)
     }
 }
 

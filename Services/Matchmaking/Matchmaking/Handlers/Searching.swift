@@ -13,109 +13,129 @@ extension MatchmakingHandlers {
         let query = SearchQuery(request.query)
         await records.searched(request.query, kind: filters.kind, by: context.message.actor, logger: context.logger)
         return try await database.transaction { connection in
-            try await Self.preferIndexes(on: connection, logger: context.logger)
-            let statements = try await statements(query, filters, limit: limit, after: after, on: connection, logger: context.logger)
-            var facetRows: [(String, String, Int)] = []
-            for try await row in try await connection.query(statements.facets, logger: context.logger).decode((String, String, Int).self) {
-                facetRows.append(row)
-            }
+            try await Self.tune(connection, logger: context.logger)
+            let statement = try await statement(query, filters, limit: limit, after: after, on: connection, logger: context.logger)
+            var facetRows: [FacetRow] = []
             var results: [(SearchResult, Cursor)] = []
-            for try await row in try await connection.query(statements.page, logger: context.logger)
-                .decode((Int64, UUID, String, String, UUID, String, String, Bool, String?, Decimal?, Decimal?, String?).self) {
-                let (key, id, name, marked, companyID, companyName, country, verified, categoryID, priceMin, priceMax, currency) = row
+            for try await row in try await connection.query(statement, logger: context.logger)
+                .decode((Int64?, UUID?, String?, String?, UUID?, String?, String?, Bool?, String?, Decimal?, Decimal?, String?, String?).self) {
+                let (key, id, name, marked, companyID, companyName, country, verified, categoryID, priceMin, priceMax, currency, facets) = row
+                if let facets {
+                    facetRows = try JSONDecoder().decode([FacetRow].self, from: Data(facets.utf8))
+                    continue
+                }
+                guard let key, let id, let name, let marked, let companyID, let companyName, let country, let verified else { continue }
                 let (snippet, highlights) = Snippet.parse(marked)
-                let price = PriceRange(stored: priceMin, priceMax, currency)
                 results.append((SearchResult(
                     kind: filters.kind, id: id, name: name, snippet: snippet, highlights: highlights,
                     score: query.isEmpty ? 0 : Double(key) / SearchSQL.scoreScale, companyID: companyID, companyName: companyName,
-                    country: country, verified: verified, categoryID: categoryID, price: price),
+                    country: country, verified: verified, categoryID: categoryID, price: PriceRange(stored: priceMin, priceMax, currency)),
                     Cursor(position: key, id: id.uuidString.lowercased())))
             }
             let page = Cursor.page(results, limit: limit)
-            let total = facetRows.filter { $0.0 == "country" }.reduce(0) { $0 + $1.2 }
+            let total = facetRows.filter { $0.facet == "country" }.reduce(0) { $0 + $1.count }
             return SearchResults(
                 results: page.items, facets: facets(facetRows, under: filters.category), total: total,
                 totalIsExact: total < SearchSQL.candidates, nextCursor: page.nextCursor)
         }
     }
 
-    /// The facet and page statements of a search, with their binds (see `SearchSQL`).
-    func statements(
+    /// The search statement with its binds (see `SearchSQL`).
+    func statement(
         _ query: SearchQuery, _ filters: SearchFilters, limit: Int, after: Cursor, on connection: PostgresConnection, logger: Logger
-    ) async throws -> (facets: PostgresQuery, page: PostgresQuery) {
-        let corrections = try await Self.corrections(for: query, on: connection, logger: logger)
+    ) async throws -> PostgresQuery {
+        let dictionary = try await Self.dictionary(for: query, on: connection, logger: logger)
+        let products = filters.kind == .product
         var binds = PostgresBindings()
         binds.append(!query.isEmpty)
-        binds.append(query.tolerant(corrections))
-        binds.append(query.exact)
+        binds.append(query.tolerant(dictionary))
+        binds.append(query.exact(dictionary))
         binds.append(filters.categoryIDs)
+        binds.append(products ? filters.categoryIDs?.map { ListingFilter.category + $0 } : nil)
         binds.append(filters.country)
+        binds.append(products ? filters.country.map { ListingFilter.country + $0 } : nil)
         binds.append(filters.currency)
         try binds.append(filters.priceMin)
         try binds.append(filters.priceMax)
         binds.append(filters.verifiedOnly)
-        let matched = filters.kind == .product ? SearchSQL.products : SearchSQL.exhibitors
-        let facets = PostgresQuery(unsafeSQL: matched + SearchSQL.facets, binds: binds)
         binds.append(after.position)
         binds.append(after.id)
-        binds.append(limit + 1)
-        let page = PostgresQuery(unsafeSQL: matched + (filters.kind == .product ? SearchSQL.productPage : SearchSQL.exhibitorPage), binds: binds)
-        return (facets, page)
+        binds.append(Int64(limit + 1))
+        let sql = products
+            ? SearchSQL.products + SearchSQL.page + SearchSQL.productPage
+            : SearchSQL.exhibitors + SearchSQL.page + SearchSQL.exhibitorPage
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    /// The match set is capped (`SearchSQL.candidates`), and a capped query looks cheap as a scan
-    /// of the whole table that stops early; for a rare match it reads all of it (1.5 GB at a
-    /// million products). The indexes always find the matches, so the planner is told to use them,
-    /// for this transaction only.
-    static func preferIndexes(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SET LOCAL enable_seqscan = off", logger: logger)
+    /// Settings for this transaction only. The match set is capped (`SearchSQL.candidates`), and a
+    /// capped query looks cheap as a scan of the whole table that stops early; for a rare match it
+    /// reads all of it, so the planner is told to use the indexes, which always find the matches.
+    /// A broad match's bitmap turns lossy early: of its rows only the first candidates are read, and
+    /// sorting an exact bitmap of a hundred thousand pages costs more than rechecking those (33
+    /// against 50 ms for a word in one product of eight). JIT compiling, which the planner's
+    /// estimates for broad matches trigger, costs more than it saves.
+    static func tune(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', '1MB', true), set_config('jit', 'off', true)
+            """, logger: logger)
     }
 
-    /// Both statements of a search under `EXPLAIN (ANALYZE, BUFFERS)`, for the benchmark's plans.
+    /// A search's statement under `EXPLAIN (ANALYZE, BUFFERS)`, for the benchmark's plans.
     func explainSearch(_ request: Search, logger: Logger) async throws -> String {
         let filters = try SearchFilters.read(request, categories: categories)
         let (limit, after) = try Cursor.read(request.page)
         return try await database.transaction { connection in
-            try await Self.preferIndexes(on: connection, logger: logger)
-            let statements = try await statements(SearchQuery(request.query), filters, limit: limit, after: after, on: connection, logger: logger)
+            try await Self.tune(connection, logger: logger)
+            let statement = try await statement(SearchQuery(request.query), filters, limit: limit, after: after, on: connection, logger: logger)
+            let explained = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, binds: statement.binds)
             var lines: [String] = []
-            for (name, statement) in [("facets", statements.facets), ("page", statements.page)] {
-                lines.append("-- \(name)")
-                let explained = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql, binds: statement.binds)
-                for try await line in try await connection.query(explained, logger: logger).decode(String.self) { lines.append(line) }
-            }
+            for try await line in try await connection.query(explained, logger: logger).decode(String.self) { lines.append(line) }
             return lines.joined(separator: "\n")
         }
     }
 
-    /// Up to three dictionary words near each correctable query word (trigram similarity).
-    static func corrections(for query: SearchQuery, on connection: PostgresConnection, logger: Logger) async throws -> [String: [String]] {
-        guard !query.correctable.isEmpty else { return [:] }
-        var corrections: [String: [String]] = [:]
+    /// Which query words the dictionary knows and, for each correctable word it does not, up to
+    /// three dictionary words near it (trigram similarity). A known word is what the user meant:
+    /// its neighbours would only widen the match ("case" is not "cast").
+    static func dictionary(for query: SearchQuery, on connection: PostgresConnection, logger: Logger) async throws -> SearchDictionary {
+        var dictionary = SearchDictionary()
+        guard !query.isEmpty else { return dictionary }
+        for try await word in try await connection.query("""
+            SELECT term FROM search_terms WHERE term = ANY(\(query.words))
+            """, logger: logger).decode(String.self) { dictionary.known.insert(word) }
+        let unknown = query.correctable.filter { !dictionary.known.contains($0) }
+        guard !unknown.isEmpty else { return dictionary }
         let rows = try await connection.query("""
-            SELECT w.word, t.term FROM unnest(\(query.correctable)::text[]) AS w(word)
+            SELECT w.word, t.term FROM unnest(\(unknown)::text[]) AS w(word)
             CROSS JOIN LATERAL (SELECT term FROM search_terms WHERE term % w.word
                                 ORDER BY similarity(term, w.word) DESC, term LIMIT 3) t
             """, logger: logger)
-        for try await (word, term) in rows.decode((String, String).self) { corrections[word, default: []].append(term) }
-        return corrections
+        for try await (word, term) in rows.decode((String, String).self) { dictionary.corrections[word, default: []].append(term) }
+        return dictionary
     }
 
     /// Category counts rolled up to the level below the filtered category (top level without one).
-    func facets(_ rows: [(String, String, Int)], under root: String?) -> SearchFacets {
+    func facets(_ rows: [FacetRow], under root: String?) -> SearchFacets {
         var byCategory: [String: Int] = [:]
         var byCountry: [CountryFacet] = []
-        for (facet, value, count) in rows {
-            if facet == "country" {
-                byCountry.append(CountryFacet(code: value, count: count))
-            } else if let branch = categories.branch(of: value, under: root) {
-                byCategory[branch, default: 0] += count
+        for row in rows {
+            if row.facet == "country" {
+                byCountry.append(CountryFacet(code: row.value, count: row.count))
+            } else if let branch = categories.branch(of: row.value, under: root) {
+                byCategory[branch, default: 0] += row.count
             }
         }
         return SearchFacets(
             category: byCategory.map { CategoryFacet(id: $0.key, count: $0.value) }.sorted { ($1.count, $0.id) < ($0.count, $1.id) },
             country: byCountry.sorted { ($1.count, $0.code) < ($0.count, $1.code) })
     }
+}
+
+/// One count of the facets row: a category or a country and its matches.
+struct FacetRow: Decodable {
+    var facet: String
+    var value: String
+    var count: Int
 }
 
 /// A search's filters once checked.

@@ -33,15 +33,28 @@ struct SearchQuery: Equatable {
     /// Words long enough to look up corrections for.
     var correctable: [String] { words.filter { $0.count >= Self.minCorrectedLength } }
 
-    /// Every word as a prefix, all required: what ranks exact matches first.
-    var exact: String { words.map { "\($0):*" }.joined(separator: " & ") }
+    /// A word as a tsquery term: the last one is matched as a prefix while it may still be being
+    /// typed (the dictionary does not know it); every other word, and a known one, as a word, since
+    /// a prefix widens a match and costs an index scan twice as much.
+    private func term(_ word: String, _ dictionary: SearchDictionary) -> String {
+        word == words.last && !dictionary.known.contains(word) ? "\(word):*" : word
+    }
 
-    /// Every word as a prefix or one of its dictionary corrections, all required.
-    func tolerant(_ corrections: [String: [String]]) -> String {
+    /// Every word, all required: what ranks exact matches first.
+    func exact(_ dictionary: SearchDictionary) -> String { words.map { term($0, dictionary) }.joined(separator: " & ") }
+
+    /// Every word or one of its dictionary corrections, all required.
+    func tolerant(_ dictionary: SearchDictionary) -> String {
         words.map { word in
-            "(" + (["\(word):*"] + (corrections[word] ?? []).filter { $0 != word }).joined(separator: " | ") + ")"
+            "(" + ([term(word, dictionary)] + (dictionary.corrections[word] ?? []).filter { $0 != word }).joined(separator: " | ") + ")"
         }.joined(separator: " & ")
     }
+}
+
+/// What the typo dictionary (the words of product names and keywords) says of a query's words.
+struct SearchDictionary {
+    var known: Set<String> = []
+    var corrections: [String: [String]] = [:]
 }
 
 /// `ts_headline` output with its marks (U+0001 before a match, U+0002 after; stored text never

@@ -6,7 +6,7 @@ import Persistence
 
 /// The documented bulk path into the catalogue, for an operator importing a supplier directory
 /// and for the search benchmark: companies as the accounts events would have described them, and
-/// products written in batches and derived (search vector, listed flag, dictionary) by the same
+/// products written in batches and derived (listed flag, search listing, dictionary) by the same
 /// SQL as the request path. It skips the request path's checks: its input must already be valid.
 public enum CatalogueBulkLoad {
     public struct Company: Sendable {
@@ -83,10 +83,10 @@ public enum CatalogueBulkLoad {
         try await database.transaction(context: MessageContext(), logger: logger) { transaction in
             try await transaction.query("""
                 INSERT INTO products (id, company_id, country, name, category_id, description, specifications, price_min, price_max,
-                                      currency, keywords, status, search)
+                                      currency, keywords, status)
                 SELECT i.id, i.company_id, '', i.name, i.category_id, i.description, i.specs::jsonb, nullif(i.price_min, '')::numeric,
                        nullif(i.price_max, '')::numeric, nullif(i.currency, ''),
-                       ARRAY(SELECT jsonb_array_elements_text(i.keywords::jsonb)), 'published', ''::tsvector
+                       ARRAY(SELECT jsonb_array_elements_text(i.keywords::jsonb)), 'published'
                 FROM unnest(\(items.map(\.id)), \(items.map(\.companyID)), \(items.map(\.name)), \(items.map(\.categoryID)),
                             \(items.map(\.description)), \(specifications), \(prices.0), \(prices.1), \(prices.2), \(keywords))
                      AS i(id, company_id, name, category_id, description, specs, price_min, price_max, currency, keywords)

@@ -4,7 +4,7 @@ import MessageBus
 import Persistence
 import PostgresNIO
 
-/// Reading and writing product rows. The search vector, the listed flag and the typo dictionary
+/// Reading and writing product rows. The listed flag, the search listing and the typo dictionary
 /// are derived from the stored row by SQL, so every write path (requests, a bulk load) gets the same.
 enum ProductRecords {
     static let select = """
@@ -54,11 +54,10 @@ enum ProductRecords {
         let specs = String(decoding: try MessageCodec.encode(draft.specifications), as: UTF8.self)
         try await transaction.query("""
             INSERT INTO products (id, company_id, country, name, category_id, description, specifications, price_min, price_max, currency,
-                                  minimum_quantity, minimum_unit, pictures, keywords, status, created_by, updated_by, search)
+                                  minimum_quantity, minimum_unit, pictures, keywords, status, created_by, updated_by)
             SELECT \(id), c.company_id, c.country, \(draft.name), \(draft.categoryID), \(draft.description), \(specs)::jsonb,
                    \(draft.price?.min), \(draft.price?.max), \(draft.price?.currency), \(draft.minimumOrder?.quantity),
-                   \(draft.minimumOrder?.unit), \(draft.pictures), \(draft.keywords), \(draft.status.rawValue), \(account), \(account),
-                   ''::tsvector
+                   \(draft.minimumOrder?.unit), \(draft.pictures), \(draft.keywords), \(draft.status.rawValue), \(account), \(account)
             FROM companies c WHERE c.company_id = \(company)
             """)
         try await derive([id], on: transaction)
@@ -77,20 +76,25 @@ enum ProductRecords {
         try await derive([id], on: transaction)
     }
 
-    /// Recomputes what follows from the row: its weighted search vector (name > keywords >
-    /// specifications > description), whether it is listed, its company's country, and the
-    /// dictionary words of its name and keywords.
+    /// Recomputes what follows from the rows: whether each is listed, its company's country, its
+    /// search listing (a weighted vector, name > keywords > specifications > description, and its
+    /// filter entries) while listed, and the dictionary words of its name and keywords.
     static func derive(_ ids: [UUID], on transaction: Transaction) async throws {
         try await transaction.query("""
-            UPDATE products p SET
-                search = setweight(to_tsvector('english', p.name), 'A')
-                      || setweight(to_tsvector('english', array_to_string(p.keywords, ' ')), 'B')
-                      || setweight(to_tsvector('english', coalesce((SELECT string_agg((s->>'name') || ' ' || (s->>'value'), ' ')
-                                                                     FROM jsonb_array_elements(p.specifications) s), '')), 'C')
-                      || setweight(to_tsvector('english', coalesce(p.description, '')), 'D'),
-                listed = (p.status = 'published' AND c.verified AND NOT c.cancelled),
-                country = c.country
+            UPDATE products p SET listed = (p.status = 'published' AND c.verified AND NOT c.cancelled), country = c.country
             FROM companies c WHERE c.company_id = p.company_id AND p.id = ANY(\(ids))
+            """)
+        try await transaction.query("DELETE FROM listings WHERE product_id = ANY(\(ids))")
+        try await transaction.query("""
+            INSERT INTO listings (product_id, company_id, category_id, country, currency, price_min, price_max, updated_at, filters, search)
+            SELECT p.id, p.company_id, p.category_id, p.country, p.currency, p.price_min, p.price_max, p.updated_at,
+                   ARRAY[\(ListingFilter.country) || p.country, \(ListingFilter.category) || p.category_id],
+                   setweight(to_tsvector('english', p.name), 'A')
+                   || setweight(to_tsvector('english', array_to_string(p.keywords, ' ')), 'B')
+                   || setweight(to_tsvector('english', coalesce((SELECT string_agg((s->>'name') || ' ' || (s->>'value'), ' ')
+                                                                  FROM jsonb_array_elements(p.specifications) s), '')), 'C')
+                   || setweight(to_tsvector('english', coalesce(p.description, '')), 'D')
+            FROM products p WHERE p.id = ANY(\(ids)) AND p.listed
             """)
         try await transaction.query("""
             INSERT INTO search_terms (term)
@@ -100,6 +104,12 @@ enum ProductRecords {
             ON CONFLICT DO NOTHING
             """)
     }
+}
+
+/// A listing's filter entries, beside its words in one index: `country:DE`, `category:pumps`.
+enum ListingFilter {
+    static let country = "country:"
+    static let category = "category:"
 }
 
 extension PriceRange {
