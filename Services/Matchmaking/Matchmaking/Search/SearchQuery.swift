@@ -43,10 +43,12 @@ struct SearchQuery: Equatable {
     /// Every word, all required: what ranks exact matches first.
     func exact(_ dictionary: SearchDictionary) -> String { words.map { term($0, dictionary) }.joined(separator: " & ") }
 
-    /// Every word or one of its dictionary corrections, all required.
+    /// Every word or one of its dictionary corrections, all required; the exact query itself when
+    /// there are no corrections.
     func tolerant(_ dictionary: SearchDictionary) -> String {
         words.map { word in
-            "(" + ([term(word, dictionary)] + (dictionary.corrections[word] ?? []).filter { $0 != word }).joined(separator: " | ") + ")"
+            let alternatives = (dictionary.corrections[word] ?? []).filter { $0 != word }
+            return alternatives.isEmpty ? term(word, dictionary) : "(" + ([term(word, dictionary)] + alternatives).joined(separator: " | ") + ")"
         }.joined(separator: " & ")
     }
 }

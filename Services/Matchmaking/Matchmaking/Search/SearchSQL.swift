@@ -21,11 +21,13 @@ enum SearchSQL {
     /// Weights of the vector's parts: description (D), specifications (C), keywords (B), name (A).
     static let weights = "'{0.1, 0.2, 0.4, 1.0}'"
 
+    /// Exact matches count twice over corrected ones; without corrections the two queries are one.
     static func key(_ vector: String, _ updatedAt: String) -> String {
         """
-        CASE WHEN $1 THEN (1000000 * (2 * ts_rank(\(weights), \(vector), to_tsquery('english', $3))
-                                      + ts_rank(\(weights), \(vector), to_tsquery('english', $2))))::int8
-             ELSE floor(extract(epoch FROM \(updatedAt)) * 1000000)::int8 END AS key
+        CASE WHEN NOT $1 THEN floor(extract(epoch FROM \(updatedAt)) * 1000000)::int8
+             WHEN $2 = $3 THEN (1000000 * 3 * ts_rank(\(weights), \(vector), to_tsquery('english', $3)))::int8
+             ELSE (1000000 * (2 * ts_rank(\(weights), \(vector), to_tsquery('english', $3))
+                              + ts_rank(\(weights), \(vector), to_tsquery('english', $2))))::int8 END AS key
         """
     }
 

@@ -188,7 +188,9 @@ enum MatchmakingMigrations {
                 filters     text[]      NOT NULL,
                 search      tsvector    NOT NULL
             );
-            CREATE INDEX listings_match ON listings USING gin (search, filters);
+            -- New entries wait in a pending list that every search reads through; a short one
+            -- keeps searches quick while products are written, until autovacuum merges it.
+            CREATE INDEX listings_match ON listings USING gin (search, filters) WITH (gin_pending_list_limit = 256);
             -- Browsing without words, newest first, from the index alone.
             CREATE INDEX listings_newest ON listings (updated_at DESC) INCLUDE (product_id, company_id, category_id, country);
             CREATE INDEX listings_category ON listings (category_id, updated_at DESC) INCLUDE (product_id, company_id, country);
