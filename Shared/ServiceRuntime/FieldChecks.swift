@@ -220,3 +220,11 @@ extension Optional where Wrapped == String {
     /// query parameter (the same as none).
     public var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
 }
+
+extension String {
+    /// Text a client chose without rules (a header, a search query) made fit to store and show:
+    /// control characters dropped, at most `maxLength` characters kept.
+    public func printable(maxLength: Int) -> String {
+        String(String.UnicodeScalarView(unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(maxLength))
+    }
+}

@@ -26,7 +26,7 @@ extension AccountsHandlers {
             try await decoy.verify(password)
             throw Problem.invalidCredentials
         }
-        let client = ClientInfo(ip: request.client?.ip.map { Self.clean($0, 64) }, userAgent: request.client?.userAgent.map { Self.clean($0, 512) })
+        let client = ClientInfo(ip: request.client?.ip?.printable(maxLength: 64), userAgent: request.client?.userAgent?.printable(maxLength: 512))
 
         let rows = try await database.client.query("""
             SELECT id, password_hash, locked_until FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
@@ -105,11 +105,6 @@ extension AccountsHandlers {
             INSERT INTO login_records (account_id, ip, user_agent, outcome)
             VALUES (\(accountID), \(client.ip), \(client.userAgent), \(outcome.rawValue))
             """, logger: logger)
-    }
-
-    /// Header values are the client's to choose: keep them printable and bounded.
-    static func clean(_ value: String, _ maxLength: Int) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(maxLength))
     }
 
     /// `accounts.authenticate-session.v1`: who a bearer token belongs to, if its session is alive.

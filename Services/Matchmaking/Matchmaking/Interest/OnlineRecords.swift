@@ -28,8 +28,7 @@ struct OnlineRecords: Sendable {
 
     func searched(_ query: String?, kind: SearchKind, by actor: Actor?, logger: Logger) async {
         guard let actor, let text = query?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return }
-        // Control characters would make the record unreadable; the words are what matters.
-        let kept = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(200))
+        let kept = text.printable(maxLength: 200)
         await record(logger) {
             try await $0.query("""
                 INSERT INTO searches (account_id, session_id, query, kind)
