@@ -40,7 +40,16 @@ extension ProcessBootstrap {
             let configuration = try ServiceConfiguration(service: service)
             let (logger, metrics) = start(configuration)
             logger.info("starting", metadata: ["version": "\(PlatformVersion.current)", "opsPort": "\(configuration.opsPort)"])
-            try await build(configuration, logger, metrics).run()
+            let group = try build(configuration, logger, metrics)
+            let watch = configuration.parentPID.map { parent in
+                Task {
+                    guard await ParentWatch.exited(parent) else { return }
+                    logger.warning("the process that started this one exited; stopping", metadata: ["parent": "\(parent)"])
+                    await group.triggerGracefulShutdown()
+                }
+            }
+            try await group.run()
+            watch?.cancel()
             logger.info("stopped")
             Foundation.exit(0)
         } catch {

@@ -28,6 +28,9 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Origins allowed by CORS (`EXPO_CORS_ORIGINS`, comma-separated; `*` for any).
     public var corsOrigins: [String]
+    /// The process that started this one and whose exit stops it (`EXPO_PARENT_PID`): a test
+    /// or benchmark that is killed leaves no service behind to consume its queues.
+    public var parentPID: Int?
     /// Every `EXPO_*` setting, for a service's own (e.g. accounts' session lifetimes).
     public var environment: Environment
 
@@ -62,6 +65,8 @@ public struct ServiceConfiguration: Sendable {
         rpcTimeout = .milliseconds(try env.integer("EXPO_RPC_TIMEOUT_MS", default: 5000, in: 10...120_000))
         maxBodyBytes = try env.integer("EXPO_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(4 << 20))
         corsOrigins = (env["EXPO_CORS_ORIGINS"] ?? "*").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parent = try env.integer("EXPO_PARENT_PID", default: 0, in: 0...Int(Int32.max))
+        parentPID = parent == 0 ? nil : parent
     }
 
     /// `EXPO_<SERVICE>_POSTGRES_URL` if set; else `EXPO_POSTGRES_URL`'s server with the service's own

@@ -99,4 +99,44 @@ import TestSupport
         #expect(gateway.output.contains("EXPO_HTTP_PORT"))
         #expect(gateway.output.contains("\(busy)"))
     }
+
+    @Test func aServiceStopsWhenTheProcessThatStartedItIsKilled() async throws {
+        // A shell stands in for a test run that is killed: it starts messaging and waits for it.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("orphan"))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pidFile = folder.appendingPathComponent("pid").path
+        let logFile = folder.appendingPathComponent("log").path
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = [
+            "-c", "EXPO_PARENT_PID=$$ \"$0\" >\"$2\" 2>&1 & echo $! >\"$1\"; wait",
+            URL(fileURLWithPath: TestEnvironment.binPath).appendingPathComponent("messaging").path, pidFile, logFile,
+        ]
+        let opsPort = freePort()
+        var environment = ProcessInfo.processInfo.environment
+        environment["EXPO_INSTANCE_ID"] = uniqueName("orphan")
+        environment["EXPO_OPS_PORT"] = "\(opsPort)"
+        shell.environment = environment
+        try shell.run()
+        let started = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
+            (try? await httpGet("http://127.0.0.1:\(opsPort)/health/live", timeout: 2).status) == 200
+        }
+        let service = Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        defer { if let service { kill(service, SIGKILL) } }
+        #expect(started, "messaging came up")
+        let pid = try #require(service)
+
+        kill(shell.processIdentifier, SIGKILL)
+        #expect(await eventually(timeout: .seconds(30)) { Self.hasExited(pid) }, "messaging outlived the process that started it")
+        let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        #expect(log.contains("the process that started this one exited"), "\(log.suffix(2000))")
+        #expect(log.contains("] stopped"), "it stopped gracefully, as on SIGTERM")
+    }
+
+    /// Gone, or a zombie its new parent has not reaped yet.
+    static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // The state follows the parenthesised command name.
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
 }

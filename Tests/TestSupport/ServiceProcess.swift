@@ -25,6 +25,7 @@ public final class ServiceProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["EXPO_INSTANCE_ID"] = instance
         env["EXPO_OPS_PORT"] = String(opsPort)
+        env["EXPO_PARENT_PID"] = String(getpid())
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = log
