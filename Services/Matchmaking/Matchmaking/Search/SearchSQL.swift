@@ -13,9 +13,10 @@ enum SearchSQL {
     /// Ranks are scaled to whole numbers so the cursor (a keyset) compares them exactly.
     static let scoreScale = 1_000_000.0
 
-    /// At most this many matches are ranked, counted and faceted, so a query that matches a large
-    /// part of the catalogue (a two-letter prefix) costs what a narrow one does. Past it, `total`
-    /// is a lower bound (`totalIsExact: false`) and the ranking is over these matches only.
+    /// At most this many matches are read, ranked, counted and faceted, so a query that matches a
+    /// large part of the catalogue (a two-letter prefix) pays only for finding them in the index.
+    /// Past it, `total` is a lower bound (`totalIsExact: false`) and the ranking is over these
+    /// matches only.
     static let candidates = 1_000
 
     /// Weights of the vector's parts: description (D), specifications (C), keywords (B), name (A).
