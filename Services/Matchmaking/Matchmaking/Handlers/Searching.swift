@@ -21,7 +21,7 @@ extension MatchmakingHandlers {
                 .decode((Int64?, UUID?, String?, String?, UUID?, String?, String?, Bool?, String?, Decimal?, Decimal?, String?, String?).self) {
                 let (key, id, name, marked, companyID, companyName, country, verified, categoryID, priceMin, priceMax, currency, facets) = row
                 if let facets {
-                    facetRows = try JSONDecoder().decode([FacetRow].self, from: Data(facets.utf8))
+                    facetRows = try MessageCodec.decode([FacetRow].self, from: Data(facets.utf8))
                     continue
                 }
                 guard let key, let id, let name, let marked, let companyID, let companyName, let country, let verified else { continue }
