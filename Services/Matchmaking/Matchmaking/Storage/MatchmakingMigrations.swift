@@ -174,8 +174,9 @@ enum MatchmakingMigrations {
         Migration(source: "matchmaking", version: 5, name: "search listings", sql: """
             -- What search reads: one narrow row per listed product (products with their
             -- descriptions and specifications took 1.5 GB for a million, against 0.64 GB, and a
-            -- broad match read 1 GB of them). Filters are index entries beside the words ('country:DE', 'category:pumps'), so
-            -- one index scan intersects a word with a country or a category's subtree.
+            -- broad match read 1 GB of them). Filters are index entries beside the words
+            -- ('country:DE', 'category:pumps'), so one index scan intersects a word with a
+            -- country or a category's subtree.
             CREATE TABLE listings (
                 product_id  uuid        PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE,
                 company_id  uuid        NOT NULL,
