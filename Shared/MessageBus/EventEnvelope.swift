@@ -9,10 +9,16 @@ public struct EventEnvelope: Sendable, Equatable {
     public var traceparent: String?
     public var occurredAt: Date
     public var body: Data
+    /// Appended to the routing key after the type (`EventContract.routingSuffix`).
+    public var routingSuffix: String?
 
-    public init(messageID: UUID = UUID(), type: MessageType, correlationID: String?, traceparent: String?, occurredAt: Date = Date(), body: Data) {
+    public init(
+        messageID: UUID = UUID(), type: MessageType, correlationID: String?, traceparent: String?, occurredAt: Date = Date(), body: Data,
+        routingSuffix: String? = nil
+    ) {
         self.messageID = messageID
         self.type = type
+        self.routingSuffix = routingSuffix
         self.correlationID = correlationID
         self.traceparent = traceparent
         self.occurredAt = occurredAt
@@ -22,6 +28,9 @@ public struct EventEnvelope: Sendable, Equatable {
     public init<Event: EventContract>(_ event: Event, context: MessageContext) throws {
         self.init(
             type: Event.type, correlationID: context.correlationID, traceparent: context.traceparent,
-            body: try MessageCodec.encode(event))
+            body: try MessageCodec.encode(event), routingSuffix: event.routingSuffix)
     }
+
+    /// The routing key it is published with: its type, then its suffix if it has one.
+    public var routingKey: String { routingSuffix.map { "\(type.rawValue).\($0)" } ?? type.rawValue }
 }

@@ -62,7 +62,7 @@ public final class MessageBus: Sendable {
         var headers: [String: HeaderValue] = [:]
         if let traceparent = event.traceparent { headers[MessageHeaders.traceparent] = .string(traceparent) }
         return OutgoingMessage(
-            exchange: PlatformTopology.eventsExchange, routingKey: event.type.rawValue, body: event.body,
+            exchange: PlatformTopology.eventsExchange, routingKey: event.routingKey, body: event.body,
             properties: MessageProperties(
                 contentType: MessageCodec.contentType, messageID: event.messageID.uuidString.lowercased(),
                 correlationID: event.correlationID, type: event.type.rawValue,

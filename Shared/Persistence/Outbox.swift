@@ -7,8 +7,9 @@ import PostgresNIO
 public enum Outbox {
     public static func enqueue(_ event: EventEnvelope, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            INSERT INTO outbox (message_id, type, correlation_id, traceparent, occurred_at, body)
-            VALUES (\(event.messageID), \(event.type.rawValue), \(event.correlationID), \(event.traceparent), \(event.occurredAt), \(event.body))
+            INSERT INTO outbox (message_id, type, correlation_id, traceparent, occurred_at, body, routing_suffix)
+            VALUES (\(event.messageID), \(event.type.rawValue), \(event.correlationID), \(event.traceparent), \(event.occurredAt), \(event.body),
+                    \(event.routingSuffix))
             """, logger: logger)
     }
 }

@@ -68,15 +68,15 @@ public final class OutboxRelay: Service, Sendable {
         try await database.transaction { connection in
             var events: [(id: Int64, envelope: EventEnvelope)] = []
             let rows = try await connection.query("""
-                SELECT id, message_id, type, correlation_id, traceparent, occurred_at, body FROM outbox
+                SELECT id, message_id, type, correlation_id, traceparent, occurred_at, body, routing_suffix FROM outbox
                 WHERE state = 'pending' ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
                 """, logger: logger)
-            for try await (id, messageID, type, correlationID, traceparent, occurredAt, body) in rows.decode(
-                (Int64, UUID, String, String?, String?, Date, Data).self)
+            for try await (id, messageID, type, correlationID, traceparent, occurredAt, body, suffix) in rows.decode(
+                (Int64, UUID, String, String?, String?, Date, Data, String?).self)
             {
                 events.append((id, EventEnvelope(
                     messageID: messageID, type: .init(type), correlationID: correlationID, traceparent: traceparent,
-                    occurredAt: occurredAt, body: body)))
+                    occurredAt: occurredAt, body: body, routingSuffix: suffix)))
             }
             guard !events.isEmpty else { return 0 }
 

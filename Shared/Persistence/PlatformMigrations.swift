@@ -44,5 +44,9 @@ extension Migration {
             );
             CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
             """),
+        Migration(source: "platform", version: 4, name: "outbox routing suffix", sql: """
+            -- Appended to the routing key after the type, so consumers can bind to part of one event type (one person's).
+            ALTER TABLE outbox ADD COLUMN routing_suffix text;
+            """),
     ]
 }

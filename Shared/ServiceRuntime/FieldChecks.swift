@@ -37,14 +37,32 @@ public struct FieldChecks {
         return text.isEmpty ? "" : bounded(field, text, maxLength: maxLength)
     }
 
+    /// A text that may span lines (a message): checked like `required`, but line breaks are kept
+    /// (CRLF becomes LF) and blank lines around it trimmed.
+    public mutating func requiredLines(_ field: String, _ value: String?, maxLength: Int) -> String? {
+        guard let value else {
+            fail(field, "is required")
+            return nil
+        }
+        guard let text = trimmed(field, value.replacingOccurrences(of: "\r\n", with: "\n"), lineBreaks: true) else { return nil }
+        guard !text.isEmpty else {
+            fail(field, "is required")
+            return nil
+        }
+        return bounded(field, text, maxLength: maxLength)
+    }
+
     /// The text without surrounding spaces; nil (and an error) if it holds a control or format
-    /// character anywhere, which no form field legitimately does.
-    private mutating func trimmed(_ field: String, _ value: String) -> String? {
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value != 0x200D }) {
+    /// character anywhere, which no form field legitimately does (line breaks only where allowed).
+    private mutating func trimmed(_ field: String, _ value: String, lineBreaks: Bool = false) -> String? {
+        if value.unicodeScalars.contains(where: {
+            ($0.properties.generalCategory == .control && !(lineBreaks && $0 == "\n"))
+                || $0.properties.generalCategory == .format && $0.value != 0x200D
+        }) {
             fail(field, "must not contain control characters")
             return nil
         }
-        return value.trimmingCharacters(in: .whitespaces)
+        return value.trimmingCharacters(in: lineBreaks ? .whitespacesAndNewlines : .whitespaces)
     }
 
     /// At most `maxLength` characters, and at most four code points per character on average, so

@@ -44,6 +44,7 @@ enum AccountsRetention {
                 DELETE FROM sessions WHERE expires_at < now() - interval '30 days'
                    OR revoked_at < now() - interval '30 days'
                 """),
+            RetentionRule(name: "live tickets", sql: "DELETE FROM live_tickets WHERE expires_at < now()"),
         ]
     }
 }

@@ -5,7 +5,7 @@ extension ServiceManifest {
         requests: [
             RegisterAccount.self, CreateSession.self, AuthenticateSession.self, EndSession.self, ListSessions.self,
             ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
-            DecideVerification.self, SetStaffRoles.self,
+            DecideVerification.self, SetStaffRoles.self, IssueLiveTicket.self, RedeemLiveTicket.self,
         ],
         publishes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,

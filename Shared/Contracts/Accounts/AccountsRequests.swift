@@ -247,3 +247,36 @@ public struct SetStaffRoles: RequestContract {
         self.roles = roles
     }
 }
+
+/// `POST /v1/live/tickets`: a single-use ticket, valid 60 seconds, that opens the caller's live
+/// WebSocket (browsers cannot send an Authorization header with one). It belongs to the session
+/// that asked for it.
+public struct IssueLiveTicket: RequestContract {
+    public typealias Reply = LiveTicket
+    public static let type: MessageType = "accounts.issue-live-ticket.v1"
+    public static let access = Access.signedIn
+
+    public init() {}
+}
+
+public struct LiveTicket: Codable, Sendable, Equatable {
+    public var ticket: String
+    public var expiresAt: Date
+
+    public init(ticket: String, expiresAt: Date) {
+        self.ticket = ticket
+        self.expiresAt = expiresAt
+    }
+}
+
+/// The gateway redeems a ticket when its WebSocket is opened: once, before it expires, and only
+/// while its session is still valid.
+public struct RedeemLiveTicket: RequestContract {
+    public typealias Reply = AuthenticatedSession
+    public static let type: MessageType = "accounts.redeem-live-ticket.v1"
+    public static let access = Access.anyone
+
+    public var ticket: String
+
+    public init(ticket: String) { self.ticket = ticket }
+}

@@ -13,9 +13,17 @@ public struct RFQPosted: EventContract {
     public var destinationCountry: String
     public var deadline: Date
     public var matchedCompanyIDs: [UUID]
+    /// Optional because events written before they were added have neither.
+    public var title: String?
+    public var postedAt: Date?
 
-    public init(rfqID: UUID, buyerCompanyID: UUID, categoryID: String, destinationCountry: String, deadline: Date, matchedCompanyIDs: [UUID]) {
+    public init(
+        rfqID: UUID, buyerCompanyID: UUID, categoryID: String, destinationCountry: String, deadline: Date, matchedCompanyIDs: [UUID],
+        title: String?, postedAt: Date?
+    ) {
         self.rfqID = rfqID
+        self.title = title
+        self.postedAt = postedAt
         self.buyerCompanyID = buyerCompanyID
         self.categoryID = categoryID
         self.destinationCountry = destinationCountry

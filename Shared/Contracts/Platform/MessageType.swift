@@ -38,4 +38,11 @@ public protocol RequestContract: Codable, Sendable {
 /// A domain event, published on `expo.events` through the owner's outbox.
 public protocol EventContract: Codable, Sendable {
     static var type: MessageType { get }
+    /// Appended to the routing key (`<type>.<suffix>`) so a consumer can bind to part of the
+    /// events of one type, e.g. one person's; nil for most events.
+    var routingSuffix: String? { get }
+}
+
+extension EventContract {
+    public var routingSuffix: String? { nil }
 }

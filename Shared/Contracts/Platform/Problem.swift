@@ -27,6 +27,7 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
         public static let internalError = Code("internal-error")
         public static let unknownMessageType = Code("unknown-message-type")
         public static let deadlineExceeded = Code("deadline-exceeded")
+        public static let companyNotReady = Code("company-not-ready")
     }
 
     public var status: Int
@@ -71,6 +72,11 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
     public static let deadlinePassed = Problem(
         status: 504, code: .deadlineExceeded, title: "The request took longer than its deadline",
         detail: "nothing was changed; try again")
+
+    /// The caller's registration has not reached the service yet (companies travel as events).
+    public static let companyNotReady = Problem(
+        status: 409, code: .companyNotReady, title: "The company is still being set up",
+        detail: "the registration is on its way; try again in a moment")
 
     public static func internalError(_ detail: String) -> Problem {
         Problem(status: 500, code: .internalError, title: "Something went wrong on our side", detail: detail)

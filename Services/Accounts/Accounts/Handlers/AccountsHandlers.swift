@@ -37,6 +37,8 @@ struct AccountsHandlers: Sendable {
         handlers.register(ListAccounts.self, listAccounts)
         handlers.register(DecideVerification.self, decideVerification)
         handlers.register(SetStaffRoles.self, setStaffRoles)
+        handlers.register(IssueLiveTicket.self, issueLiveTicket)
+        handlers.register(RedeemLiveTicket.self, redeemLiveTicket)
     }
 }
 

@@ -82,5 +82,14 @@ enum AccountsMigrations {
             -- Set when the owner had the account erased or cancelled: the row stays, anonymised.
             ALTER TABLE accounts ADD COLUMN erased_at timestamptz;
             """),
+        Migration(source: "accounts", version: 3, name: "live tickets", sql: """
+            -- Single-use tickets that open a live WebSocket for one session, kept hashed for a minute.
+            CREATE TABLE live_tickets (
+                token_hash bytea       PRIMARY KEY,
+                session_id uuid        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE INDEX live_tickets_expires_at ON live_tickets (expires_at);
+            """),
     ]
 }

@@ -102,13 +102,3 @@ struct CompanyNotYetKnown: ArrivedTooEarly, CustomStringConvertible {
     let companyID: UUID
     var description: String { "no company \(companyID) yet" }
 }
-
-extension PostgresRowSequence {
-    /// Whether the statement answered any row.
-    var exists: Bool {
-        get async throws {
-            for try await _ in self { return true }
-            return false
-        }
-    }
-}

@@ -55,16 +55,10 @@ extension RequestContext {
 
 extension Problem.Code {
     static let supplierNotVerified = Problem.Code("supplier-not-verified")
-    static let companyNotReady = Problem.Code("company-not-ready")
 }
 
 extension Problem {
     static let supplierNotVerified = Problem(
         status: 403, code: .supplierNotVerified, title: "Only verified suppliers can publish products",
         detail: "save it as a draft; it can be published once staff have verified the company")
-
-    /// The caller's registration has not reached matchmaking yet (it travels as an event).
-    static let companyNotReady = Problem(
-        status: 409, code: .companyNotReady, title: "The company is still being set up",
-        detail: "the registration is on its way to the catalogue; try again in a moment")
 }

@@ -25,7 +25,7 @@ extension MatchmakingHandlers {
             let matched = try await RFQMatching.match(id, draft, buyer: companyID, categories: categories, on: transaction)
             try await transaction.emit(RFQPosted(
                 rfqID: id, buyerCompanyID: companyID, categoryID: draft.categoryID, destinationCountry: draft.destinationCountry,
-                deadline: draft.deadline, matchedCompanyIDs: matched))
+                deadline: draft.deadline, matchedCompanyIDs: matched, title: draft.title, postedAt: now))
             return try await rfq(id, for: companyID, on: transaction, context)
         }
     }
