@@ -77,6 +77,9 @@ var targets: [Target] = [
         name: "MatchmakingTests", dependencies: ["Matchmaking", "TestSupport"],
         path: "Tests/MatchmakingTests", swiftSettings: strict),
     .testTarget(
+        name: "MessagingTests", dependencies: ["Messaging", "TestSupport"],
+        path: "Tests/MessagingTests", swiftSettings: strict),
+    .testTarget(
         name: "EndToEndTests", dependencies: ["TestSupport", "ServiceRuntime"],
         path: "Tests/EndToEndTests", swiftSettings: strict),
     .testTarget(
