@@ -26,7 +26,7 @@ import Testing
 
     @Test func aBackendAnsweringOnlyPingMatchesAnEmptyManifest() throws {
         var requests = RPCHandlers()
-        requests.register(MessageType.ping(.messaging)) { _ in Data() }
-        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .messaging)
+        requests.register(MessageType.ping(.complaints)) { _ in Data() }
+        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .complaints)
     }
 }
