@@ -80,7 +80,8 @@ var targets: [Target] = [
         name: "MessagingTests", dependencies: ["Messaging", "TestSupport"],
         path: "Tests/MessagingTests", swiftSettings: strict),
     .testTarget(
-        name: "EndToEndTests", dependencies: ["TestSupport", "ServiceRuntime"],
+        name: "EndToEndTests",
+        dependencies: ["TestSupport", "ServiceRuntime", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
         path: "Tests/EndToEndTests", swiftSettings: strict),
     .testTarget(
         name: "DeployTests", dependencies: ["Contracts", "MessageBus", .product(name: "Yams", package: "Yams")],
@@ -110,7 +111,8 @@ for service in services {
     var resources: [Resource]?
     switch service.library {
     case "Gateway":
-        dependencies += [hummingbird, .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+        dependencies += [hummingbird, .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                         .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
         resources = [.copy("OpenAPI")]
     case "Accounts":
         dependencies += ["CArgon2", .product(name: "Crypto", package: "swift-crypto"),
@@ -143,6 +145,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

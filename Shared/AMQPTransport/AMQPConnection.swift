@@ -173,6 +173,14 @@ public final class AMQPConnection: Service, Sendable {
         await onOwnerThread { $0.release(consumer.value) }
     }
 
+    /// Binds an `exclusiveBound` consumer's queue to one more routing key (`bound`), or lets go of
+    /// one such binding; a key stays bound while anyone who bound it has not let go, and across
+    /// reconnects. Returns once the broker confirmed it, or at once while disconnected (the queue
+    /// made after the reconnect has it, and `onReady` says when).
+    public func bind(_ consumer: ConsumerID, routingKey: String, bound: Bool) async {
+        await onOwnerThread { $0.bind(consumer.value, routingKey: routingKey, bound: bound) }
+    }
+
     private func onOwnerThread(_ body: @escaping @Sendable (ConnectionCore) -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let sent = mailbox.send { core in

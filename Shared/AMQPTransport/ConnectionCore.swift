@@ -8,9 +8,13 @@ import Logging
 /// connection objects are not thread-safe, and every call on them may block on the socket.
 final class ConnectionCore {
     private struct RegisteredConsumer {
-        let spec: ConsumerSpec
+        var spec: ConsumerSpec
         var channel: UInt16?
         var tag: String?
+        /// The queue it consumes from while attached.
+        var queue: String?
+        /// How many users each dynamic binding has (`bind`).
+        var bindingUsers: [String: Int] = [:]
         /// Cancelled consumers get no deliveries and are not re-attached, but their channel stays
         /// open until released so the deliveries they hold can still be settled.
         var cancelled = false
@@ -228,6 +232,7 @@ final class ConnectionCore {
         try check(amqp_get_rpc_reply(connection), "consuming from \(queue)")
         consumer.channel = channel
         consumer.tag = tag
+        consumer.queue = queue
         consumers[id] = consumer
         consumerIDsByTag[tag] = id
         consumer.spec.onReady(queue)
@@ -424,6 +429,30 @@ final class ConnectionCore {
         consumers[id] = RegisteredConsumer(spec: spec)
         guard connection != nil, failure == nil else { return }
         _ = keepingFailure { try attachConsumer(id) }
+    }
+
+    /// Counts the users of a binding of an `exclusiveBound` consumer's queue: the first binds it,
+    /// the last to leave unbinds it. Commands run in the order they were sent, so each user's
+    /// bind-then-unbind pair keeps the count right whatever the others do meanwhile.
+    func bind(_ id: Int, routingKey: String, bound: Bool) {
+        guard var consumer = consumers[id], case .exclusiveBound(let exchange, var keys) = consumer.spec.source else { return }
+        let users = consumer.bindingUsers[routingKey, default: 0] + (bound ? 1 : -1)
+        consumer.bindingUsers[routingKey] = users > 0 ? users : nil
+        guard users == (bound ? 1 : 0) else {
+            consumers[id] = consumer
+            return
+        }
+        if bound { keys.append(routingKey) } else { keys.removeAll { $0 == routingKey } }
+        consumer.spec.source = .exclusiveBound(exchange: exchange, routingKeys: keys)
+        consumers[id] = consumer
+        guard let connection, failure == nil, let channel = consumer.channel, let queue = consumer.queue, !consumer.cancelled else { return }
+        let arena = CArena()
+        if bound {
+            amqp_queue_bind(connection, channel, arena.bytes(queue), arena.bytes(exchange), arena.bytes(routingKey), amqp_empty_table)
+        } else {
+            amqp_queue_unbind(connection, channel, arena.bytes(queue), arena.bytes(exchange), arena.bytes(routingKey), amqp_empty_table)
+        }
+        _ = keepingFailure { try check(amqp_get_rpc_reply(connection), "\(bound ? "binding" : "unbinding") \(queue) and \(exchange)") }
     }
 
     func cancel(_ id: Int) {

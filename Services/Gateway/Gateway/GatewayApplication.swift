@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import MessageBus
 import Prometheus
@@ -25,8 +26,14 @@ public func buildGateway(
     }
     let router = try buildRouter(
         configuration: configuration, settings: settings, bus: bus, monitor: monitor, authenticator: sessions)
+    let live = LiveRoutes(hub: LiveHub(bus: bus), timeout: configuration.rpcTimeout)
+    // Pings every 30 s keep idle sockets honest: one that does not answer within the next period is closed.
+    let webSocket = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(5))
     let api = Application(
         router: router,
+        server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { head, channel, logger in
+            await live.shouldUpgrade(head, channel: channel, logger: logger)
+        },
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "expo-gateway"),
         logger: logger)
     let ops = OpsServer.application(
@@ -70,6 +77,8 @@ public func buildRouter(
     }
     AccountsRoutes(forwarder: forwarder, sessions: authenticator as? SessionAuthenticator).add(to: router)
     MatchmakingRoutes(forwarder: forwarder).add(to: router)
+    MessagingRoutes(forwarder: forwarder).add(to: router)
+    LiveRoutes.addHTTPAnswer(to: router)
     document.addRoutes(to: router)
     return router
 }

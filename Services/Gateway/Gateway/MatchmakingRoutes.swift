@@ -61,11 +61,7 @@ struct MatchmakingRoutes {
             PostRFQ(fields: try await forwarder.decode(RFQFields.self, request))
         }
         router.forward(.get, "/v1/rfqs", by: forwarder) { request, _ in
-            let mine = request.uri.queryParameters.get("mine")
-            guard mine == nil || mine == "true" || mine == "false" || mine == "" else {
-                throw Problem.validationFailed([.init(field: "mine", message: "must be true or false")])
-            }
-            return ListRFQs(mine: mine == "true", page: try request.pageRequest())
+            ListRFQs(mine: try request.flag("mine") ?? false, page: try request.pageRequest())
         }
         router.forward(.get, "/v1/rfqs/:id", by: forwarder) { _, context in GetRFQ(rfqID: try context.pathID(noRFQ)) }
         router.forward(.post, "/v1/rfqs/:id/close", by: forwarder) { _, context in CloseRFQ(rfqID: try context.pathID(noRFQ)) }
@@ -105,11 +101,7 @@ struct MatchmakingRoutes {
         let priceMin = number("priceMin")
         let priceMax = number("priceMax")
         var verifiedOnly: Bool?
-        if let flag = query.get("verifiedOnly"), !flag.isEmpty {
-            if flag == "true" || flag == "false" { verifiedOnly = flag == "true" } else {
-                errors.append(.init(field: "verifiedOnly", message: "must be true or false"))
-            }
-        }
+        do { verifiedOnly = try request.flag("verifiedOnly") } catch let problem as Problem { errors += problem.errors ?? [] }
         if !errors.isEmpty { throw Problem.validationFailed(errors) }
         return Search(
             query: query.get("q"), kind: query.get("kind").nonEmpty, category: query.get("category").nonEmpty,

@@ -96,4 +96,5 @@ extension Problem.Code {
     static let rateLimited = Problem.Code("rate-limited")
     static let serviceTimeout = Problem.Code("service-timeout")
     static let brokerUnavailable = Problem.Code("broker-unavailable")
+    static let upgradeRequired = Problem.Code("upgrade-required")
 }

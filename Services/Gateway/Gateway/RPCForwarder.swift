@@ -72,6 +72,13 @@ public struct RPCForwarder: Sendable {
         return data
     }
 
+    /// The request's JSON body as `T`, or nil if it has none.
+    func decodeIfPresent<T: Decodable>(_: T.Type, _ request: Request) async throws -> T? {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        return buffer.readableBytes == 0 ? nil : try await decode(T.self, request)
+    }
+
     /// The request's JSON body as `T`: a field of the wrong type is a 400 that names it, here at
     /// the edge, so services only ever see well-formed requests.
     func decode<T: Decodable>(_: T.Type, _ request: Request) async throws -> T {

@@ -26,4 +26,13 @@ extension Request {
         // An empty cursor is the first page, as if there were none.
         return PageRequest(limit: limit, cursor: query.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
     }
+
+    /// A `?name=true|false` flag: nil when absent or empty, a `validation-failed` naming it otherwise.
+    func flag(_ name: String) throws -> Bool? {
+        guard let text = uri.queryParameters.get(name), !text.isEmpty else { return nil }
+        guard text == "true" || text == "false" else {
+            throw Problem.validationFailed([.init(field: name, message: "must be true or false")])
+        }
+        return text == "true"
+    }
 }
