@@ -70,7 +70,7 @@ struct LiveRoutes: Sendable {
         let (bus, timeout) = (hub.bus, timeout)
         let closing = await withTaskGroup(of: LiveClose?.self) { group in
             group.addTask {
-                var socket = LiveSocket(outbound: outbound) { after in
+                var socket = LiveSocket(write: { try await outbound.write(.text($0)) }) { after in
                     try await bus.call(ReadFeed(after: after, limit: LiveSocket.pageSize), context: MessageContext(correlationID: UUID().uuidString, actor: actor), timeout: timeout)
                 }
                 do {

@@ -1,8 +1,6 @@
 import Contracts
 import Foundation
-import HummingbirdWebSocket
 import MessageBus
-import NIOCore
 import NIOWebSocket
 
 /// Why the gateway closes a live socket, as the close frame says it.
@@ -23,14 +21,15 @@ struct LiveClose: Sendable, Equatable {
 struct LiveSocket {
     static let pageSize = 200
 
-    let outbound: WebSocketOutboundWriter
+    /// Writes one text frame to the client.
+    let write: @Sendable (String) async throws -> Void
     /// Reads the feed after a cursor (nil: just its head).
     let readFeed: @Sendable (Int64?) async throws -> FeedPage
     /// The cursor of the last entry written.
     private(set) var last: Int64 = 0
 
-    init(outbound: WebSocketOutboundWriter, readFeed: @escaping @Sendable (Int64?) async throws -> FeedPage) {
-        self.outbound = outbound
+    init(write: @escaping @Sendable (String) async throws -> Void, readFeed: @escaping @Sendable (Int64?) async throws -> FeedPage) {
+        self.write = write
         self.readFeed = readFeed
     }
 
@@ -43,13 +42,13 @@ struct LiveSocket {
         } else {
             last = try await readFeed(nil).head
         }
-        try await outbound.write(.text(Self.frame(type: "live.ready", cursor: last, data: "{}")))
+        try await write(Self.frame(type: "live.ready", cursor: last, data: "{}"))
     }
 
     /// Writes a new entry, or the gap before it first; an entry already written is dropped.
     mutating func received(_ entry: FeedEntry) async throws {
         if entry.cursor <= last { return }
-        if entry.cursor == last + 1 { return try await write(entry) }
+        if entry.cursor == last + 1 { return try await send(entry) }
         try await catchUp()
     }
 
@@ -61,19 +60,19 @@ struct LiveSocket {
             if page.head < last { try await reset(to: page.head) }
             for entry in page.entries {
                 if entry.cursor > last + 1 { try await reset(to: entry.cursor - 1) }
-                try await write(entry)
+                try await send(entry)
             }
             if page.entries.count < Self.pageSize { return }
         }
     }
 
-    private mutating func write(_ entry: FeedEntry) async throws {
-        try await outbound.write(.text(Self.frame(type: entry.type, cursor: entry.cursor, data: entry.data)))
+    private mutating func send(_ entry: FeedEntry) async throws {
+        try await write(Self.frame(type: entry.type, cursor: entry.cursor, data: entry.data))
         last = entry.cursor
     }
 
     private mutating func reset(to cursor: Int64) async throws {
-        try await outbound.write(.text(Self.frame(type: "feed.reset", cursor: cursor, data: "{}")))
+        try await write(Self.frame(type: "feed.reset", cursor: cursor, data: "{}"))
         last = cursor
     }
 
