@@ -16,6 +16,14 @@ public struct RequestContext: Sendable {
         return actor
     }
 
+    /// The company the signed-in caller acts for; staff, who belong to none, hold no company's
+    /// data (403).
+    public func callerCompany() throws -> (actor: Actor, companyID: UUID) {
+        let actor = try caller()
+        guard let companyID = actor.companyID else { throw Problem.forbidden("staff accounts act for no company") }
+        return (actor, companyID)
+    }
+
     public init(message: IncomingMessage, logger: Logger) {
         self.message = message
         self.logger = logger

@@ -44,15 +44,6 @@ struct MatchmakingHandlers: Sendable {
     }
 }
 
-extension RequestContext {
-    /// The company the signed-in caller acts for; staff, who belong to none, own no business data.
-    func callerCompany() throws -> (actor: Actor, companyID: UUID) {
-        let actor = try caller()
-        guard let companyID = actor.companyID else { throw Problem.forbidden("staff accounts act for no company") }
-        return (actor, companyID)
-    }
-}
-
 extension Problem.Code {
     static let supplierNotVerified = Problem.Code("supplier-not-verified")
 }

@@ -35,15 +35,6 @@ struct MessagingHandlers: Sendable {
     }
 }
 
-extension RequestContext {
-    /// The company the signed-in caller acts for; staff, who belong to none, hold no conversations.
-    func callerCompany() throws -> (actor: Actor, companyID: UUID) {
-        let actor = try caller()
-        guard let companyID = actor.companyID else { throw Problem.forbidden("staff accounts act for no company") }
-        return (actor, companyID)
-    }
-}
-
 extension Problem.Code {
     static let inquiryOnly = Problem.Code("inquiry-only")
     static let blocked = Problem.Code("blocked")
