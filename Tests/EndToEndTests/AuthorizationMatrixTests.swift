@@ -7,7 +7,7 @@ import TestSupport
 /// gateway's own OpenAPI document: a new one without a row here fails the test.
 @Suite(.serialized, .integration) struct AuthorizationMatrixTests {
     @Test func aSecondUserNeverReachesTheFirstUsersObjects() async throws {
-        try await AccountsStack.with(backends: [.matchmaking]) { stack in
+        try await AccountsStack.with(backends: [.matchmaking, .messaging]) { stack in
             let owner = "\(uniqueName("owner"))@example.com"
             let intruder = "\(uniqueName("intruder"))@example.com"
             let ownerAccount = try await stack.register(owner, businessType: "supplier")
@@ -25,6 +25,10 @@ import TestSupport
             let buyer = try await stack.company("purchaser")
             let rfq = try await stack.postRFQ(buyer.token)
             let rfqID = try #require(rfq["id"] as? String, "\(rfq.status) \(rfq.code ?? "")")
+            // The buyer's inquiry to the owner's company, for the conversation operations.
+            let inquiry = try await stack.openConversation(buyer.token, with: companyID, text: "Do you ship to Lagos?")
+            let conversationID = try #require(inquiry["id"] as? String, "\(inquiry.status) \(inquiry.code ?? "")")
+            let messageID = try #require((inquiry["lastMessage"] as? [String: any Sendable])?["id"] as? String)
 
             // What the intruder tries, and what must come back.
             typealias Attempt = (id: String, body: [String: any Sendable]?, allowed: Set<Int>)
@@ -48,6 +52,14 @@ import TestSupport
                 "POST /v1/rfqs/{id}/quotes": (rfqID, ["unitPrice": ["amount": 1, "currency": "USD"] as [String: any Sendable], "leadTimeDays": 3], [403]),
                 "PATCH /v1/rfqs/{id}/quotes/{quoteId}": (rfqID, ["leadTimeDays": 3], [404]),
                 "POST /v1/rfqs/{id}/quotes/{quoteId}/decision": (rfqID, ["decision": "accept"], [404]),
+                "GET /v1/conversations/{id}": (conversationID, nil, [404]),
+                "GET /v1/conversations/{id}/messages": (conversationID, nil, [404]),
+                "POST /v1/conversations/{id}/messages": (conversationID, ["text": "Taken over"], [404]),
+                "PATCH /v1/conversations/{id}/messages/{messageId}": (conversationID, ["text": "Taken over"], [404]),
+                "DELETE /v1/conversations/{id}/messages/{messageId}": (conversationID, nil, [404]),
+                "POST /v1/conversations/{id}/read": (conversationID, nil, [404]),
+                // Another person's notification ids name nothing for the caller (the owner has none yet: any id).
+                "POST /v1/me/notifications/{id}/read": (UUID().uuidString, nil, [404]),
             ]
 
             let document = try await http("GET", stack.url("/openapi.json"))
@@ -63,7 +75,7 @@ import TestSupport
                 }
                 let parts = operation.split(separator: " ", maxSplits: 1)
                 let path = parts[1].replacingOccurrences(of: "{id}", with: attempt.id).replacingOccurrences(of: "{kind}", with: "product")
-                    .replacingOccurrences(of: "{quoteId}", with: UUID().uuidString)
+                    .replacingOccurrences(of: "{quoteId}", with: UUID().uuidString).replacingOccurrences(of: "{messageId}", with: messageID)
                 let answer = try await http(String(parts[0]), stack.url(path), token: intruderToken, json: attempt.body,
                                             headers: ["Idempotency-Key": UUID().uuidString])
                 #expect(attempt.allowed.contains(answer.status), "\(operation) by another user: \(answer.status) \(answer.code ?? "")")
@@ -80,6 +92,8 @@ import TestSupport
             #expect(me["roles"] as? [String] == ["supplier"])
             let stillOpen = try await http("GET", stack.url("/v1/rfqs/\(rfqID)"), token: buyer.token)
             #expect(stillOpen["status"] as? String == "open" && stillOpen["quoteCount"] as? Int == 0)
+            let messages = try await http("GET", stack.url("/v1/conversations/\(conversationID)/messages"), token: buyer.token)
+            #expect((messages["items"] as? [[String: any Sendable]])?.map { $0["text"] as? String } == ["Do you ship to Lagos?"])
             let product = try await http("GET", stack.url("/v1/products/\(draftID)"), token: ownerToken)
             #expect(product["name"] as? String == "Hydraulic gear pump HGP-3" && product["status"] as? String == "draft")
             // Lists of one's own things hold nothing of the owner's.

@@ -62,7 +62,7 @@ public final class SessionAuthenticator: TokenAuthenticator {
         } catch let problem as Problem where problem.status == 401 {
             return nil
         }
-        let actor = Actor(accountID: session.accountID, companyID: session.companyID, roles: session.roles.map(\.rawValue), sessionID: session.sessionID)
+        let actor = session.actor
         let untilExpiry = Duration.seconds(max(0, session.expiresAt.timeIntervalSinceNow))
         store(key, Entry(actor: actor, until: now + min(lifetime, untilExpiry)), askedAt: now)
         return actor

@@ -96,6 +96,11 @@ public struct AuthenticatedSession: Codable, Sendable, Equatable {
         self.roles = roles
         self.expiresAt = expiresAt
     }
+
+    /// The actor a message sent for this session carries.
+    public var actor: Actor {
+        Actor(accountID: accountID, companyID: companyID, roles: roles.map(\.rawValue), sessionID: sessionID)
+    }
 }
 
 /// `DELETE /v1/sessions/current` (no id: the caller's own session) or `DELETE /v1/me/sessions/{id}`.

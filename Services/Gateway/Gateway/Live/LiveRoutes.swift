@@ -66,7 +66,7 @@ struct LiveRoutes: Sendable {
         channel: any Channel
     ) async {
         let (id, signals) = await hub.join(session) { channel.close(promise: nil) }
-        let actor = Actor(accountID: session.accountID, companyID: session.companyID, roles: session.roles.map(\.rawValue), sessionID: session.sessionID)
+        let actor = session.actor
         let (bus, timeout) = (hub.bus, timeout)
         let closing = await withTaskGroup(of: LiveClose?.self) { group in
             group.addTask {
