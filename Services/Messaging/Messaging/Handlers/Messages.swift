@@ -138,7 +138,7 @@ extension MessagingHandlers {
     @Sendable func markConversationRead(_ request: MarkConversationRead, _ context: RequestContext) async throws -> NoContent {
         let (actor, companyID) = try context.callerCompany()
         let now = self.now()
-        return try await database.transaction(context) { transaction in
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             guard let (startedBy, recipient) = try await ConversationRecords.participants(of: request.conversationID, for: actor, on: transaction)
             else { throw Problem.noConversation }
             let target = try await transaction.query("""

@@ -47,7 +47,7 @@ extension MessagingHandlers {
     /// `messaging.mark-notification-read.v1`: marking one again changes nothing.
     @Sendable func markNotificationRead(_ request: MarkNotificationRead, _ context: RequestContext) async throws -> NoContent {
         let actor = try context.caller()
-        return try await database.transaction(context) { transaction in
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             let rows = try await transaction.query("""
                 UPDATE notifications SET read_at = coalesce(read_at, \(now())) WHERE id = \(request.notificationID) AND account_id = \(actor.accountID)
                 RETURNING 1
