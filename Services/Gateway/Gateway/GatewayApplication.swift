@@ -31,8 +31,8 @@ public func buildGateway(
     let webSocket = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(5))
     let api = Application(
         router: router,
-        server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { head, channel, logger in
-            await live.shouldUpgrade(head, channel: channel, logger: logger)
+        server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { head, channel, _ in
+            await live.shouldUpgrade(head, channel: channel)
         },
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "expo-gateway"),
         logger: logger)

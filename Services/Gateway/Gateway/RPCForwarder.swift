@@ -64,8 +64,14 @@ public struct RPCForwarder: Sendable {
 
     /// The request's JSON body, refused with 413 beyond the limit and 400 if it is not UTF-8 JSON.
     func jsonBody(_ request: Request) async throws -> Data {
-        let buffer = try await request.body.collect(upTo: maxBodyBytes)
-        let data = Data(buffer: buffer)
+        try Self.json(try await rawBody(request))
+    }
+
+    private func rawBody(_ request: Request) async throws -> Data {
+        Data(buffer: try await request.body.collect(upTo: maxBodyBytes))
+    }
+
+    private static func json(_ data: Data) throws -> Data {
         guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
             throw Problem.badRequest("the body must be a JSON document in UTF-8")
         }
@@ -74,9 +80,8 @@ public struct RPCForwarder: Sendable {
 
     /// The request's JSON body as `T`, or nil if it has none.
     func decodeIfPresent<T: Decodable>(_: T.Type, _ request: Request) async throws -> T? {
-        var request = request
-        let buffer = try await request.collectBody(upTo: maxBodyBytes)
-        return buffer.readableBytes == 0 ? nil : try await decode(T.self, request)
+        let data = try await rawBody(request)
+        return data.isEmpty ? nil : try MessageCodec.decode(T.self, from: try Self.json(data))
     }
 
     /// The request's JSON body as `T`: a field of the wrong type is a 400 that names it, here at

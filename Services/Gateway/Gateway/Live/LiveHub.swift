@@ -51,9 +51,6 @@ final class LiveHub: Sendable {
         state.withLock { $0.consumer = consumer }
     }
 
-    /// How many sockets are open here.
-    var count: Int { state.withLock { $0.sockets.values.reduce(0) { $0 + $1.count } } }
-
     /// Registers a socket of `session` and binds the queue to its person's entries (confirmed by
     /// the broker before this returns, so the catch-up read that follows misses nothing).
     func join(_ session: AuthenticatedSession, cutOff: @escaping @Sendable () -> Void) async -> (id: Int, signals: AsyncStream<LiveSignal>) {

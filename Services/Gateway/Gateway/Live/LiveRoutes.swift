@@ -4,7 +4,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
-import Logging
 import MessageBus
 import NIOCore
 
@@ -21,7 +20,7 @@ struct LiveRoutes: Sendable {
     let timeout: Duration
 
     /// The server's upgrade decision for any request that asks for a WebSocket.
-    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel, logger: Logger) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let uri = URI(head.path ?? "")
         guard uri.path == Self.path, let ticket = uri.queryParameters.get("ticket"), !ticket.isEmpty,
               case .success(let since) = Self.since(uri) else { return .dontUpgrade }
