@@ -92,7 +92,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "ExpoBench",
         dependencies: ["TestSupport", "Accounts", "Matchmaking", "MessageBus", "AMQPTransport", "Persistence", "Contracts", log, lifecycle,
-                       postgres, hummingbird,
+                       postgres, hummingbird, .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                        .product(name: "Histogram", package: "hdrhistogram-swift"),
                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                        .product(name: "NIOHTTP1", package: "swift-nio")],

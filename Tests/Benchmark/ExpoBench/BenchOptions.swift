@@ -29,30 +29,21 @@ struct BenchOptions: Sendable {
     var command = "deploy/stack bench"
 
     init(_ arguments: [String]) throws {
-        var rest = arguments[...]
-        func value(_ flag: String) throws -> String {
-            guard let next = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
-            return next
-        }
-        func number<T: LosslessStringConvertible & Comparable>(_ flag: String, atLeast minimum: T) throws -> T {
-            let text = try value(flag)
-            guard let number = T(text), number >= minimum else { throw BenchUsage("\(flag) needs a number ≥ \(minimum), got \(text)") }
-            return number
-        }
-        while let flag = rest.popFirst() {
+        var arguments = BenchArguments(arguments)
+        while let flag = arguments.nextFlag() {
             switch flag {
-            case "--seconds": seconds = try number(flag, atLeast: 1)
-            case "--rate": rate = try number(flag, atLeast: 1)
-            case "--write-rate": writeRate = try number(flag, atLeast: 1)
-            case "--connections": connections = try number(flag, atLeast: 1)
-            case "--rounds": rounds = try number(flag, atLeast: 1)
-            case "--messages": messages = try number(flag, atLeast: 1)
-            case "--calls": calls = try number(flag, atLeast: 1)
-            case "--users": users = try number(flag, atLeast: 1)
-            case "--pgbench-scale": pgbenchScale = try number(flag, atLeast: 1)
-            case "--only": only = Set(try value(flag).split(separator: ",").map(String.init))
-            case "--output": output = try value(flag)
-            case "--command": command = try value(flag)
+            case "--seconds": seconds = try arguments.number(flag, atLeast: 1)
+            case "--rate": rate = try arguments.number(flag, atLeast: 1)
+            case "--write-rate": writeRate = try arguments.number(flag, atLeast: 1)
+            case "--connections": connections = try arguments.number(flag, atLeast: 1)
+            case "--rounds": rounds = try arguments.number(flag, atLeast: 1)
+            case "--messages": messages = try arguments.number(flag, atLeast: 1)
+            case "--calls": calls = try arguments.number(flag, atLeast: 1)
+            case "--users": users = try arguments.number(flag, atLeast: 1)
+            case "--pgbench-scale": pgbenchScale = try arguments.number(flag, atLeast: 1)
+            case "--only": only = Set(try arguments.value(flag).split(separator: ",").map(String.init))
+            case "--output": output = try arguments.value(flag)
+            case "--command": command = try arguments.value(flag)
             case "--help", "-h": throw BenchUsage(Self.usage)
             default: throw BenchUsage("unknown option \(flag)")
             }

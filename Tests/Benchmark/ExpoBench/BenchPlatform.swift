@@ -18,7 +18,6 @@ struct BenchPlatform {
     /// Bearer tokens of signed-in buyers and suppliers, one account each.
     var tokens: [String] = []
 
-    static let password = "benchmark password, not a real one 7"
     static let floorEchoQueue = "bench.floor.echo"
     static let floorEchoKey = "bench.floor.echo.v1"
 
@@ -45,7 +44,7 @@ struct BenchPlatform {
             floorEchoServer: floorEcho, gatewayPort: gatewayPort, plainPort: plainPort, schemas: [accountsSchema, marketingSchema])
         do {
             try await platform.waitUntilReady()
-            platform.tokens = try await platform.signIn(users: users)
+            platform.tokens = try await BenchAccounts.register(users, base: "http://127.0.0.1:\(gatewayPort)").map(\.token)
         } catch {
             await platform.stop()
             throw error
@@ -71,32 +70,6 @@ struct BenchPlatform {
         }
         for process in processes where !process.isRunning {
             throw TestFailure("\(process.name) exited: \(process.output.suffix(2000))")
-        }
-    }
-
-    /// Registers `users` companies, half suppliers and half purchasers, and signs each in.
-    private func signIn(users: Int) async throws -> [String] {
-        let base = "http://127.0.0.1:\(gatewayPort)"
-        return try await withThrowingTaskGroup(of: String.self) { group in
-            var tokens: [String] = []
-            for index in 0..<users {
-                // A few at a time: each registration hashes a password with argon2.
-                if index >= 4, let token = try await group.next() { tokens.append(token) }
-                group.addTask {
-                    let email = "bench-\(index)-\(UUID().uuidString.prefix(6).lowercased())@bench.example"
-                    let registered = try await http("POST", "\(base)/v1/accounts", json: [
-                        "email": email, "password": Self.password, "companyName": "Bench Machinery \(index) Ltd",
-                        "businessType": index % 2 == 0 ? "supplier" : "purchaser", "industry": "Machine tools",
-                        "country": "DE", "contactName": "Bench User \(index)", "telephone": "+49 30 1234 \(1000 + index)",
-                    ])
-                    guard registered.status == 201 else { throw TestFailure("registration answered \(registered.status): \(registered.json)") }
-                    let session = try await http("POST", "\(base)/v1/sessions", json: ["email": email, "password": Self.password])
-                    guard let token = session["token"] as? String else { throw TestFailure("sign-in answered \(session.status)") }
-                    return token
-                }
-            }
-            for try await token in group { tokens.append(token) }
-            return tokens
         }
     }
 }

@@ -29,24 +29,16 @@ struct SearchBench {
 
     init(_ arguments: [String], logger: Logger) throws {
         self.logger = logger
-        var rest = arguments[...]
-        func value(_ flag: String) throws -> String {
-            guard let next = rest.popFirst() else { throw BenchUsage("\(flag) needs a value") }
-            return next
-        }
-        func number(_ flag: String) throws -> Int {
-            guard let number = Int(try value(flag)), number > 0 else { throw BenchUsage("\(flag) needs a positive number") }
-            return number
-        }
-        while let flag = rest.popFirst() {
+        var arguments = BenchArguments(arguments)
+        while let flag = arguments.nextFlag() {
             switch flag {
-            case "--products": products = try number(flag)
-            case "--suppliers": suppliers = try number(flag)
-            case "--batch": batch = try number(flag)
-            case "--rate": rate = Double(try number(flag))
-            case "--seconds": seconds = try number(flag)
-            case "--output": output = try value(flag)
-            case "--command": command = try value(flag)
+            case "--products": products = try arguments.number(flag, atLeast: 1)
+            case "--suppliers": suppliers = try arguments.number(flag, atLeast: 1)
+            case "--batch": batch = try arguments.number(flag, atLeast: 1)
+            case "--rate": rate = try arguments.number(flag, atLeast: 1)
+            case "--seconds": seconds = try arguments.number(flag, atLeast: 1)
+            case "--output": output = try arguments.value(flag)
+            case "--command": command = try arguments.value(flag)
             case "--keep": keep = true
             default: throw BenchUsage(Self.usage)
             }
