@@ -30,6 +30,11 @@ var targets: [Target] = [
     .systemLibrary(
         name: "CArgon2", path: "Shared/CArgon2", pkgConfig: "libargon2",
         providers: [.apt(["libargon2-dev"])]),
+    // C: libcurl from the system, the SMTP client of the mail path, and a shim for its variadic calls.
+    .systemLibrary(
+        name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]),
+    .target(name: "CCurlShim", dependencies: ["CCurl"], path: "Shared/CCurlShim"),
 
     .target(
         name: "AMQPTransport",
@@ -80,6 +85,9 @@ var targets: [Target] = [
         name: "MessagingTests", dependencies: ["Messaging", "TestSupport"],
         path: "Tests/MessagingTests", swiftSettings: strict),
     .testTarget(
+        name: "MarketingTests", dependencies: ["Marketing", "TestSupport"],
+        path: "Tests/MarketingTests", swiftSettings: strict),
+    .testTarget(
         name: "EndToEndTests",
         dependencies: ["TestSupport", "ServiceRuntime", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
         path: "Tests/EndToEndTests", swiftSettings: strict),
@@ -120,6 +128,10 @@ for service in services {
         resources = [.copy("Resources")]
     case "Matchmaking":
         resources = [.copy("Resources")]
+    case "Marketing":
+        dependencies += ["CCurl", "CCurlShim", .product(name: "Mustache", package: "swift-mustache"),
+                         .product(name: "NIOPosix", package: "swift-nio")]
+        resources = [.copy("Resources")]
     default:
         break
     }
@@ -150,6 +162,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

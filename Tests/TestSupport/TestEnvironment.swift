@@ -10,6 +10,8 @@ public enum TestEnvironment {
     public static var adminPostgresURL: String { value("EXPO_POSTGRES_ADMIN_URL") }
     public static var stack: String { value("EXPO_STACK") }
     public static var binPath: String { value("EXPO_BIN_PATH") }
+    public static var smtpURL: String { value("EXPO_SMTP_URL") }
+    public static var mailSinkFolder: String { value("EXPO_MAIL_SINK_DIR") }
 
     public static var amqp: AMQPConfiguration {
         var configuration = try! AMQPConfiguration(url: amqpURL)

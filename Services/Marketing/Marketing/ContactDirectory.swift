@@ -58,6 +58,17 @@ enum ContactDirectory {
     }
 }
 
+extension Contact {
+    /// The directory's entry for `accountID`, if the person registered and was not erased.
+    static func find(_ accountID: UUID, on transaction: Transaction) async throws -> Contact? {
+        for try await (email, name) in try await transaction.query(
+            "SELECT email, contact_name FROM contacts WHERE account_id = \(accountID)").decode((String, String).self) {
+            return Contact(accountID: accountID, email: email, name: name)
+        }
+        return nil
+    }
+}
+
 struct ContactNotYetKnown: ArrivedTooEarly, CustomStringConvertible {
     let accountID: UUID
     var description: String { "no contact for account \(accountID) yet" }

@@ -4,8 +4,11 @@ import MessageBus
 import Persistence
 import ServiceRuntime
 
-/// Marketing's data-rights part: the person's entry in the contact directory. Objections to direct
-/// marketing and restrictions are the platform register's, which campaigns will consult.
+/// Marketing's data-rights part: the person's entry in the contact directory and the record of
+/// every mail sent to them. Erasure removes both and keeps only the hash of the address on the
+/// suppression list, so the address is never mailed again if it comes back in an import.
+/// Objections to direct marketing and restrictions are the platform register's, which the mail
+/// paths consult.
 struct MarketingPersonalData: PersonalDataPart {
     func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
         var document = Document()
@@ -16,19 +19,38 @@ struct MarketingPersonalData: PersonalDataPart {
             document.contact = Contact(email: email, contactName: contactName, companyName: companyName, country: country,
                                        registeredAt: registeredAt, profileChangedAt: changedAt)
         }
-        let categories = [PersonalDataCategory(
-            name: "contact directory", purpose: "addressing the emails the person receives from the platform",
-            legalBasis: "contract for service emails, consent for marketing", retention: "until the account is erased")]
+        for try await (purpose, recipient, state, attempts, queuedAt, finishedAt, reply) in try await transaction.query("""
+            SELECT purpose, recipient, state, attempts, queued_at, finished_at, relay_reply FROM mail_outbox
+            WHERE account_id = \(task.accountID) ORDER BY queued_at
+            """).decode((String, String, String, Int, Date, Date?, String?).self) {
+            document.mails.append(Mail(purpose: purpose, to: recipient, state: state, attempts: attempts, queuedAt: queuedAt,
+                                       finishedAt: finishedAt, relayAnswer: reply))
+        }
+        let categories = [
+            PersonalDataCategory(
+                name: "contact directory", purpose: "addressing the emails the person receives from the platform",
+                legalBasis: "contract for service emails, consent for marketing", retention: "until the account is erased"),
+            PersonalDataCategory(
+                name: "emails sent", purpose: "delivering the platform's emails and answering questions about them",
+                legalBasis: "contract for service emails, consent for marketing", retention: "one year after sending"),
+        ]
         return (categories, String(decoding: try MessageCodec.encode(document), as: UTF8.self))
     }
 
     func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
+        try await transaction.query("""
+            INSERT INTO mail_suppressions (address_hash, reason)
+            SELECT mail_address_hash(email), 'erased' FROM contacts WHERE account_id = \(task.accountID)
+            ON CONFLICT DO NOTHING
+            """)
+        try await transaction.query("DELETE FROM mail_outbox WHERE account_id = \(task.accountID)")
         try await transaction.query("DELETE FROM contacts WHERE account_id = \(task.accountID)")
         return nil
     }
 
     struct Document: Codable {
         var contact: Contact?
+        var mails: [Mail] = []
     }
 
     struct Contact: Codable {
@@ -38,5 +60,15 @@ struct MarketingPersonalData: PersonalDataPart {
         var country: String?
         var registeredAt: Date
         var profileChangedAt: Date?
+    }
+
+    struct Mail: Codable {
+        var purpose: String
+        var to: String
+        var state: String
+        var attempts: Int
+        var queuedAt: Date
+        var finishedAt: Date?
+        var relayAnswer: String?
     }
 }

@@ -1,16 +1,33 @@
+import Foundation
 import Logging
 import Persistence
 import Prometheus
 import ServiceLifecycle
 import ServiceRuntime
 
-/// The marketing service: subscriptions, marketing consent, campaigns and templated email.
-/// So far it keeps the contact directory from the accounts service's events; consent, campaigns
-/// and email arrive with the marketing issue.
+/// The marketing service: every mail the platform sends (one outbox, one relay), subscriptions,
+/// marketing consent and campaigns. It knows people from the accounts service's events (the
+/// contact directory) and mails them on other services' events.
 public func buildMarketing(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
-    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in
-        var events = TransactionalEventHandlers()
-        ContactDirectory.register(into: &events)
-        return BackendDefinition(personalData: .held(MarketingPersonalData()), migrations: ContactDirectory.migrations, events: events)
+    let settings = try MailSettings(environment: configuration.environment)
+    let templates = try TransactionalTemplates()
+    return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
+        marketingDefinition(
+            database: backend.database, mailer: Mailer(settings: settings, templates: templates),
+            relay: SMTPRelay(settings: settings), logger: backend.logger)
     }
+}
+
+/// The marketing service's schema, event handlers, data-rights part and mail sender, for
+/// `Backend.build` and the tests.
+func marketingDefinition(database: Database, mailer: Mailer, relay: SMTPRelay, logger: Logger) -> BackendDefinition {
+    var events = TransactionalEventHandlers()
+    ContactDirectory.register(into: &events)
+    UnreadMessagesNotice.register(into: &events, mailer: mailer)
+    let sender = MailSender(database: database, relay: relay, logger: logger)
+    // Polled, so a mail queued by any replica leaves within half a second from whichever is free.
+    let sending = PeriodicWork(name: "mail sender", interval: .milliseconds(500)) { try await sender.drain() }
+    return BackendDefinition(
+        personalData: .held(MarketingPersonalData()), migrations: ContactDirectory.migrations + MailOutbox.migrations,
+        events: events, retention: MailOutbox.retention, periodic: [sending])
 }

@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// Drains the mail outbox: claims due mails (transactional before marketing), hands each to the
+/// relay and records the answer. Every replica runs one; `SKIP LOCKED` and the lease keep two from
+/// sending the same mail. The log names mails by id only, never by address or content.
+struct MailSender: Sendable {
+    let database: Database
+    let relay: SMTPRelay
+    let logger: Logger
+    var now: @Sendable () -> Date = { Date() }
+
+    static let maxAttempts = 8
+    static let firstRetry: TimeInterval = 60
+    static let longestRetry: TimeInterval = 6 * 3600
+
+    /// Sends until nothing is due; returns how many mails it handed to the relay.
+    @discardableResult
+    func drain() async throws -> Int {
+        var total = 0
+        while true {
+            let due = try await claim(limit: relay.settings.connections * 4)
+            if due.isEmpty { return total }
+            total += due.count
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var running = 0
+                for mail in due {
+                    if running == relay.settings.connections { try await group.next(); running -= 1 }
+                    group.addTask { try await self.send(mail) }
+                    running += 1
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    struct Due: Sendable {
+        let id: UUID
+        let recipient: String
+        let message: ByteBuffer
+        let attempts: Int
+        /// The address was suppressed after the mail was queued: it is recorded, not sent.
+        let suppressed: Bool
+    }
+
+    /// Claims up to `limit` due mails (and ones whose sender died holding them) for this sender.
+    private func claim(limit: Int) async throws -> [Due] {
+        let lease = TimeInterval(relay.settings.timeoutSeconds + 30)
+        return try await database.withConnection { connection in
+            var due: [Due] = []
+            let rows = try await connection.query("""
+                UPDATE mail_outbox m SET state = 'sending', attempts = m.attempts + 1,
+                    lease_until = \(now().addingTimeInterval(lease))
+                FROM (SELECT id FROM mail_outbox
+                      WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= \(now()))
+                         OR (state = 'sending' AND lease_until < \(now()))
+                      ORDER BY marketing, next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED) claimed
+                WHERE m.id = claimed.id
+                RETURNING m.id, m.recipient, m.message, m.attempts,
+                    EXISTS (SELECT 1 FROM mail_suppressions s WHERE s.address_hash = mail_address_hash(m.recipient))
+                """, logger: logger)
+            for try await (id, recipient, message, attempts, suppressed) in rows.decode((UUID, String, ByteBuffer, Int, Bool).self) {
+                due.append(Due(id: id, recipient: recipient, message: message, attempts: attempts, suppressed: suppressed))
+            }
+            return due
+        }
+    }
+
+    private func send(_ mail: Due) async throws {
+        let answer = mail.suppressed
+            ? RelayAnswer(outcome: .permanent, code: 0, reply: "not sent: the address is suppressed")
+            : await relay.send(Array(buffer: mail.message), to: mail.recipient)
+        let state: String
+        var retryAt: Date?
+        switch answer.outcome {
+        case _ where mail.suppressed:
+            state = "suppressed"
+        case .accepted:
+            state = "sent"
+        case .permanent:
+            // A refused recipient (RCPT) is an address that does not exist: never mail it again.
+            state = answer.code == 550 || answer.code == 551 || answer.code == 553 ? "bounced" : "failed"
+        case .temporary where mail.attempts >= Self.maxAttempts:
+            state = "failed"
+        case .temporary:
+            state = "deferred"
+            retryAt = now().addingTimeInterval(min(Self.longestRetry, Self.firstRetry * pow(2, Double(mail.attempts - 1))))
+        }
+        let finished = retryAt == nil
+        try await database.transaction { connection in
+            try await connection.query("""
+                UPDATE mail_outbox SET state = \(state), relay_code = \(answer.code), relay_reply = \(answer.reply), lease_until = NULL,
+                    next_attempt_at = coalesce(\(retryAt), next_attempt_at),
+                    finished_at = CASE WHEN \(finished) THEN \(now()) END,
+                    message = CASE WHEN \(finished) THEN NULL ELSE message END
+                WHERE id = \(mail.id) AND state = 'sending' AND attempts = \(mail.attempts)
+                """, logger: logger)
+            guard !mail.suppressed else { return }
+            try await connection.query("""
+                INSERT INTO mail_attempts (mail_id, attempt, at, outcome, relay_code, relay_reply)
+                VALUES (\(mail.id), \(mail.attempts), \(now()), \(state), \(answer.code), \(answer.reply))
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+            if state == "bounced" { try await MailOutbox.suppress(mail.recipient, reason: "rejected", on: connection, logger: logger) }
+        }
+        logger.debug("mail handed to the relay", metadata: ["mail": "\(mail.id)", "outcome": "\(state)", "relayCode": "\(answer.code)"])
+    }
+}

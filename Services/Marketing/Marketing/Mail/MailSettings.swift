@@ -1,0 +1,47 @@
+import Foundation
+import ServiceRuntime
+
+/// Where and how the marketing service sends mail (`EXPO_SMTP_*` and `EXPO_MAIL_*`; the README
+/// lists them). The relay password comes from the environment only and is never logged.
+struct MailSettings: Sendable {
+    /// `smtp://host:port` (STARTTLS when offered, or required with `requireTLS`) or `smtps://host:port`.
+    var relayURL: String
+    var username: String?
+    var password: String?
+    var requireTLS: Bool
+    var timeoutSeconds: Int
+    /// Open SMTP connections (and sending threads) per replica.
+    var connections: Int
+    /// The `From:` header, e.g. `Online Expo <no-reply@expo.example>`.
+    var from: String
+    /// The envelope sender, where relays return bounces.
+    var envelopeFrom: String
+    /// Links in mails point here (the web app's origin).
+    var publicBaseURL: String
+
+    init(environment env: Environment) throws {
+        relayURL = env["EXPO_SMTP_URL"] ?? "smtp://127.0.0.1:2526"
+        guard relayURL.hasPrefix("smtp://") || relayURL.hasPrefix("smtps://") else {
+            throw ConfigurationError("EXPO_SMTP_URL", "must start with smtp:// or smtps://")
+        }
+        username = env["EXPO_SMTP_USERNAME"]
+        password = env["EXPO_SMTP_PASSWORD"]
+        guard (username == nil) == (password == nil) else {
+            throw ConfigurationError("EXPO_SMTP_USERNAME", "is set without EXPO_SMTP_PASSWORD or the other way round")
+        }
+        switch env["EXPO_SMTP_REQUIRE_TLS"] ?? "0" {
+        case "1", "true": requireTLS = true
+        case "0", "false": requireTLS = false
+        default: throw ConfigurationError("EXPO_SMTP_REQUIRE_TLS", "must be 0 or 1")
+        }
+        timeoutSeconds = try env.integer("EXPO_SMTP_TIMEOUT_SECONDS", default: 30, in: 1...600)
+        connections = try env.integer("EXPO_SMTP_CONNECTIONS", default: 4, in: 1...64)
+        envelopeFrom = env["EXPO_MAIL_BOUNCE_ADDRESS"] ?? "bounces@expo.example"
+        from = env["EXPO_MAIL_FROM"] ?? "Online Expo <no-reply@expo.example>"
+        publicBaseURL = env["EXPO_PUBLIC_BASE_URL"] ?? "http://localhost:8080"
+        for (name, value) in [("EXPO_MAIL_BOUNCE_ADDRESS", envelopeFrom), ("EXPO_MAIL_FROM", from)]
+        where value.contains(where: { $0 == "\r" || $0 == "\n" }) || !value.contains("@") {
+            throw ConfigurationError(name, "is not one mail address")
+        }
+    }
+}

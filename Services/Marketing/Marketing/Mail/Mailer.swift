@@ -1,0 +1,43 @@
+import Foundation
+import Persistence
+
+/// Renders a mail for one person and queues it in the caller's transaction: what every mail of
+/// the platform goes through, transactional or marketing.
+struct Mailer: Sendable {
+    let settings: MailSettings
+    let templates: TransactionalTemplates
+
+    /// The domain of the `From:` address, for `Message-ID`s.
+    var domain: String {
+        let address = settings.from.split(separator: "<").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? settings.from
+        return String(address.split(separator: "@").last ?? "expo.example")
+    }
+
+    /// Queues `template` rendered with `values` (plus `contactName`) to the contact; false when it
+    /// was not queued (suppressed address, or the dedupe key was seen).
+    @discardableResult
+    func queue(
+        _ template: MailTemplate, values: [String: String], to contact: Contact, purpose: String, marketing: Bool,
+        dedupeKey: String? = nil, headers: [(name: String, value: String)] = [], on transaction: Transaction
+    ) async throws -> Bool {
+        var values = values
+        values["contactName"] = contact.name
+        var message = template.render(values, from: settings.from, to: contact.email, toName: contact.name)
+        message.headers = headers
+        return try await MailOutbox.queue(
+            MailOutbox.Entry(accountID: contact.accountID, purpose: purpose, marketing: marketing, dedupeKey: dedupeKey, message: message),
+            domain: domain, on: transaction)
+    }
+
+    /// A link into the web app.
+    func link(_ path: String) -> String {
+        settings.publicBaseURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path
+    }
+}
+
+/// Who a mail goes to, from the contact directory.
+struct Contact: Sendable {
+    let accountID: UUID
+    let email: String
+    let name: String
+}

@@ -1,0 +1,26 @@
+import Contracts
+import Foundation
+import Persistence
+
+/// Mails a person whose messages wait unread (messaging's `UnreadReminderDue`): transactional, so
+/// marketing opt-outs do not apply, but not while the person's processing is restricted.
+enum UnreadMessagesNotice {
+    static func register(into handlers: inout TransactionalEventHandlers, mailer: Mailer) {
+        handlers.register(UnreadReminderDue.self) { event, transaction in
+            guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction),
+                  try await !PersonalDataRegister.restriction(of: event.accountID, on: transaction).restricted
+            else { return }
+            guard let contact = try await Contact.find(event.accountID, on: transaction) else {
+                throw ContactNotYetKnown(accountID: event.accountID)
+            }
+            try await mailer.queue(
+                mailer.templates.template(.unreadMessages, language: nil),
+                values: [
+                    "fromCompanyName": event.fromCompanyName, "unread": String(event.unread),
+                    "conversationURL": mailer.link("/conversations/\(event.conversationID.uuidString.lowercased())"),
+                    "settingsURL": mailer.link("/settings/notifications"),
+                ],
+                to: contact, purpose: TransactionalTemplates.Name.unreadMessages.rawValue, marketing: false, on: transaction)
+        }
+    }
+}

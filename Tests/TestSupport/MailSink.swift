@@ -1,0 +1,84 @@
+import Foundation
+
+/// The mail the stack's SMTP sink (deploy/mail/sink.py) received: one `.eml` file per mail, its
+/// envelope in `X-Sink-*` headers. Tests use unique recipient addresses, so they never see each
+/// other's mail.
+public enum MailSink {
+    /// One received mail, its MIME parts decoded.
+    public struct Mail: Sendable {
+        public let file: String
+        public let envelopeRecipients: [String]
+        /// Top-level headers in order (unfolded), names as sent.
+        public let headers: [(name: String, value: String)]
+        public let text: String?
+        public let html: String?
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+    }
+
+    /// Every mail received for `recipient` so far, oldest first.
+    public static func mails(to recipient: String) throws -> [Mail] {
+        let folder = TestEnvironment.mailSinkFolder
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
+        return try names.compactMap { name in
+            let raw = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            guard raw.contains("X-Sink-Rcpt-To: \(recipient)\r\n") else { return nil }
+            return parse(raw, file: name)
+        }.filter { $0.envelopeRecipients.contains(recipient) }
+    }
+
+    /// Waits until `count` mails arrived for `recipient` and returns them.
+    public static func waitForMails(to recipient: String, count: Int = 1, timeout: Duration = .seconds(20)) async throws -> [Mail] {
+        var found: [Mail] = []
+        _ = try await eventually(timeout: timeout) {
+            found = try mails(to: recipient)
+            return found.count >= count
+        }
+        return found
+    }
+
+    static func parse(_ raw: String, file: String) -> Mail {
+        let (head, body) = split(raw)
+        let headers = parseHeaders(head)
+        var text: String?
+        var html: String?
+        let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value ?? "text/plain"
+        if let range = contentType.range(of: "boundary=\"") {
+            let boundary = String(contentType[range.upperBound...].prefix { $0 != "\"" })
+            for part in body.components(separatedBy: "--" + boundary).dropFirst() where !part.hasPrefix("--") {
+                let (partHead, partBody) = split(String(part.drop { $0 == "\r" || $0 == "\n" }))
+                let partHeaders = parseHeaders(partHead)
+                let type = partHeaders.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+                let encoding = partHeaders.first { $0.name.lowercased() == "content-transfer-encoding" }?.value.lowercased()
+                let decoded = encoding == "base64"
+                    ? Data(base64Encoded: partBody.filter { !$0.isWhitespace }).map { String(decoding: $0, as: UTF8.self) }
+                    : partBody
+                if type.hasPrefix("text/plain") { text = decoded } else if type.hasPrefix("text/html") { html = decoded }
+            }
+        } else {
+            text = body
+        }
+        return Mail(
+            file: file, envelopeRecipients: headers.filter { $0.name == "X-Sink-Rcpt-To" }.map(\.value),
+            headers: headers, text: text?.replacingOccurrences(of: "\r\n", with: "\n"), html: html?.replacingOccurrences(of: "\r\n", with: "\n"))
+    }
+
+    private static func split(_ raw: String) -> (head: String, body: String) {
+        guard let range = raw.range(of: "\r\n\r\n") else { return (raw, "") }
+        return (String(raw[..<range.lowerBound]), String(raw[range.upperBound...]))
+    }
+
+    private static func parseHeaders(_ head: String) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        for line in head.components(separatedBy: "\r\n") {
+            if line.first == " " || line.first == "\t", !headers.isEmpty {
+                headers[headers.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+            } else if let colon = line.firstIndex(of: ":") {
+                headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            }
+        }
+        return headers
+    }
+}
