@@ -85,8 +85,9 @@ public final class OutboxRelay: Service, Sendable {
             let failed = zip(events, outcomes).compactMap { event, error in error.map { (event.id, $0.description) } }
             if !confirmed.isEmpty {
                 try await connection.query("""
+                    WITH secrets AS (DELETE FROM outbox WHERE id = ANY(\(confirmed)) AND secret)
                     UPDATE outbox SET state = 'published', published_at = now(), attempts = attempts + 1
-                    WHERE id = ANY(\(confirmed))
+                    WHERE id = ANY(\(confirmed)) AND NOT secret
                     """, logger: logger)
             }
             if let firstFailure = failed.first {

@@ -48,5 +48,9 @@ extension Migration {
             -- Appended to the routing key after the type, so consumers can bind to part of one event type (one person's).
             ALTER TABLE outbox ADD COLUMN routing_suffix text;
             """),
+        Migration(source: "platform", version: 5, name: "outbox secrets", sql: """
+            -- An event carrying a secret (EventContract.carriesSecret) is deleted once published, not kept.
+            ALTER TABLE outbox ADD COLUMN secret boolean NOT NULL DEFAULT false;
+            """),
     ]
 }

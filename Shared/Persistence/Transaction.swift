@@ -23,7 +23,7 @@ public struct Transaction: Sendable {
     /// Writes `event` to the outbox in this transaction: it exists exactly when the change it
     /// describes committed, and leaves right after the commit.
     public func emit<Event: EventContract>(_ event: Event) async throws {
-        try await Outbox.enqueue(EventEnvelope(event, context: context), on: connection, logger: logger)
+        try await Outbox.enqueue(EventEnvelope(event, context: context), secret: Event.carriesSecret, on: connection, logger: logger)
         emitted.increment()
     }
 }

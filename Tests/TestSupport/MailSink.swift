@@ -18,10 +18,20 @@ public enum MailSink {
         }
     }
 
-    /// Every mail received for `recipient` so far, oldest first.
+    /// Files are named by the UTC time they arrived: this test run reads only those since it began
+    /// (less a minute of clock slack), not the folder's whole history.
+    private static let runStarted: String = {
+        let start = Date(timeIntervalSinceNow: -60)
+        return start.formatted(Date.VerbatimFormatStyle(
+            format: "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
+            timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
+    }()
+
+    /// Every mail received for `recipient` during this test run, oldest first.
     public static func mails(to recipient: String) throws -> [Mail] {
         let folder = TestEnvironment.mailSinkFolder
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
+        let since = runStarted
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") && $0 >= since }.sorted()
         return try names.compactMap { name in
             let raw = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
             guard raw.contains("X-Sink-Rcpt-To: \(recipient)\r\n") else { return nil }

@@ -45,6 +45,7 @@ enum AccountsRetention {
                    OR revoked_at < now() - interval '30 days'
                 """),
             RetentionRule(name: "live tickets", sql: "DELETE FROM live_tickets WHERE expires_at < now()"),
+            RetentionRule(name: "email tokens", sql: "DELETE FROM email_tokens WHERE expires_at < now()"),
         ]
     }
 }

@@ -40,6 +40,16 @@ struct AccountsRoutes {
             if id == actor.sessionID { sessions?.forget(session: id) }
             return response
         }
+        // Mailed links: the token is the path's last part, and never logged.
+        router.forward(.post, "/v1/email-verifications/:token", by: forwarder, status: .noContent) { _, context in
+            VerifyEmail(token: context.parameters.get("token") ?? "")
+        }
+        router.forward(.post, "/v1/password-resets", by: forwarder, status: .accepted) { request, _ in
+            RequestPasswordReset(email: try await forwarder.decode(EmailForm.self, request).email)
+        }
+        router.forward(.post, "/v1/password-resets/:token", by: forwarder, status: .noContent) { request, context in
+            ResetPassword(token: context.parameters.get("token") ?? "", newPassword: try await forwarder.decode(NewPasswordForm.self, request).newPassword)
+        }
         router.forward(.get, "/v1/me/logins", by: forwarder) { request, _ in ListLogins(page: try request.pageRequest()) }
         router.forward(.get, "/v1/companies/:id", by: forwarder) { _, context in
             GetCompany(companyID: try context.pathID("no company with this id"))
@@ -61,6 +71,14 @@ struct AccountsRoutes {
     struct Credentials: Decodable {
         var email: String?
         var password: String?
+    }
+
+    struct EmailForm: Decodable {
+        var email: String?
+    }
+
+    struct NewPasswordForm: Decodable {
+        var newPassword: String?
     }
 
     struct VerificationForm: Decodable {

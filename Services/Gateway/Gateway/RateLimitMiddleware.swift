@@ -27,7 +27,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     /// Where passwords are tried: sign-in and registration.
-    static let guardedPaths: Set<String> = ["/v1/sessions", "/v1/accounts"]
+    static let guardedPaths: Set<String> = ["/v1/sessions", "/v1/accounts", "/v1/password-resets"]
 }
 
 /// The gateway's rate limits (`EXPO_RATE_LIMIT_PER_MINUTE`, `EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE`,

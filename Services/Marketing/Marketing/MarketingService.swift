@@ -24,6 +24,7 @@ func marketingDefinition(database: Database, mailer: Mailer, relay: SMTPRelay, l
     var events = TransactionalEventHandlers()
     ContactDirectory.register(into: &events)
     UnreadMessagesNotice.register(into: &events, mailer: mailer)
+    AccountLinkNotices.register(into: &events, mailer: mailer)
     let sender = MailSender(database: database, relay: relay, logger: logger)
     // Polled, so a mail queued by any replica leaves within half a second from whichever is free.
     let sending = PeriodicWork(name: "mail sender", interval: .milliseconds(500)) { try await sender.drain() }

@@ -81,6 +81,8 @@ public struct Company: Codable, Sendable, Equatable {
 public struct Account: Codable, Sendable, Equatable {
     public var id: UUID
     public var email: String
+    /// Whether the owner confirmed the address with the link mailed to it (since its last change).
+    public var emailVerified: Bool
     public var contactName: String
     public var title: String?
     public var department: String?
@@ -95,12 +97,13 @@ public struct Account: Codable, Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        id: UUID, email: String, contactName: String, title: String?, department: String?, telephone: String?,
+        id: UUID, email: String, emailVerified: Bool, contactName: String, title: String?, department: String?, telephone: String?,
         company: Company?, roles: [Role], verificationStatus: VerificationStatus, verification: VerificationRecord?,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.email = email
+        self.emailVerified = emailVerified
         self.contactName = contactName
         self.title = title
         self.department = department

@@ -5,10 +5,12 @@ extension ServiceManifest {
         requests: [
             RegisterAccount.self, CreateSession.self, AuthenticateSession.self, EndSession.self, ListSessions.self,
             ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
-            DecideVerification.self, SetStaffRoles.self, IssueLiveTicket.self, RedeemLiveTicket.self,
+            DecideVerification.self, SetStaffRoles.self, IssueLiveTicket.self, RedeemLiveTicket.self, VerifyEmail.self,
+            RequestPasswordReset.self, ResetPassword.self,
         ],
         publishes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,
-            PasswordChanged.self, AccountRolesChanged.self, AccountErased.self,
+            PasswordChanged.self, AccountRolesChanged.self, AccountErased.self, EmailVerificationRequested.self,
+            PasswordResetRequested.self,
         ])
 }

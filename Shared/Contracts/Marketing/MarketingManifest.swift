@@ -1,5 +1,10 @@
 extension ServiceManifest {
-    /// Keeps the contact directory its campaigns address from accounts' registrations and profile changes.
+    /// Every mail of the platform: it keeps the contact directory from accounts' registrations and
+    /// profile changes, and mails account links and unread-message reminders on their events.
     public static let marketing = ServiceManifest(
-        .marketing, holdsPersonalData: true, subscribes: [AccountRegistered.self, AccountProfileChanged.self])
+        .marketing, holdsPersonalData: true,
+        subscribes: [
+            AccountRegistered.self, AccountProfileChanged.self, EmailVerificationRequested.self, PasswordResetRequested.self,
+            UnreadReminderDue.self,
+        ])
 }

@@ -41,8 +41,12 @@ public protocol EventContract: Codable, Sendable {
     /// Appended to the routing key (`<type>.<suffix>`) so a consumer can bind to part of the
     /// events of one type, e.g. one person's; nil for most events.
     var routingSuffix: String? { get }
+    /// True for an event whose body holds a secret (a single-use link's token): the outbox deletes
+    /// its row as soon as the broker confirmed it, so the database never keeps the secret.
+    static var carriesSecret: Bool { get }
 }
 
 extension EventContract {
     public var routingSuffix: String? { nil }
+    public static var carriesSecret: Bool { false }
 }

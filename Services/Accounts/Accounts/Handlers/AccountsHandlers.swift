@@ -39,6 +39,9 @@ struct AccountsHandlers: Sendable {
         handlers.register(SetStaffRoles.self, setStaffRoles)
         handlers.register(IssueLiveTicket.self, issueLiveTicket)
         handlers.register(RedeemLiveTicket.self, redeemLiveTicket)
+        handlers.register(VerifyEmail.self, verifyEmail)
+        handlers.register(RequestPasswordReset.self, requestPasswordReset)
+        handlers.register(ResetPassword.self, resetPassword)
     }
 }
 

@@ -58,6 +58,8 @@ extension AccountsHandlers {
 
         var fingerprint = request
         fingerprint.currentPassword = nil
+        // A new address is unverified until the link mailed to it is used.
+        let emailChanges = changed.contains("email")
         return try await database.transaction(context, idempotent: try MessageCodec.encode(fingerprint)) { transaction in
             do {
                 try await transaction.query("""
@@ -65,7 +67,8 @@ extension AccountsHandlers {
                         email = coalesce(\(email)::text, email), contact_name = coalesce(\(contactName)::text, contact_name),
                         title = CASE WHEN \(title)::text IS NULL THEN title ELSE nullif(\(title)::text, '') END,
                         department = CASE WHEN \(department)::text IS NULL THEN department ELSE nullif(\(department)::text, '') END,
-                        telephone = coalesce(\(telephone)::text, telephone), updated_at = now()
+                        telephone = coalesce(\(telephone)::text, telephone), updated_at = now(),
+                        email_verified_at = CASE WHEN \(emailChanges) THEN NULL ELSE email_verified_at END
                     WHERE id = \(actor.accountID)
                     """)
             } catch where error.sqlState == "23505" {
@@ -82,6 +85,7 @@ extension AccountsHandlers {
             try await transaction.emit(AccountProfileChanged(
                 accountID: actor.accountID, changedFields: changed, email: account.email, contactName: account.contactName,
                 company: account.card, changedAt: account.updatedAt))
+            if emailChanges { try await EmailTokens.requestVerification(of: account, on: transaction) }
             return account
         }
     }
@@ -113,21 +117,25 @@ extension AccountsHandlers {
                 UPDATE accounts SET password_hash = \(newHash), password_changed_at = now(), updated_at = now()
                 WHERE id = \(actor.accountID)
                 """)
-            let rows = try await transaction.query("""
-                UPDATE sessions SET revoked_at = now(), revoked_reason = 'password-changed'
-                WHERE account_id = \(actor.accountID) AND revoked_at IS NULL AND id IS DISTINCT FROM \(actor.sessionID)
-                RETURNING id, revoked_at
-                """)
-            var ended: [(UUID, Date)] = []
-            for try await row in rows.decode((UUID, Date).self) { ended.append(row) }
-            for (sessionID, revokedAt) in ended {
-                try await transaction.emit(SessionRevoked(accountID: actor.accountID, sessionID: sessionID, reason: .passwordChanged,
-                                                revokedAt: revokedAt))
-            }
-            try await transaction.emit(PasswordChanged(accountID: actor.accountID, endedSessions: ended.count, changedAt: Date()))
+            try await passwordChanged(of: actor.accountID, keeping: actor.sessionID, on: transaction)
             return NoContent()
         }
         return NoContent()
+    }
+
+    /// After a new password: every session but `kept` ends, and the change is announced.
+    func passwordChanged(of accountID: UUID, keeping kept: UUID?, on transaction: Transaction) async throws {
+        let rows = try await transaction.query("""
+            UPDATE sessions SET revoked_at = now(), revoked_reason = 'password-changed'
+            WHERE account_id = \(accountID) AND revoked_at IS NULL AND id IS DISTINCT FROM \(kept)
+            RETURNING id, revoked_at
+            """)
+        var ended: [(UUID, Date)] = []
+        for try await row in rows.decode((UUID, Date).self) { ended.append(row) }
+        for (sessionID, revokedAt) in ended {
+            try await transaction.emit(SessionRevoked(accountID: accountID, sessionID: sessionID, reason: .passwordChanged, revokedAt: revokedAt))
+        }
+        try await transaction.emit(PasswordChanged(accountID: accountID, endedSessions: ended.count, changedAt: Date()))
     }
 
     /// Throws a field error unless `password` is the account's.

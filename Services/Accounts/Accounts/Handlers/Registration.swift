@@ -53,6 +53,7 @@ extension AccountsHandlers {
                 company: CompanyCard(id: companyID, name: companyName, businessType: businessType, industry: industry,
                                      country: country, verified: false),
                 roles: account.roles, registeredAt: account.createdAt))
+            try await EmailTokens.requestVerification(of: account, on: transaction)
             return account
         }
         return account

@@ -59,6 +59,7 @@ struct AccountsPersonalData: PersonalDataPart {
         }
         try await transaction.query("DELETE FROM sessions WHERE account_id = \(id)")
         try await transaction.query("DELETE FROM login_records WHERE account_id = \(id)")
+        try await transaction.query("DELETE FROM email_tokens WHERE account_id = \(id)")
         // The row stays (verification decisions point at it, and at the admins who made them);
         // everything in it that identifies the person goes.
         try await transaction.query("""

@@ -91,5 +91,20 @@ enum AccountsMigrations {
             );
             CREATE INDEX live_tickets_expires_at ON live_tickets (expires_at);
             """),
+        Migration(source: "accounts", version: 4, name: "email ownership", sql: """
+            -- Set when the owner used the verification link for the current address; cleared by a change.
+            ALTER TABLE accounts ADD COLUMN email_verified_at timestamptz;
+            -- Single-use tokens of mailed links, kept hashed: a verification is for one address (the
+            -- one mailed), a reset for the account. A new one replaces the older of its purpose.
+            CREATE TABLE email_tokens (
+                token_hash bytea       PRIMARY KEY,
+                account_id uuid        NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+                purpose    text        NOT NULL CHECK (purpose IN ('verify-email', 'reset-password')),
+                email      text        NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE INDEX email_tokens_account ON email_tokens (account_id, purpose);
+            CREATE INDEX email_tokens_expires_at ON email_tokens (expires_at);
+            """),
     ]
 }

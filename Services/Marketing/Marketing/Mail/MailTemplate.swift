@@ -43,6 +43,8 @@ struct MailTemplateError: Error, Sendable, CustomStringConvertible {
 struct TransactionalTemplates: Sendable {
     enum Name: String, CaseIterable, Sendable {
         case unreadMessages = "unread-messages"
+        case emailVerification = "email-verification"
+        case passwordReset = "password-reset"
     }
 
     static let languages = ["en", "de"]

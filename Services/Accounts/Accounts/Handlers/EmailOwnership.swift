@@ -1,0 +1,73 @@
+import Contracts
+import Foundation
+import MessageBus
+import Persistence
+import ServiceRuntime
+
+extension AccountsHandlers {
+    /// `accounts.verify-email.v1`: the verification link; it proves the address it was mailed to,
+    /// so it does nothing once the account's address has changed since.
+    @Sendable func verifyEmail(_ request: VerifyEmail, _ context: RequestContext) async throws -> NoContent {
+        try await database.transaction(context) { transaction in
+            guard let (accountID, email) = try await EmailTokens.redeem(request.token, .verifyEmail, on: transaction),
+                  try await transaction.query("""
+                      UPDATE accounts SET email_verified_at = coalesce(email_verified_at, now())
+                      WHERE id = \(accountID) AND email = \(email) AND erased_at IS NULL RETURNING 1
+                      """).exists
+            else { throw Self.invalidLink }
+            return NoContent()
+        }
+    }
+
+    /// `accounts.request-password-reset.v1`: mails a reset link to a known address, and answers
+    /// the same, in about the same time, for one nobody uses.
+    @Sendable func requestPasswordReset(_ request: RequestPasswordReset, _ context: RequestContext) async throws -> NoContent {
+        var checks = FieldChecks()
+        let email = checks.email("email", request.email)
+        try checks.finish()
+        guard let email else { return NoContent() }
+        try await database.transaction(context) { transaction in
+            for try await (accountID, address, name) in try await transaction.query("""
+                SELECT id, email, contact_name FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
+                """).decode((UUID, String, String).self) {
+                let link = try await EmailTokens.issue(.resetPassword, accountID: accountID, email: address, contactName: name, on: transaction)
+                try await transaction.emit(PasswordResetRequested(link: link))
+            }
+        }
+        return NoContent()
+    }
+
+    /// `accounts.reset-password.v1`: a live reset link sets a new password, ends every session and
+    /// lifts a sign-in lockout; the link also proves the address it was mailed to.
+    @Sendable func resetPassword(_ request: ResetPassword, _ context: RequestContext) async throws -> NoContent {
+        guard SessionToken.isWellFormed(request.token) else { throw Self.invalidLink }
+        let holder = try await database.withConnection { connection in
+            try await connection.query("""
+                SELECT a.email FROM email_tokens t JOIN accounts a ON a.id = t.account_id
+                WHERE t.token_hash = \(SessionToken.hash(request.token)) AND t.purpose = 'reset-password' AND t.expires_at > now()
+                """, logger: context.logger).decode(String.self).first { _ in true }
+        }
+        guard let email = holder else { throw Self.invalidLink }
+        var checks = FieldChecks()
+        checkNewPassword(request.newPassword, email: email, field: "newPassword", into: &checks)
+        try checks.finish()
+        guard let newPassword = request.newPassword else { return NoContent() }
+        let newHash = try await hasher.hash(newPassword)
+        return try await database.transaction(context) { transaction in
+            // Redeemed here, not above: of two uses of one link, only one changes the password.
+            guard let (accountID, mailedTo) = try await EmailTokens.redeem(request.token, .resetPassword, on: transaction) else {
+                throw Self.invalidLink
+            }
+            try await transaction.query("""
+                UPDATE accounts SET password_hash = \(newHash), password_changed_at = now(), updated_at = now(),
+                    failed_logins = 0, locked_until = NULL,
+                    email_verified_at = CASE WHEN email = \(mailedTo) THEN coalesce(email_verified_at, now()) ELSE email_verified_at END
+                WHERE id = \(accountID)
+                """)
+            try await passwordChanged(of: accountID, keeping: nil, on: transaction)
+            return NoContent()
+        }
+    }
+
+    static let invalidLink = Problem.notFound("this link is unknown, used or expired; ask for a new one")
+}

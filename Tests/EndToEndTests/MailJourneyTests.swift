@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Account mail end to end: the gateway, accounts, the broker, marketing's mail path and the real
+/// SMTP sink; what a person sees in their inbox and does with the links.
+@Suite(.serialized, .integration) struct MailJourneyTests {
+    @Test func verifyTheAddressThenResetAForgottenPassword() async throws {
+        try await AccountsStack.with(backends: [.marketing]) { stack in
+            let email = "\(uniqueName("mail-journey").replacingOccurrences(of: "_", with: "-"))@example.com"
+            #expect(try await stack.register(email).status == 201)
+            let verification = try #require(try await MailSink.waitForMails(to: email, timeout: .seconds(60)).first)
+            #expect(verification.header("Subject") == "Confirm your email address for Online Expo")
+            #expect(verification.header("To") == "\"Zhang Min\" <\(email)>")
+            let verifyToken = try #require(Self.token(in: verification.text, path: "/verify-email"))
+            #expect(verification.html?.contains("/verify-email?token=\(verifyToken)") == true)
+            #expect(try await stack.count("outbox WHERE secret") == 0, "a link's token is not kept once it left")
+
+            let token = try #require(try await stack.signIn(email)["token"] as? String)
+            #expect(try await http("GET", stack.url("/v1/me"), token: token)["emailVerified"] as? Bool == false)
+            #expect(try await http("POST", stack.url("/v1/email-verifications/\(verifyToken)")).status == 204)
+            #expect(try await http("GET", stack.url("/v1/me"), token: token)["emailVerified"] as? Bool == true)
+            #expect(try await http("POST", stack.url("/v1/email-verifications/\(verifyToken)")).status == 404, "single use")
+
+            // Forgotten password: the same answer for an unknown address, which gets no mail.
+            let unknown = "\(uniqueName("nobody").replacingOccurrences(of: "_", with: "-"))@example.com"
+            #expect(try await http("POST", stack.url("/v1/password-resets"), json: ["email": unknown]).status == 202)
+            #expect(try await http("POST", stack.url("/v1/password-resets"), json: ["email": email]).status == 202)
+            let mails = try await MailSink.waitForMails(to: email, count: 2, timeout: .seconds(60))
+            let reset = try #require(mails.last)
+            #expect(reset.header("Subject") == "Reset your Online Expo password")
+            let resetToken = try #require(Self.token(in: reset.text, path: "/reset-password"))
+            let weak = try await http("POST", stack.url("/v1/password-resets/\(resetToken)"), json: ["newPassword": "password1234"])
+            #expect(weak.status == 422)
+            let newPassword = "a brand new passphrase for Zhang 8"
+            #expect(try await http("POST", stack.url("/v1/password-resets/\(resetToken)"), json: ["newPassword": newPassword]).status == 204)
+            // The gateways forget the session when its revocation event reaches them.
+            let signedOut = try await eventually { try await http("GET", stack.url("/v1/me"), token: token).status == 401 }
+            #expect(signedOut, "every session ended")
+            #expect(try await stack.signIn(email).status == 401)
+            #expect(try await stack.signIn(email, newPassword).status == 201)
+            #expect(try await http("POST", stack.url("/v1/password-resets/\(resetToken)"), json: ["newPassword": newPassword + "!"]).status == 404)
+            #expect(try MailSink.mails(to: unknown).isEmpty)
+        }
+    }
+
+    /// The token of the link to `path` in a mail's text part.
+    static func token(in text: String?, path: String) -> String? {
+        guard let text, let range = text.range(of: "\(path)?token=") else { return nil }
+        return String(text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+}
