@@ -56,7 +56,7 @@ var targets: [Target] = [
     .target(
         name: "ServiceRuntime",
         dependencies: ["MessageBus", "Persistence", "AMQPTransport", "Contracts", log, lifecycle, hummingbird,
-                       .product(name: "Metrics", package: "swift-metrics"),
+                       .product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics"),
                        .product(name: "Prometheus", package: "swift-prometheus")],
         path: "Shared/ServiceRuntime", swiftSettings: strict),
 

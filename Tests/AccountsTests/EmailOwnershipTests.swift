@@ -1,8 +1,9 @@
 @testable import Accounts
 import Contracts
 import Foundation
-import Testing
+import ServiceRuntime
 import TestSupport
+import Testing
 
 /// Email verification and password reset: single-use, short-lived links whose tokens are kept
 /// only hashed, and a reset request that answers the same for unknown addresses.
@@ -14,14 +15,14 @@ import TestSupport
             let link = try #require(try await harness.kit.events(EmailVerificationRequested.self).last?.link)
             #expect(link.accountID == account.id && link.email == account.email && link.contactName == "Li Wei")
             #expect((47 * 3600...48 * 3600).contains(link.expiresAt.timeIntervalSinceNow))
-            #expect(try await harness.count("SELECT count(*) FROM email_tokens WHERE token_hash = \(SessionToken.hash(link.token))") == 1,
+            #expect(try await harness.count("SELECT count(*) FROM email_tokens WHERE token_hash = \(SecretToken.hash(link.token))") == 1,
                     "only the token's hash is stored")
 
             _ = try await harness.send(VerifyEmail(token: link.token))
             let actor = try await harness.actor(try await harness.signIn(account.email))
             #expect(try await harness.send(GetMe(), actor: actor).emailVerified)
             #expect(try await problem { try await harness.send(VerifyEmail(token: link.token)) }?.status == 404, "single use")
-            #expect(try await problem { try await harness.send(VerifyEmail(token: SessionToken.generate())) }?.status == 404)
+            #expect(try await problem { try await harness.send(VerifyEmail(token: SecretToken.generate())) }?.status == 404)
             #expect(try await problem { try await harness.send(VerifyEmail(token: "not even a token")) }?.status == 404)
         }
     }

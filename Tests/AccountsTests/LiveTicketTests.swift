@@ -1,8 +1,9 @@
 @testable import Accounts
 import Contracts
 import Foundation
-import Testing
+import ServiceRuntime
 import TestSupport
+import Testing
 
 /// Tickets for the live socket: one use, only while their session lasts, only their hash kept.
 @Suite(.integration) struct LiveTicketTests {
@@ -13,7 +14,7 @@ import TestSupport
             let actor = try await harness.actor(session)
             let ticket = try await harness.handlers.issueLiveTicket(IssueLiveTicket(), harness.context(IssueLiveTicket.type, actor: actor))
             #expect(ticket.expiresAt.timeIntervalSinceNow <= 60 && ticket.expiresAt.timeIntervalSinceNow > 30)
-            #expect(try await harness.count("SELECT count(*) FROM live_tickets WHERE token_hash = \(SessionToken.hash(ticket.ticket))") == 1)
+            #expect(try await harness.count("SELECT count(*) FROM live_tickets WHERE token_hash = \(SecretToken.hash(ticket.ticket))") == 1)
 
             let redeem = { try await harness.handlers.redeemLiveTicket(RedeemLiveTicket(ticket: ticket.ticket), harness.context(RedeemLiveTicket.type)) }
             let redeemed = try await redeem()

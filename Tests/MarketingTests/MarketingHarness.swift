@@ -17,20 +17,26 @@ struct MarketingHarness: Sendable {
         let settings = try MailSettings(environment: Environment(values: ["EXPO_SMTP_URL": smtpURL, "EXPO_SMTP_TIMEOUT_SECONDS": "10"]))
         let relay = SMTPRelay(settings: settings)
         let mailer = Mailer(settings: settings, templates: try TransactionalTemplates())
+        let rules = try ConsentRules()
         return try await HandlerHarness.with(.marketing, define: { database, logger in
-            marketingDefinition(database: database, mailer: mailer, relay: relay, logger: logger)
+            marketingDefinition(database: database, mailer: mailer, rules: rules, relay: relay, logger: logger)
         }) { kit in
             try await body(MarketingHarness(kit: kit, sender: MailSender(database: kit.database, relay: relay, logger: kit.logger)))
         }
     }
 
     /// Registers a person at "accounts" by delivering its event; returns the account id.
-    func person(email: String, name: String = "Ada Obi") async throws -> UUID {
+    func person(email: String, name: String = "Ada Obi", country: String = "NG") async throws -> UUID {
         let accountID = UUID()
-        let card = CompanyCard(id: UUID(), name: "Lagos Tractors Ltd", businessType: .purchaser, industry: "Machinery", country: "NG", verified: true)
+        let card = CompanyCard(id: UUID(), name: "Lagos Tractors Ltd", businessType: .purchaser, industry: "Machinery", country: country, verified: true)
         try await kit.deliver(AccountRegistered(
             accountID: accountID, email: email, contactName: name, company: card, roles: [.purchaser], registeredAt: Date()))
         return accountID
+    }
+
+    /// A request from the signed-in person `accountID`.
+    func send<Request: RequestContract>(_ request: Request, as accountID: UUID?) async throws -> Request.Reply {
+        try await kit.send(request, actor: accountID.map { Actor(accountID: $0, companyID: UUID(), roles: ["purchaser"], sessionID: UUID()) })
     }
 
     /// Messaging's reminder for `accountID`, as its event arrives.

@@ -15,7 +15,7 @@ struct AccountsRoutes {
         }
         router.post("/v1/sessions") { request, context in
             let credentials = try await forwarder.decode(Credentials.self, request)
-            let client = ClientInfo(ip: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent])
+            let client = context.client(of: request)
             // No Idempotency-Key here: the stored reply would hold the secret token.
             return try await forwarder.forward(
                 CreateSession(email: credentials.email, password: credentials.password, client: client),

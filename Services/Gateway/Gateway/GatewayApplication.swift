@@ -78,6 +78,7 @@ public func buildRouter(
     AccountsRoutes(forwarder: forwarder, sessions: authenticator as? SessionAuthenticator).add(to: router)
     MatchmakingRoutes(forwarder: forwarder).add(to: router)
     MessagingRoutes(forwarder: forwarder).add(to: router)
+    MarketingRoutes(forwarder: forwarder).add(to: router)
     LiveRoutes.addHTTPAnswer(to: router)
     document.addRoutes(to: router)
     return router

@@ -24,3 +24,10 @@ public struct GatewayContext: RequestContext, RemoteAddressRequestContext {
         return actor
     }
 }
+
+extension GatewayContext {
+    /// Where `request` came from, for records that keep it (sign-ins, consent).
+    func client(of request: Request) -> ClientInfo {
+        ClientInfo(ip: remoteAddress?.ipAddress, userAgent: request.headers[.userAgent])
+    }
+}

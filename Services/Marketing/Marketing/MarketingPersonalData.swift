@@ -26,6 +26,13 @@ struct MarketingPersonalData: PersonalDataPart {
             document.mails.append(Mail(purpose: purpose, to: recipient, state: state, attempts: attempts, queuedAt: queuedAt,
                                        finishedAt: finishedAt, relayAnswer: reply))
         }
+        for try await (topic, status, source, ip, wording, policy, at) in try await transaction.query("""
+            SELECT topic, status, source, ip, wording, policy_version, recorded_at FROM consent_records
+            WHERE account_id = \(task.accountID) ORDER BY id
+            """).decode((String, String, String, String?, String, String, Date).self) {
+            document.consentHistory.append(ConsentChange(
+                topic: topic, status: status, source: source, ip: ip, wording: wording, policyVersion: policy, at: at))
+        }
         let categories = [
             PersonalDataCategory(
                 name: "contact directory", purpose: "addressing the emails the person receives from the platform",
@@ -33,6 +40,9 @@ struct MarketingPersonalData: PersonalDataPart {
             PersonalDataCategory(
                 name: "emails sent", purpose: "delivering the platform's emails and answering questions about them",
                 legalBasis: "contract for service emails, consent for marketing", retention: "one year after sending"),
+            PersonalDataCategory(
+                name: "subscriptions and consent", purpose: "sending only the mail the person asked for, and proving their consent",
+                legalBasis: "consent, and the legal obligation to prove it", retention: "until the account is erased"),
         ]
         return (categories, String(decoding: try MessageCodec.encode(document), as: UTF8.self))
     }
@@ -44,6 +54,9 @@ struct MarketingPersonalData: PersonalDataPart {
             ON CONFLICT DO NOTHING
             """)
         try await transaction.query("DELETE FROM mail_outbox WHERE account_id = \(task.accountID)")
+        for table in ["subscriptions", "consent_records", "subscription_confirmations"] {
+            try await transaction.query("DELETE FROM \(unescaped: table) WHERE account_id = \(task.accountID)")
+        }
         try await transaction.query("DELETE FROM contacts WHERE account_id = \(task.accountID)")
         return nil
     }
@@ -51,6 +64,17 @@ struct MarketingPersonalData: PersonalDataPart {
     struct Document: Codable {
         var contact: Contact?
         var mails: [Mail] = []
+        var consentHistory: [ConsentChange] = []
+    }
+
+    struct ConsentChange: Codable {
+        var topic: String
+        var status: String
+        var source: String
+        var ip: String?
+        var wording: String
+        var policyVersion: String
+        var at: Date
     }
 
     struct Contact: Codable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MessageBus
 import Persistence
 import Prometheus
 import ServiceLifecycle
@@ -11,16 +12,19 @@ import ServiceRuntime
 public func buildMarketing(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
     let settings = try MailSettings(environment: configuration.environment)
     let templates = try TransactionalTemplates()
+    let rules = try ConsentRules()
     return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
         marketingDefinition(
-            database: backend.database, mailer: Mailer(settings: settings, templates: templates),
+            database: backend.database, mailer: Mailer(settings: settings, templates: templates), rules: rules,
             relay: SMTPRelay(settings: settings), logger: backend.logger)
     }
 }
 
 /// The marketing service's schema, event handlers, data-rights part and mail sender, for
 /// `Backend.build` and the tests.
-func marketingDefinition(database: Database, mailer: Mailer, relay: SMTPRelay, logger: Logger) -> BackendDefinition {
+func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules, relay: SMTPRelay, logger: Logger) -> BackendDefinition {
+    var requests = RPCHandlers()
+    SubscriptionHandlers(database: database, mailer: mailer, rules: rules).register(into: &requests)
     var events = TransactionalEventHandlers()
     ContactDirectory.register(into: &events)
     UnreadMessagesNotice.register(into: &events, mailer: mailer)
@@ -29,6 +33,6 @@ func marketingDefinition(database: Database, mailer: Mailer, relay: SMTPRelay, l
     // Polled, so a mail queued by any replica leaves within half a second from whichever is free.
     let sending = PeriodicWork(name: "mail sender", interval: .milliseconds(500)) { try await sender.drain() }
     return BackendDefinition(
-        personalData: .held(MarketingPersonalData()), migrations: ContactDirectory.migrations + MailOutbox.migrations,
-        events: events, retention: MailOutbox.retention, periodic: [sending])
+        personalData: .held(MarketingPersonalData()),
+        migrations: ContactDirectory.migrations + MailOutbox.migrations + SubscriptionRecords.migrations, requests: requests, events: events, retention: MailOutbox.retention, periodic: [sending])
 }

@@ -4,6 +4,7 @@ import Logging
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 /// What every accounts request handler works with. The handlers themselves are split by topic
 /// (registration, sessions, profile, administration) in extensions of this type.
@@ -53,7 +54,7 @@ final class DecoyHash: Sendable {
 
     init(hasher: PasswordHasher) {
         self.hasher = hasher
-        value = Task { try await hasher.hash(SessionToken.generate()) }
+        value = Task { try await hasher.hash(SecretToken.generate()) }
     }
 
     /// Spends the time of one verification, and always fails.

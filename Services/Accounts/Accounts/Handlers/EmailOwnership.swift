@@ -40,11 +40,11 @@ extension AccountsHandlers {
     /// `accounts.reset-password.v1`: a live reset link sets a new password, ends every session and
     /// lifts a sign-in lockout; the link also proves the address it was mailed to.
     @Sendable func resetPassword(_ request: ResetPassword, _ context: RequestContext) async throws -> NoContent {
-        guard SessionToken.isWellFormed(request.token) else { throw Self.invalidLink }
+        guard SecretToken.isWellFormed(request.token) else { throw Self.invalidLink }
         let holder = try await database.withConnection { connection in
             try await connection.query("""
                 SELECT a.email FROM email_tokens t JOIN accounts a ON a.id = t.account_id
-                WHERE t.token_hash = \(SessionToken.hash(request.token)) AND t.purpose = 'reset-password' AND t.expires_at > now()
+                WHERE t.token_hash = \(SecretToken.hash(request.token)) AND t.purpose = 'reset-password' AND t.expires_at > now()
                 """, logger: context.logger).decode(String.self).first { _ in true }
         }
         guard let email = holder else { throw Self.invalidLink }

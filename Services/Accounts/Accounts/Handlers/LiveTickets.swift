@@ -11,11 +11,11 @@ extension AccountsHandlers {
     @Sendable func issueLiveTicket(_ request: IssueLiveTicket, _ context: RequestContext) async throws -> LiveTicket {
         let actor = try context.caller()
         guard let sessionID = actor.sessionID else { throw Problem.forbidden("live tickets are issued to a signed-in session") }
-        let ticket = SessionToken.generate()
+        let ticket = SecretToken.generate()
         let expiresAt = Date(timeIntervalSinceNow: Self.liveTicketLifetime)
         return try await database.transaction(context) { transaction in
             try await transaction.query("""
-                INSERT INTO live_tickets (token_hash, session_id, expires_at) VALUES (\(SessionToken.hash(ticket)), \(sessionID), \(expiresAt))
+                INSERT INTO live_tickets (token_hash, session_id, expires_at) VALUES (\(SecretToken.hash(ticket)), \(sessionID), \(expiresAt))
                 """)
             return LiveTicket(ticket: ticket, expiresAt: expiresAt)
         }
@@ -25,11 +25,11 @@ extension AccountsHandlers {
     /// ticket, or one whose session ended, is a 401.
     @Sendable func redeemLiveTicket(_ request: RedeemLiveTicket, _ context: RequestContext) async throws -> AuthenticatedSession {
         let refused = Problem.unauthorized("the live ticket is invalid, used or expired")
-        guard SessionToken.isWellFormed(request.ticket) else { throw refused }
+        guard SecretToken.isWellFormed(request.ticket) else { throw refused }
         return try await database.transaction(context) { transaction in
             let rows = try await transaction.query("""
                 WITH used AS (
-                    DELETE FROM live_tickets WHERE token_hash = \(SessionToken.hash(request.ticket)) RETURNING session_id, expires_at
+                    DELETE FROM live_tickets WHERE token_hash = \(SecretToken.hash(request.ticket)) RETURNING session_id, expires_at
                 )
                 SELECT s.id, s.account_id, a.company_id, a.roles, s.expires_at
                 FROM used JOIN sessions s ON s.id = used.session_id JOIN accounts a ON a.id = s.account_id

@@ -1,8 +1,8 @@
 import Contracts
 import Foundation
 import Logging
-import Metrics
 import MessageBus
+import Metrics
 import Persistence
 import PostgresNIO
 import ServiceRuntime
@@ -49,7 +49,7 @@ extension AccountsHandlers {
             throw Problem.invalidCredentials
         }
         let newHash = hasher.needsRehash(found.hash) ? try await hasher.hash(password) : nil
-        let token = SessionToken.generate()
+        let token = SecretToken.generate()
         let sessionID = UUID()
         let expiresAt = Date().addingTimeInterval(settings.sessionLifetime.seconds)
         let account = try await database.transaction(context) { transaction in
@@ -59,7 +59,7 @@ extension AccountsHandlers {
                 """)
             try await transaction.query("""
                 INSERT INTO sessions (id, account_id, token_hash, expires_at, ip, user_agent)
-                VALUES (\(sessionID), \(found.id), \(SessionToken.hash(token)), \(expiresAt), \(client.ip), \(client.userAgent))
+                VALUES (\(sessionID), \(found.id), \(SecretToken.hash(token)), \(expiresAt), \(client.ip), \(client.userAgent))
                 """)
             try await insertLoginRecord(found.id, client, .succeeded, on: transaction.connection, context.logger)
             return try await AccountRecords.require(found.id, on: transaction.connection, logger: context.logger)
@@ -109,13 +109,13 @@ extension AccountsHandlers {
 
     /// `accounts.authenticate-session.v1`: who a bearer token belongs to, if its session is alive.
     @Sendable func authenticateSession(_ request: AuthenticateSession, _ context: RequestContext) async throws -> AuthenticatedSession {
-        guard SessionToken.isWellFormed(request.token) else { throw Problem.unauthorized("the token is invalid, expired or revoked") }
+        guard SecretToken.isWellFormed(request.token) else { throw Problem.unauthorized("the token is invalid, expired or revoked") }
         let idle = Int(settings.sessionIdleTimeout.seconds)
         let rows = try await database.client.query("""
             SELECT s.id, s.account_id, a.company_id, a.roles, least(s.expires_at, now() + make_interval(secs => \(idle))),
                    s.last_seen_at < now() - interval '30 seconds'
             FROM sessions s JOIN accounts a ON a.id = s.account_id
-            WHERE s.token_hash = \(SessionToken.hash(request.token)) AND s.revoked_at IS NULL AND s.expires_at > now()
+            WHERE s.token_hash = \(SecretToken.hash(request.token)) AND s.revoked_at IS NULL AND s.expires_at > now()
               AND s.last_seen_at > now() - make_interval(secs => \(idle))
             """, logger: context.logger)
         for try await (sessionID, accountID, companyID, roles, expiresAt, stale) in rows.decode((UUID, UUID, UUID?, [String], Date, Bool).self) {

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Persistence
+import ServiceRuntime
 
 /// The single-use tokens of mailed links: 256 random bits, of which only the SHA-256 is stored;
 /// the raw token leaves in a `carriesSecret` event (deleted from the outbox once published) and
@@ -20,12 +21,12 @@ enum EmailTokens {
 
     /// A token for `email`, replacing the account's earlier one of `purpose`; the link for the mail.
     static func issue(_ purpose: Purpose, accountID: UUID, email: String, contactName: String, on transaction: Transaction) async throws -> EmailLink {
-        let token = SessionToken.generate()
+        let token = SecretToken.generate()
         let expiresAt = Date(timeIntervalSinceNow: purpose.lifetime)
         try await transaction.query("DELETE FROM email_tokens WHERE account_id = \(accountID) AND purpose = \(purpose.rawValue)")
         try await transaction.query("""
             INSERT INTO email_tokens (token_hash, account_id, purpose, email, expires_at)
-            VALUES (\(SessionToken.hash(token)), \(accountID), \(purpose.rawValue), \(email), \(expiresAt))
+            VALUES (\(SecretToken.hash(token)), \(accountID), \(purpose.rawValue), \(email), \(expiresAt))
             """)
         return EmailLink(accountID: accountID, email: email, contactName: contactName, token: token, expiresAt: expiresAt)
     }
@@ -38,9 +39,9 @@ enum EmailTokens {
 
     /// Uses up `token` if it is a live one of `purpose`: its account and the address it was mailed to.
     static func redeem(_ token: String, _ purpose: Purpose, on transaction: Transaction) async throws -> (accountID: UUID, email: String)? {
-        guard SessionToken.isWellFormed(token) else { return nil }
+        guard SecretToken.isWellFormed(token) else { return nil }
         let rows = try await transaction.query("""
-            DELETE FROM email_tokens WHERE token_hash = \(SessionToken.hash(token)) AND purpose = \(purpose.rawValue)
+            DELETE FROM email_tokens WHERE token_hash = \(SecretToken.hash(token)) AND purpose = \(purpose.rawValue)
             RETURNING account_id, email, expires_at > now()
             """)
         for try await (accountID, email, live) in rows.decode((UUID, String, Bool).self) where live { return (accountID, email) }

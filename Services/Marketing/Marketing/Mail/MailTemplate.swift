@@ -45,6 +45,7 @@ struct TransactionalTemplates: Sendable {
         case unreadMessages = "unread-messages"
         case emailVerification = "email-verification"
         case passwordReset = "password-reset"
+        case subscriptionConfirmation = "subscription-confirmation"
     }
 
     static let languages = ["en", "de"]

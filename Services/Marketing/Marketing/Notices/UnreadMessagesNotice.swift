@@ -2,8 +2,9 @@ import Contracts
 import Foundation
 import Persistence
 
-/// Mails a person whose messages wait unread (messaging's `UnreadReminderDue`): transactional, so
-/// marketing opt-outs do not apply, but not while the person's processing is restricted.
+/// Mails a person whose messages wait unread (messaging's `UnreadReminderDue`): a service mail,
+/// sent while the person keeps the `event-reminders` topic (on unless turned off), and not while
+/// their processing is restricted.
 enum UnreadMessagesNotice {
     static func register(into handlers: inout TransactionalEventHandlers, mailer: Mailer) {
         handlers.register(UnreadReminderDue.self) { event, transaction in
@@ -13,6 +14,10 @@ enum UnreadMessagesNotice {
             guard let contact = try await Contact.find(event.accountID, on: transaction) else {
                 throw ContactNotYetKnown(accountID: event.accountID)
             }
+            guard try await !transaction.query("""
+                SELECT 1 FROM subscriptions WHERE account_id = \(event.accountID) AND topic = \(SubscriptionTopic.eventReminders.rawValue)
+                    AND status = 'unsubscribed'
+                """).exists else { return }
             try await mailer.queue(
                 mailer.templates.template(.unreadMessages, language: nil),
                 values: [

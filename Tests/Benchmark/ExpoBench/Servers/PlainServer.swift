@@ -6,6 +6,7 @@ import MessageBus
 import Persistence
 import PostgresNIO
 import ServiceLifecycle
+import ServiceRuntime
 import Synchronization
 
 /// Baseline A: `GET /v1/me` as a plain Hummingbird handler reading PostgreSQL directly, with no
@@ -26,7 +27,7 @@ enum PlainServer {
             if accountID == nil {
                 let rows = try await database.client.query("""
                     SELECT account_id FROM sessions
-                    WHERE token_hash = \(SessionToken.hash(token)) AND revoked_at IS NULL AND expires_at > now()
+                    WHERE token_hash = \(SecretToken.hash(token)) AND revoked_at IS NULL AND expires_at > now()
                     """, logger: logger)
                 for try await id in rows.decode(UUID.self) { accountID = id }
                 guard let accountID else { return Response(status: .unauthorized) }

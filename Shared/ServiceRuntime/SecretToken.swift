@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
 
-/// Bearer tokens: 256 random bits from the system CSPRNG, base64url; the database keeps only
-/// their SHA-256, so a leaked table opens no session.
-public enum SessionToken {
+/// Secrets handed to people: session tokens, live tickets, the tokens of mailed links. 256 random
+/// bits from the system CSPRNG, base64url; databases keep only their SHA-256, so a leaked table
+/// opens nothing.
+public enum SecretToken {
     public static func generate() -> String {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
