@@ -130,6 +130,7 @@ for service in services {
         resources = [.copy("Resources")]
     case "Marketing":
         dependencies += ["CCurl", "CCurlShim", .product(name: "Mustache", package: "swift-mustache"),
+                         .product(name: "Crypto", package: "swift-crypto"),
                          .product(name: "NIOPosix", package: "swift-nio")]
         resources = [.copy("Resources")]
     default:

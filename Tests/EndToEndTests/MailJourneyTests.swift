@@ -44,6 +44,30 @@ import TestSupport
         }
     }
 
+    @Test func subscriptionsThroughTheGateway() async throws {
+        try await AccountsStack.with(backends: [.marketing]) { stack in
+            let email = "\(uniqueName("subscriber").replacingOccurrences(of: "_", with: "-"))@example.com"
+            #expect(try await stack.register(email).status == 201)
+            let token = try #require(try await stack.signIn(email)["token"] as? String)
+            // The registration reaches marketing as an event; until then a change is a 409.
+            var changed = try await http("PUT", stack.url("/v1/me/subscriptions/newsletter"), token: token, json: ["status": "unsubscribed"])
+            _ = try await eventually {
+                changed = try await http("PUT", stack.url("/v1/me/subscriptions/newsletter"), token: token, json: ["status": "unsubscribed"])
+                return changed.status != 409
+            }
+            #expect(changed.status == 200 && changed["status"] as? String == "unsubscribed")
+            let listed = try await http("GET", stack.url("/v1/me/subscriptions"), token: token)
+            #expect(listed.status == 200)
+            let items = (try JSONSerialization.jsonObject(with: listed.body) as? [[String: Any]]) ?? []
+            let statuses = items.reduce(into: [String: String]()) { $0[$1["topic"] as? String ?? ""] = $1["status"] as? String }
+            #expect(statuses == ["newsletter": "unsubscribed", "matchmaking": "subscribed", "event-reminders": "subscribed", "recommendations": "subscribed"],
+                    "a company in China (no opt-in needed) gets marketing until it opts out")
+            #expect(try await http("PUT", stack.url("/v1/me/subscriptions/spam"), token: token, json: ["status": "subscribed"]).status == 404)
+            #expect(try await http("POST", stack.url("/v1/unsubscribe/not-a-real-token")).status == 404)
+            #expect(try await http("GET", stack.url("/v1/me/subscriptions")).status == 401)
+        }
+    }
+
     /// The token of the link to `path` in a mail's text part.
     static func token(in text: String?, path: String) -> String? {
         guard let text, let range = text.range(of: "\(path)?token=") else { return nil }

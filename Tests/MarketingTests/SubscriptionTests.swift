@@ -81,4 +81,34 @@ import TestSupport
             #expect(unknown?.status == 409, "a person marketing has not heard of yet")
         }
     }
+
+    @Test func theOneClickLinkInAReminderStopsRemindersWithoutSigningIn() async throws {
+        try await MarketingHarness.with { harness in
+            let address = uniqueAddress()
+            let person = try await harness.person(email: address)
+            try await harness.remind(person)
+            #expect(try await harness.sender.drain() == 1)
+            let mail = try #require(try await MailSink.waitForMails(to: address).first)
+            let header = try #require(mail.header("List-Unsubscribe"))
+            let token = String(header.dropFirst("<http://localhost:8080/v1/unsubscribe/".count).dropLast())
+            #expect(mail.text?.contains("/v1/unsubscribe/\(token)") == true, "the body has the same link")
+
+            let described = try await harness.send(DescribeUnsubscribe(token: token), as: nil)
+            #expect(described.topic == .eventReminders && !described.unsubscribed)
+            #expect(try await harness.kit.count("SELECT count(*) FROM consent_records") == 0, "looking at the link changes nothing")
+
+            var forged = Array(token)
+            forged[5] = forged[5] == "A" ? "B" : "A"
+            #expect(try await problem { try await harness.send(Unsubscribe(token: String(forged), client: nil), as: nil) }?.status == 404)
+            #expect(try await problem { try await harness.send(Unsubscribe(token: "nonsense", client: nil), as: nil) }?.status == 404)
+            #expect(try await harness.kit.count("SELECT count(*) FROM consent_records") == 0, "a forged link changes nothing")
+
+            #expect(try await harness.send(Unsubscribe(token: token, client: Self.client), as: nil).unsubscribed)
+            #expect(try await harness.send(Unsubscribe(token: token, client: Self.client), as: nil).unsubscribed, "repeating is harmless")
+            #expect(try await harness.kit.count("SELECT count(*) FROM consent_records WHERE source = 'one-click-unsubscribe'") == 1)
+            #expect(try await harness.send(ListSubscriptions(), as: person).first { $0.topic == .eventReminders }?.status == .unsubscribed)
+            try await harness.remind(person)
+            #expect(try await harness.sender.drain() == 0)
+        }
+    }
 }

@@ -13,6 +13,9 @@ public func buildMarketing(configuration: ServiceConfiguration, logger: Logger, 
     let settings = try MailSettings(environment: configuration.environment)
     let templates = try TransactionalTemplates()
     let rules = try ConsentRules()
+    if settings.usesDevelopmentSigningKey {
+        logger.warning("EXPO_MAIL_SIGNING_KEY is not set: unsubscribe links are signed with the local development key")
+    }
     return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
         marketingDefinition(
             database: backend.database, mailer: Mailer(settings: settings, templates: templates), rules: rules,

@@ -3,7 +3,7 @@ extension ServiceManifest {
     /// profile changes, and mails account links and unread-message reminders on their events.
     public static let marketing = ServiceManifest(
         .marketing, holdsPersonalData: true,
-        requests: [ListSubscriptions.self, SetSubscription.self, ConfirmSubscription.self],
+        requests: [ListSubscriptions.self, SetSubscription.self, ConfirmSubscription.self, DescribeUnsubscribe.self, Unsubscribe.self],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, EmailVerificationRequested.self, PasswordResetRequested.self,
             UnreadReminderDue.self,

@@ -62,6 +62,46 @@ public struct SetSubscription: RequestContract {
     }
 }
 
+/// What a one-click unsubscribe link does: it names the topic, never the person's address.
+public struct UnsubscribeLink: Codable, Sendable, Equatable {
+    public var topic: SubscriptionTopic
+    public var description: String
+    /// After the POST: unsubscribed (also when the person already was).
+    public var unsubscribed: Bool
+
+    public init(topic: SubscriptionTopic, description: String, unsubscribed: Bool) {
+        self.topic = topic
+        self.description = description
+        self.unsubscribed = unsubscribed
+    }
+}
+
+/// `GET /v1/unsubscribe/{token}`: describes what the POST would do; changes nothing.
+public struct DescribeUnsubscribe: RequestContract {
+    public typealias Reply = UnsubscribeLink
+    public static let type: MessageType = "marketing.describe-unsubscribe.v1"
+    public static let access = Access.anyone
+
+    public var token: String
+
+    public init(token: String) { self.token = token }
+}
+
+/// `POST /v1/unsubscribe/{token}` (RFC 8058 one-click): no sign-in, no confirmation step.
+public struct Unsubscribe: RequestContract {
+    public typealias Reply = UnsubscribeLink
+    public static let type: MessageType = "marketing.unsubscribe.v1"
+    public static let access = Access.anyone
+
+    public var token: String
+    public var client: ClientInfo?
+
+    public init(token: String, client: ClientInfo?) {
+        self.token = token
+        self.client = client
+    }
+}
+
 /// `POST /v1/subscriptions/confirmations/{token}`: the double opt-in link.
 public struct ConfirmSubscription: RequestContract {
     public typealias Reply = NoContent

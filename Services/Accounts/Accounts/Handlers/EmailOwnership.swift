@@ -8,7 +8,7 @@ extension AccountsHandlers {
     /// `accounts.verify-email.v1`: the verification link; it proves the address it was mailed to,
     /// so it does nothing once the account's address has changed since.
     @Sendable func verifyEmail(_ request: VerifyEmail, _ context: RequestContext) async throws -> NoContent {
-        try await database.transaction(context) { transaction in
+        try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             guard let (accountID, email) = try await EmailTokens.redeem(request.token, .verifyEmail, on: transaction),
                   try await transaction.query("""
                       UPDATE accounts SET email_verified_at = coalesce(email_verified_at, now())
@@ -26,21 +26,28 @@ extension AccountsHandlers {
         let email = checks.email("email", request.email)
         try checks.finish()
         guard let email else { return NoContent() }
-        try await database.transaction(context) { transaction in
+        // A retry with the same Idempotency-Key mails nothing twice.
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             for try await (accountID, address, name) in try await transaction.query("""
                 SELECT id, email, contact_name FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
                 """).decode((UUID, String, String).self) {
                 let link = try await EmailTokens.issue(.resetPassword, accountID: accountID, email: address, contactName: name, on: transaction)
                 try await transaction.emit(PasswordResetRequested(link: link))
             }
+            return NoContent()
         }
-        return NoContent()
     }
 
     /// `accounts.reset-password.v1`: a live reset link sets a new password, ends every session and
     /// lifts a sign-in lockout; the link also proves the address it was mailed to.
     @Sendable func resetPassword(_ request: ResetPassword, _ context: RequestContext) async throws -> NoContent {
         guard SecretToken.isWellFormed(request.token) else { throw Self.invalidLink }
+        // The new password stays out of the fingerprint, whose hash is stored; a retry of a reset
+        // that went through finds its link used up and gets the first reply instead of a 404.
+        let fingerprint = try MessageCodec.encode(["token": request.token])
+        if let earlier = try await IdempotencyKeys.earlierReply(to: context, fingerprint: fingerprint, database: database, as: NoContent.self) {
+            return earlier
+        }
         let holder = try await database.withConnection { connection in
             try await connection.query("""
                 SELECT a.email FROM email_tokens t JOIN accounts a ON a.id = t.account_id
@@ -53,7 +60,7 @@ extension AccountsHandlers {
         try checks.finish()
         guard let newPassword = request.newPassword else { return NoContent() }
         let newHash = try await hasher.hash(newPassword)
-        return try await database.transaction(context) { transaction in
+        return try await database.transaction(context, idempotent: fingerprint) { transaction in
             // Redeemed here, not above: of two uses of one link, only one changes the password.
             guard let (accountID, mailedTo) = try await EmailTokens.redeem(request.token, .resetPassword, on: transaction) else {
                 throw Self.invalidLink

@@ -18,6 +18,12 @@ struct MailSettings: Sendable {
     var envelopeFrom: String
     /// Links in mails point here (the web app's origin).
     var publicBaseURL: String
+    /// The gateway's public origin, for the one-click unsubscribe URL (mail clients POST to it).
+    var publicAPIURL: String
+    /// Signs unsubscribe links (`EXPO_MAIL_SIGNING_KEY`, at least 32 characters); unset, a fixed
+    /// key for the local stack is used and the service says so at start.
+    var signingKey: String
+    var usesDevelopmentSigningKey: Bool
 
     init(environment env: Environment) throws {
         relayURL = env["EXPO_SMTP_URL"] ?? "smtp://127.0.0.1:2526"
@@ -39,6 +45,15 @@ struct MailSettings: Sendable {
         envelopeFrom = env["EXPO_MAIL_BOUNCE_ADDRESS"] ?? "bounces@expo.example"
         from = env["EXPO_MAIL_FROM"] ?? "Online Expo <no-reply@expo.example>"
         publicBaseURL = env["EXPO_PUBLIC_BASE_URL"] ?? "http://localhost:8080"
+        publicAPIURL = env["EXPO_PUBLIC_API_URL"] ?? "http://localhost:8080"
+        if let key = env["EXPO_MAIL_SIGNING_KEY"] {
+            guard key.count >= 32 else { throw ConfigurationError("EXPO_MAIL_SIGNING_KEY", "must have at least 32 characters") }
+            signingKey = key
+            usesDevelopmentSigningKey = false
+        } else {
+            signingKey = "local development only: set EXPO_MAIL_SIGNING_KEY in production"
+            usesDevelopmentSigningKey = true
+        }
         for (name, value) in [("EXPO_MAIL_BOUNCE_ADDRESS", envelopeFrom), ("EXPO_MAIL_FROM", from)]
         where value.contains(where: { $0 == "\r" || $0 == "\n" }) || !value.contains("@") {
             throw ConfigurationError(name, "is not one mail address")

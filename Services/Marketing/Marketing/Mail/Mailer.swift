@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Persistence
 
@@ -6,6 +7,13 @@ import Persistence
 struct Mailer: Sendable {
     let settings: MailSettings
     let templates: TransactionalTemplates
+    let unsubscribeLinks: UnsubscribeLinks
+
+    init(settings: MailSettings, templates: TransactionalTemplates) {
+        self.settings = settings
+        self.templates = templates
+        unsubscribeLinks = UnsubscribeLinks(signingKey: settings.signingKey)
+    }
 
     /// The domain of the `From:` address, for `Message-ID`s.
     var domain: String {
@@ -14,14 +22,22 @@ struct Mailer: Sendable {
     }
 
     /// Queues `template` rendered with `values` (plus `contactName`) to the contact; false when it
-    /// was not queued (suppressed address, or the dedupe key was seen).
+    /// was not queued (suppressed address, or the dedupe key was seen). A mail of a `topic` carries
+    /// its one-click unsubscribe (RFC 8058 headers, and `unsubscribeURL` for the body).
     @discardableResult
     func queue(
         _ template: MailTemplate, values: [String: String], to contact: Contact, purpose: String, marketing: Bool,
-        dedupeKey: String? = nil, headers: [(name: String, value: String)] = [], on transaction: Transaction
+        topic: SubscriptionTopic? = nil, dedupeKey: String? = nil, on transaction: Transaction
     ) async throws -> Bool {
         var values = values
         values["contactName"] = contact.name
+        var headers: [(name: String, value: String)] = []
+        if let topic {
+            let url = settings.publicAPIURL.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                + "/v1/unsubscribe/" + unsubscribeLinks.token(for: contact.accountID, topic: topic)
+            values["unsubscribeURL"] = url
+            headers = [("List-Unsubscribe", "<\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+        }
         var message = template.render(values, from: settings.from, to: contact.email, toName: contact.name)
         message.headers = headers
         return try await MailOutbox.queue(

@@ -25,7 +25,8 @@ enum UnreadMessagesNotice {
                     "conversationURL": mailer.link("/conversations/\(event.conversationID.uuidString.lowercased())"),
                     "settingsURL": mailer.link("/settings/notifications"),
                 ],
-                to: contact, purpose: TransactionalTemplates.Name.unreadMessages.rawValue, marketing: false, on: transaction)
+                to: contact, purpose: TransactionalTemplates.Name.unreadMessages.rawValue, marketing: false, topic: .eventReminders,
+                on: transaction)
         }
     }
 }

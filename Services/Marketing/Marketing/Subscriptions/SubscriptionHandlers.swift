@@ -15,6 +15,37 @@ struct SubscriptionHandlers: Sendable {
         handlers.register(ListSubscriptions.self, list)
         handlers.register(SetSubscription.self, set)
         handlers.register(ConfirmSubscription.self, confirm)
+        handlers.register(DescribeUnsubscribe.self, describeUnsubscribe)
+        handlers.register(Unsubscribe.self, unsubscribe)
+    }
+
+    @Sendable func describeUnsubscribe(_ request: DescribeUnsubscribe, _ context: RequestContext) async throws -> UnsubscribeLink {
+        guard let (_, topic) = mailer.unsubscribeLinks.verify(request.token) else { throw Self.unknownLink }
+        return UnsubscribeLink(topic: topic, description: Self.describe(topic), unsubscribed: false)
+    }
+
+    /// One click, no questions: repeating it changes nothing more, and only a change is recorded.
+    @Sendable func unsubscribe(_ request: Unsubscribe, _ context: RequestContext) async throws -> UnsubscribeLink {
+        guard let (accountID, topic) = mailer.unsubscribeLinks.verify(request.token) else { throw Self.unknownLink }
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request.token)) { transaction in
+            guard try await !PersonalDataRegister.isErased(accountID, on: transaction),
+                  let person = try await Self.person(accountID, on: transaction)
+            else { throw Self.unknownLink }
+            let current = try await SubscriptionRecords.list(
+                for: accountID, country: person.country, registeredAt: person.registeredAt, rules: rules, on: transaction
+            ).first { $0.topic == topic }
+            if current?.status != .unsubscribed {
+                _ = try await SubscriptionRecords.record(accountID, topic, .unsubscribed, source: "one-click-unsubscribe", client: request.client, on: transaction)
+            }
+            return UnsubscribeLink(topic: topic, description: Self.describe(topic), unsubscribed: true)
+        }
+    }
+
+    static let unknownLink = Problem.notFound("this unsubscribe link is not one of ours")
+
+    static func describe(_ topic: SubscriptionTopic) -> String {
+        "A POST to this address stops the Online Expo mails of the topic \(topic.rawValue) to the person it was sent to, at once: "
+            + "\"\(ConsentRules.wording(topic))\""
     }
 
     @Sendable func list(_ request: ListSubscriptions, _ context: RequestContext) async throws -> [Subscription] {
@@ -51,7 +82,7 @@ struct SubscriptionHandlers: Sendable {
 
     @Sendable func confirm(_ request: ConfirmSubscription, _ context: RequestContext) async throws -> NoContent {
         let refused = Problem.notFound("this link is unknown, used or expired; subscribe again for a new one")
-        return try await database.transaction(context) { transaction in
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request.token)) { transaction in
             let rows = try await transaction.query("""
                 DELETE FROM subscription_confirmations WHERE token_hash = \(SecretToken.hash(request.token))
                 RETURNING account_id, topic, expires_at > now()
