@@ -58,12 +58,20 @@ enum ContactDirectory {
     }
 }
 
-extension Contact {
+extension ContactDirectory {
+    /// A person as the directory knows them: how to address them, and what their defaults depend on.
+    struct Person {
+        let contact: Contact
+        let country: String?
+        let registeredAt: Date
+    }
+
     /// The directory's entry for `accountID`, if the person registered and was not erased.
-    static func find(_ accountID: UUID, on transaction: Transaction) async throws -> Contact? {
-        for try await (email, name) in try await transaction.query(
-            "SELECT email, contact_name FROM contacts WHERE account_id = \(accountID)").decode((String, String).self) {
-            return Contact(accountID: accountID, email: email, name: name)
+    static func person(_ accountID: UUID, on transaction: Transaction) async throws -> Person? {
+        for try await (email, name, country, registeredAt) in try await transaction.query("""
+            SELECT email, contact_name, country, registered_at FROM contacts WHERE account_id = \(accountID)
+            """).decode((String, String, String?, Date).self) {
+            return Person(contact: Contact(accountID: accountID, email: email, name: name), country: country, registeredAt: registeredAt)
         }
         return nil
     }

@@ -11,7 +11,7 @@ enum UnreadMessagesNotice {
             guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction),
                   try await !PersonalDataRegister.restriction(of: event.accountID, on: transaction).restricted
             else { return }
-            guard let contact = try await Contact.find(event.accountID, on: transaction) else {
+            guard let contact = try await ContactDirectory.person(event.accountID, on: transaction)?.contact else {
                 throw ContactNotYetKnown(accountID: event.accountID)
             }
             guard try await !transaction.query("""

@@ -29,12 +29,10 @@ struct SubscriptionHandlers: Sendable {
         guard let (accountID, topic) = mailer.unsubscribeLinks.verify(request.token) else { throw Self.unknownLink }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request.token)) { transaction in
             guard try await !PersonalDataRegister.isErased(accountID, on: transaction),
-                  let person = try await Self.person(accountID, on: transaction)
+                  let person = try await ContactDirectory.person(accountID, on: transaction)
             else { throw Self.unknownLink }
-            let current = try await SubscriptionRecords.list(
-                for: accountID, country: person.country, registeredAt: person.registeredAt, rules: rules, on: transaction
-            ).first { $0.topic == topic }
-            if current?.status != .unsubscribed {
+            let current = try await SubscriptionRecords.current(topic, of: person, rules: rules, on: transaction)
+            if current.status != .unsubscribed {
                 _ = try await SubscriptionRecords.record(accountID, topic, .unsubscribed, source: "one-click-unsubscribe", client: request.client, on: transaction)
             }
             return UnsubscribeLink(topic: topic, description: Self.describe(topic), unsubscribed: true)
@@ -51,7 +49,7 @@ struct SubscriptionHandlers: Sendable {
     @Sendable func list(_ request: ListSubscriptions, _ context: RequestContext) async throws -> [Subscription] {
         let actor = try context.caller()
         return try await database.transaction(context) { transaction in
-            let person = try await Self.person(actor.accountID, on: transaction)
+            let person = try await ContactDirectory.person(actor.accountID, on: transaction)
             return try await SubscriptionRecords.list(
                 for: actor.accountID, country: person?.country, registeredAt: person?.registeredAt ?? Date(), rules: rules, on: transaction)
         }
@@ -66,11 +64,9 @@ struct SubscriptionHandlers: Sendable {
             throw Problem.validationFailed([.init(field: "status", message: "must be subscribed or unsubscribed")])
         }
         return try await database.transaction(context) { transaction in
-            guard let person = try await Self.person(actor.accountID, on: transaction) else { throw Problem.companyNotReady }
-            let current = try await SubscriptionRecords.list(
-                for: actor.accountID, country: person.country, registeredAt: person.registeredAt, rules: rules, on: transaction
-            ).first { $0.topic == topic }
-            if let current, current.status == status { return current }
+            guard let person = try await ContactDirectory.person(actor.accountID, on: transaction) else { throw Problem.companyNotReady }
+            let current = try await SubscriptionRecords.current(topic, of: person, rules: rules, on: transaction)
+            if current.status == status { return current }
             guard status == .subscribed, topic.isMarketing, rules.consentRequired(in: person.country) else {
                 return try await SubscriptionRecords.record(actor.accountID, topic, status, source: "settings", client: request.client, on: transaction)
             }
@@ -113,20 +109,5 @@ struct SubscriptionHandlers: Sendable {
                 "expiresAt": expiresAt.formatted(.iso8601),
             ],
             to: contact, purpose: TransactionalTemplates.Name.subscriptionConfirmation.rawValue, marketing: false, on: transaction)
-    }
-
-    struct Person {
-        let contact: Contact
-        let country: String?
-        let registeredAt: Date
-    }
-
-    static func person(_ accountID: UUID, on transaction: Transaction) async throws -> Person? {
-        for try await (email, name, country, registeredAt) in try await transaction.query("""
-            SELECT email, contact_name, country, registered_at FROM contacts WHERE account_id = \(accountID)
-            """).decode((String, String, String?, Date).self) {
-            return Person(contact: Contact(accountID: accountID, email: email, name: name), country: country, registeredAt: registeredAt)
-        }
-        return nil
     }
 }
