@@ -18,10 +18,10 @@ public enum MailSink {
         }
     }
 
-    /// Files are named by the UTC time they arrived: this test run reads only those since it began
-    /// (less a minute of clock slack), not the folder's whole history.
+    /// Files are named by the UTC time they arrived: a test run reads only the last hour's (longer
+    /// than any run, counted from its first look), not the folder's whole history.
     private static let runStarted: String = {
-        let start = Date(timeIntervalSinceNow: -60)
+        let start = Date(timeIntervalSinceNow: -3600)
         return start.formatted(Date.VerbatimFormatStyle(
             format: "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
             timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
