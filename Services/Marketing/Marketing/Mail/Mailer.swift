@@ -8,17 +8,15 @@ struct Mailer: Sendable {
     let settings: MailSettings
     let templates: TransactionalTemplates
     let unsubscribeLinks: UnsubscribeLinks
+    /// The domain of the `From:` address, for `Message-ID`s.
+    let domain: String
 
     init(settings: MailSettings, templates: TransactionalTemplates) {
         self.settings = settings
         self.templates = templates
         unsubscribeLinks = UnsubscribeLinks(signingKey: settings.signingKey)
-    }
-
-    /// The domain of the `From:` address, for `Message-ID`s.
-    var domain: String {
         let address = settings.from.split(separator: "<").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? settings.from
-        return String(address.split(separator: "@").last ?? "expo.example")
+        domain = String(address.split(separator: "@").last ?? "expo.example")
     }
 
     /// Queues `template` rendered with `values` (plus `contactName`) to the contact; false when it
