@@ -7,7 +7,7 @@ import TestSupport
 @Suite(.serialized, .integration) struct MailJourneyTests {
     @Test func verifyTheAddressThenResetAForgottenPassword() async throws {
         try await AccountsStack.with(backends: [.marketing]) { stack in
-            let email = "\(uniqueName("mail-journey").replacingOccurrences(of: "_", with: "-"))@example.com"
+            let email = uniqueAddress("mail-journey")
             #expect(try await stack.register(email).status == 201)
             let verification = try #require(try await MailSink.waitForMails(to: email, timeout: .seconds(60)).first)
             #expect(verification.header("Subject") == "Confirm your email address for Online Expo")
@@ -23,7 +23,7 @@ import TestSupport
             #expect(try await http("POST", stack.url("/v1/email-verifications/\(verifyToken)")).status == 404, "single use")
 
             // Forgotten password: the same answer for an unknown address, which gets no mail.
-            let unknown = "\(uniqueName("nobody").replacingOccurrences(of: "_", with: "-"))@example.com"
+            let unknown = uniqueAddress("nobody")
             #expect(try await http("POST", stack.url("/v1/password-resets"), json: ["email": unknown]).status == 202)
             #expect(try await http("POST", stack.url("/v1/password-resets"), json: ["email": email]).status == 202)
             let mails = try await MailSink.waitForMails(to: email, count: 2, timeout: .seconds(60))
@@ -46,7 +46,7 @@ import TestSupport
 
     @Test func subscriptionsThroughTheGateway() async throws {
         try await AccountsStack.with(backends: [.marketing]) { stack in
-            let email = "\(uniqueName("subscriber").replacingOccurrences(of: "_", with: "-"))@example.com"
+            let email = uniqueAddress("subscriber")
             #expect(try await stack.register(email).status == 201)
             let token = try #require(try await stack.signIn(email)["token"] as? String)
             // The registration reaches marketing as an event; until then a change is a 409.

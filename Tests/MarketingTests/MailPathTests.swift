@@ -43,7 +43,7 @@ import TestSupport
 
     @Test func aRejectedAddressIsSuppressedAndNeverMailedAgain() async throws {
         try await MarketingHarness.with { harness in
-            let address = uniqueAddress("reject.example")
+            let address = uniqueAddress(domain: "reject.example")
             let person = try await harness.person(email: address)
             try await harness.remind(person)
             #expect(try await harness.sender.drain() == 1)
@@ -64,7 +64,7 @@ import TestSupport
 
     @Test func aTemporaryFailureIsRetriedLaterWithBackoff() async throws {
         try await MarketingHarness.with { harness in
-            let address = uniqueAddress("defer.example")
+            let address = uniqueAddress(domain: "defer.example")
             try await harness.remind(try await harness.person(email: address))
             #expect(try await harness.sender.drain() == 1)
             let records = try await harness.records(to: address)

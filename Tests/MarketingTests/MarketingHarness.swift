@@ -59,8 +59,3 @@ struct MarketingHarness: Sendable {
         }
     }
 }
-
-/// A recipient address nobody else's test uses (the sink's folder is shared).
-func uniqueAddress(_ domain: String = "example.com") -> String {
-    "\(uniqueName("mail").replacingOccurrences(of: "_", with: "-"))@\(domain)"
-}

@@ -1,5 +1,10 @@
 import Foundation
 
+/// A recipient address nobody else's test uses (the sink's folder is shared by every test).
+public func uniqueAddress(_ prefix: String = "mail", domain: String = "example.com") -> String {
+    "\(uniqueName(prefix).replacingOccurrences(of: "_", with: "-"))@\(domain)"
+}
+
 /// The mail the stack's SMTP sink (deploy/mail/sink.py) received: one `.eml` file per mail, its
 /// envelope in `X-Sink-*` headers. Tests use unique recipient addresses, so they never see each
 /// other's mail.
