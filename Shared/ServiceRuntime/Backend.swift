@@ -24,6 +24,9 @@ public struct BackendDefinition: Sendable {
     public var migrations: [Migration]
     public var requests: RPCHandlers
     public var events: TransactionalEventHandlers
+    /// Handlers of the commands on `<service>.commands`: each runs its own transactions, so it can
+    /// record a refusal (e.g. a failed-campaign event) before the command is dead-lettered.
+    public var commands: EventHandlers
     /// Runs after the migrations and before any message is taken (e.g. a bootstrap from the
     /// environment); a `ConfigurationError` stops the process.
     public var afterMigration: [@Sendable () async throws -> Void]
@@ -34,13 +37,14 @@ public struct BackendDefinition: Sendable {
 
     public init(
         personalData: PersonalData, migrations: [Migration] = [], requests: RPCHandlers = RPCHandlers(),
-        events: TransactionalEventHandlers = TransactionalEventHandlers(),
+        events: TransactionalEventHandlers = TransactionalEventHandlers(), commands: EventHandlers = EventHandlers(),
         afterMigration: [@Sendable () async throws -> Void] = [], retention: [RetentionRule] = [], periodic: [PeriodicWork] = []
     ) {
         self.personalData = personalData
         self.migrations = migrations
         self.requests = requests
         self.events = events
+        self.commands = commands
         self.afterMigration = afterMigration
         self.retention = retention
         self.periodic = periodic
@@ -66,7 +70,7 @@ public enum PlatformVersion {
 
 extension Backend {
     /// Assembles a backend process: database pool, broker connections, ops endpoint, migrations,
-    /// outbox relay, retention sweeper, and the consumers of its request and event queues, in one
+    /// outbox relay, retention sweeper, and the consumers of its request, event and command queues, in one
     /// `ServiceGroup` that shuts down gracefully on SIGTERM (consumers first, connections last).
     /// Throws `ManifestMismatch` when the handlers differ from the service's manifest.
     public static func build(
@@ -113,6 +117,12 @@ extension Backend {
             let handlers = definition.events.eventHandlers(database: database)
             consumers.append(EventConsumer.consumer(
                 queue: PlatformTopology.eventQueue(service), handlers: handlers, bus: bus,
+                prefetch: configuration.eventPrefetch, isTransient: { Problem.databaseUnavailable(for: $0) != nil },
+                logger: logger))
+        }
+        if !definition.commands.isEmpty {
+            consumers.append(EventConsumer.consumer(
+                queue: PlatformTopology.commandQueue(service), handlers: definition.commands, bus: bus,
                 prefetch: configuration.eventPrefetch, isTransient: { Problem.databaseUnavailable(for: $0) != nil },
                 logger: logger))
         }

@@ -5,11 +5,12 @@ import Contracts
 public struct ManifestMismatch: Error, CustomStringConvertible {
     public let description: String
 
-    /// Throws unless the definition handles exactly the requests and events the manifest declares.
+    /// Throws unless the definition handles exactly the requests, events and commands the manifest declares.
     static func check(_ definition: BackendDefinition, against manifest: ServiceManifest) throws {
         let differences = [
             ServiceManifest.difference("requests", declared: manifest.requestTypes, handled: definition.requests.types),
             ServiceManifest.difference("events", declared: manifest.subscribedTypes, handled: definition.events.types),
+            ServiceManifest.difference("commands", declared: manifest.commandTypes, handled: definition.commands.types),
         ].compactMap { $0 }
         guard differences.isEmpty else {
             throw ManifestMismatch(description: "\(manifest.service.rawValue): \(differences.joined(separator: "; "))")

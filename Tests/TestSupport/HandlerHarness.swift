@@ -1,3 +1,4 @@
+import AMQPTransport
 import Contracts
 import Foundation
 import Logging
@@ -15,6 +16,8 @@ public struct HandlerHarness: Sendable {
     public let requests: RPCHandlers
     /// Its event handlers, inbox included, as the event consumer calls them.
     public let eventHandlers: EventHandlers
+    /// Its command handlers, as the consumer of `<service>.commands` calls them.
+    public let commandHandlers: EventHandlers
     public let logger: Logger
 
     /// Runs `body` with the handlers of the definition `define` builds (the same builder the
@@ -28,7 +31,7 @@ public struct HandlerHarness: Sendable {
             try await Migrator.migrate(database, definition.schema, logger: logger)
             let harness = HandlerHarness(
                 service: service, database: database, requests: definition.requestHandlers(of: service, database: database),
-                eventHandlers: definition.events.eventHandlers(database: database), logger: logger)
+                eventHandlers: definition.events.eventHandlers(database: database), commandHandlers: definition.commands, logger: logger)
             do {
                 return try await body(harness)
             } catch let error as PSQLError {
@@ -43,7 +46,7 @@ public struct HandlerHarness: Sendable {
         let definition = try define(database, logger)
         return HandlerHarness(
             service: service, database: database, requests: definition.requestHandlers(of: service, database: database),
-            eventHandlers: definition.events.eventHandlers(database: database), logger: logger)
+            eventHandlers: definition.events.eventHandlers(database: database), commandHandlers: definition.commands, logger: logger)
     }
 
     /// Sends `request` as `actor` and decodes its reply; a refusal or failure is thrown as its `Problem`.
@@ -68,6 +71,14 @@ public struct HandlerHarness: Sendable {
     public func deliver<Event: EventContract>(_ event: Event, messageID: String = UUID().uuidString) async throws {
         guard let handler = eventHandlers.handler(for: Event.type) else { throw TestFailure("no handler for \(Event.type)") }
         try await handler(IncomingMessage(type: Event.type, messageID: messageID, body: try MessageCodec.encode(event)), logger)
+    }
+
+    /// Delivers a command's `body` (any bytes, to try bad ones) as the command queue's consumer
+    /// would, and answers what the consumer would do with it.
+    public func command(_ type: MessageType, body: Data, messageID: String = UUID().uuidString) async -> QueueConsumer.Disposition {
+        await EventConsumer.handle(
+            IncomingMessage(type: type, messageID: messageID, body: body), handlers: commandHandlers,
+            deliveryLimit: PlatformTopology.eventDeliveryLimit, logger: logger)
     }
 
     /// The events of `Event`'s type in the outbox, oldest first.

@@ -6,8 +6,9 @@ import Persistence
 import PostgresNIO
 
 /// The people marketing may address, kept from the accounts service's events: who registered,
-/// and their contact details as last corrected. Whether they agreed to receive marketing is
-/// decided elsewhere (consent arrives with the marketing issue); this is only the address book.
+/// their contact details as last corrected, and their company's kind, industry and verification
+/// (what a campaign's audience is chosen by). Whether they agreed to receive marketing is the
+/// subscriptions' business; this is only the address book.
 enum ContactDirectory {
     static let migrations: [Migration] = [
         Migration(source: "marketing", version: 1, name: "contacts", sql: """
@@ -25,35 +26,51 @@ enum ContactDirectory {
                 profile_changes    integer     NOT NULL DEFAULT 0
             );
             """),
+        Migration(source: "marketing", version: 4, name: "contacts' companies", sql: """
+            -- What a campaign's audience is chosen by: the company's kind, industry and verification.
+            ALTER TABLE contacts ADD COLUMN company_id uuid, ADD COLUMN business_type text, ADD COLUMN industry text,
+                ADD COLUMN company_verified boolean NOT NULL DEFAULT false;
+            CREATE INDEX contacts_company ON contacts (company_id);
+            """),
     ]
 
     static func register(into handlers: inout TransactionalEventHandlers) {
         handlers.register(AccountRegistered.self) { event, transaction in
             // An erased person stays erased, whatever arrives late about them.
             guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
+            let company = event.company
             try await transaction.query("""
-                INSERT INTO contacts (account_id, email, contact_name, company_name, country, registered_at)
-                VALUES (\(event.accountID), \(event.email), \(event.contactName), \(event.company?.name), \(event.company?.country),
-                        \(event.registeredAt))
+                INSERT INTO contacts (account_id, email, contact_name, company_name, country, registered_at,
+                                      company_id, business_type, industry, company_verified)
+                VALUES (\(event.accountID), \(event.email), \(event.contactName), \(company?.name), \(company?.country),
+                        \(event.registeredAt), \(company?.id), \(company?.businessType.rawValue), \(company?.industry),
+                        \(company?.verified ?? false))
                 """)
         }
         handlers.register(AccountProfileChanged.self) { event, transaction in
             guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
+            guard try await transaction.query("""
+                UPDATE contacts SET profile_changes = profile_changes + 1 WHERE account_id = \(event.accountID) RETURNING 1
+                """).exists else {
+                // The registration is still on its way (handled alongside, or redelivered): wait for it.
+                throw ContactNotYetKnown(accountID: event.accountID)
+            }
             // Events may be handled out of order (several at once): older details never overwrite newer ones.
-            let rows = try await transaction.query("""
-                UPDATE contacts SET
-                    profile_changes = profile_changes + 1,
-                    email = CASE WHEN profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt) THEN \(event.email) ELSE email END,
-                    contact_name = CASE WHEN profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt) THEN \(event.contactName) ELSE contact_name END,
-                    company_name = CASE WHEN profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt) THEN \(event.company?.name) ELSE company_name END,
-                    country = CASE WHEN profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt) THEN \(event.company?.country) ELSE country END,
-                    profile_changed_at = greatest(profile_changed_at, \(event.changedAt))
-                WHERE account_id = \(event.accountID) RETURNING 1
+            let company = event.company
+            try await transaction.query("""
+                UPDATE contacts SET email = \(event.email), contact_name = \(event.contactName), company_name = \(company?.name),
+                    country = \(company?.country), company_id = \(company?.id), business_type = \(company?.businessType.rawValue),
+                    industry = \(company?.industry), profile_changed_at = \(event.changedAt)
+                WHERE account_id = \(event.accountID) AND (profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt))
                 """)
-            var found = false
-            for try await _ in rows { found = true }
-            // The registration is still on its way (handled alongside, or redelivered): wait for it.
-            guard found else { throw ContactNotYetKnown(accountID: event.accountID) }
+        }
+        handlers.register(VerificationDecided.self) { event, transaction in
+            guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
+            // Everyone of the company is as verified as the company.
+            guard try await transaction.query("""
+                UPDATE contacts SET company_verified = \(event.status == .approved)
+                WHERE account_id = \(event.accountID) OR company_id = \(event.companyID) RETURNING 1
+                """).exists else { throw ContactNotYetKnown(accountID: event.accountID) }
         }
     }
 }

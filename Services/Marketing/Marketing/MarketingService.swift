@@ -32,10 +32,17 @@ func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules
     ContactDirectory.register(into: &events)
     UnreadMessagesNotice.register(into: &events, mailer: mailer)
     AccountLinkNotices.register(into: &events, mailer: mailer)
+    var commands = EventHandlers()
+    CampaignTrigger.register(into: &commands, database: database)
     let sender = MailSender(database: database, relay: relay, logger: logger)
-    // Polled, so a mail queued by any replica leaves within half a second from whichever is free.
-    let sending = PeriodicWork(name: "mail sender", interval: .milliseconds(500)) { try await sender.drain() }
+    let dispatcher = CampaignDispatcher(database: database, mailer: mailer, rules: rules, logger: logger)
+    // Polled, so a mail or campaign batch queued by any replica leaves within half a second from whichever is free.
+    let periodic = [
+        PeriodicWork(name: "mail sender", interval: .milliseconds(500)) { try await sender.drain() },
+        PeriodicWork(name: "campaign dispatcher", interval: .milliseconds(500)) { try await dispatcher.run() },
+    ]
+    let migrations = ContactDirectory.migrations + MailOutbox.migrations + SubscriptionRecords.migrations + CampaignRecords.migrations
     return BackendDefinition(
-        personalData: .held(MarketingPersonalData()),
-        migrations: ContactDirectory.migrations + MailOutbox.migrations + SubscriptionRecords.migrations, requests: requests, events: events, retention: MailOutbox.retention, periodic: [sending])
+        personalData: .held(MarketingPersonalData()), migrations: migrations.sorted { $0.version < $1.version }, requests: requests,
+        events: events, commands: commands, retention: MailOutbox.retention, periodic: periodic)
 }

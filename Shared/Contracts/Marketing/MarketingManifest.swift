@@ -1,11 +1,14 @@
 extension ServiceManifest {
-    /// Every mail of the platform: it keeps the contact directory from accounts' registrations and
-    /// profile changes, and mails account links and unread-message reminders on their events.
+    /// Every mail of the platform: it keeps the contact directory from accounts' registrations,
+    /// profile changes and verification decisions, mails account links and unread-message reminders
+    /// on their events, and runs the campaigns the marketing team triggers through the queue.
     public static let marketing = ServiceManifest(
         .marketing, holdsPersonalData: true,
         requests: [ListSubscriptions.self, SetSubscription.self, ConfirmSubscription.self, DescribeUnsubscribe.self, Unsubscribe.self],
+        commands: [TriggerCampaign.self],
+        publishes: [CampaignProgressed.self, CampaignFinished.self],
         subscribes: [
-            AccountRegistered.self, AccountProfileChanged.self, EmailVerificationRequested.self, PasswordResetRequested.self,
-            UnreadReminderDue.self,
+            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, EmailVerificationRequested.self,
+            PasswordResetRequested.self, UnreadReminderDue.self,
         ])
 }

@@ -50,3 +50,10 @@ extension EventContract {
     public var routingSuffix: String? { nil }
     public static var carriesSecret: Bool { false }
 }
+
+/// A durable command from outside the platform (the marketing team's campaign trigger), published
+/// on `expo.commands` to its owner's `<service>.commands` quorum queue: no reply, never lost to a
+/// restart, dead-lettered with a reason when it cannot be carried out.
+public protocol CommandContract: Codable, Sendable {
+    static var type: MessageType { get }
+}

@@ -1,21 +1,23 @@
-/// One service's messages: the requests it answers, the events it publishes and those it
-/// subscribes to, and whether it holds personal data (then it answers the data-rights requests of
+/// One service's messages: the requests it answers, the commands it takes from outside the
+/// platform, the events it publishes and those it subscribes to, and whether it holds personal data (then it answers the data-rights requests of
 /// `PersonalDataOperation` too). The topology is computed from the manifests, and a backend whose
 /// registered handlers differ from its manifest refuses to start, so the lists cannot drift apart.
 public struct ServiceManifest: Sendable {
     public let service: ServiceName
     public let holdsPersonalData: Bool
     public let requests: [any RequestContract.Type]
+    public let commands: [any CommandContract.Type]
     public let publishes: [any EventContract.Type]
     public let subscribes: [any EventContract.Type]
 
     public init(
         _ service: ServiceName, holdsPersonalData: Bool, requests: [any RequestContract.Type] = [],
-        publishes: [any EventContract.Type] = [], subscribes: [any EventContract.Type] = []
+        commands: [any CommandContract.Type] = [], publishes: [any EventContract.Type] = [], subscribes: [any EventContract.Type] = []
     ) {
         self.service = service
         self.holdsPersonalData = holdsPersonalData
         self.requests = requests
+        self.commands = commands
         self.publishes = publishes
         self.subscribes = subscribes
     }
@@ -26,6 +28,7 @@ public struct ServiceManifest: Sendable {
         [.ping(service)] + requests.map { $0.type }
             + (holdsPersonalData ? PersonalDataOperation.allCases.map { $0.type(of: service) } : [])
     }
+    public var commandTypes: [MessageType] { commands.map { $0.type } }
     public var publishedTypes: [MessageType] { publishes.map { $0.type } }
     public var subscribedTypes: [MessageType] { subscribes.map { $0.type } }
 }

@@ -14,7 +14,8 @@ import PostgresNIO
 ///   `Message-ID`);
 /// - finished: `sent` (the relay's 2xx), `failed` (a 5xx for the mail, or out of retries),
 ///   `bounced` (the address was refused: suppressed from then on), `suppressed` (never sent: the
-///   address is on the suppression list). A finished mail keeps its record, not its body.
+///   address is on the suppression list, or, for marketing, the person withdrew consent, objected
+///   or restricted processing between queueing and sending). A finished mail keeps its record, not its body.
 enum MailOutbox {
     static let migrations: [Migration] = [
         Migration(source: "marketing", version: 2, name: "mail outbox", sql: """
@@ -60,6 +61,11 @@ enum MailOutbox {
                 created_at   timestamptz NOT NULL DEFAULT now()
             );
             """),
+        Migration(source: "marketing", version: 5, name: "campaign mails", sql: """
+            -- A marketing mail's topic (its consent is checked again when it leaves) and campaign (its counts).
+            ALTER TABLE mail_outbox ADD COLUMN topic text, ADD COLUMN campaign_id uuid;
+            CREATE INDEX mail_outbox_campaign ON mail_outbox (campaign_id, state) WHERE campaign_id IS NOT NULL;
+            """),
     ]
 
     /// Send records are kept a year (complaints about a mail come within weeks); suppressions stay.
@@ -74,6 +80,9 @@ enum MailOutbox {
         var marketing: Bool
         /// What caused it (a campaign and person); a second entry with the same key is not queued.
         var dedupeKey: String?
+        /// The subscription topic a marketing mail belongs to, and its campaign.
+        var topic: String? = nil
+        var campaignID: UUID? = nil
         var message: MailMessage
     }
 
@@ -86,9 +95,9 @@ enum MailOutbox {
         let bytes = suppressed ? nil : ByteBuffer(bytes: entry.message.composed(id: id, date: now, domain: domain))
         let finished: Date? = suppressed ? now : nil
         return try await transaction.query("""
-            INSERT INTO mail_outbox (id, account_id, purpose, marketing, dedupe_key, recipient, message, state, finished_at)
+            INSERT INTO mail_outbox (id, account_id, purpose, marketing, dedupe_key, recipient, message, state, finished_at, topic, campaign_id)
             VALUES (\(id), \(entry.accountID), \(entry.purpose), \(entry.marketing), \(entry.dedupeKey), \(entry.message.to),
-                    \(bytes), \(suppressed ? "suppressed" : "queued"), \(finished))
+                    \(bytes), \(suppressed ? "suppressed" : "queued"), \(finished), \(entry.topic), \(entry.campaignID))
             ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1
             """).exists && !suppressed
     }

@@ -41,8 +41,9 @@ struct MailSender: Sendable {
         let recipient: String
         let message: ByteBuffer
         let attempts: Int
-        /// The address was suppressed after the mail was queued: it is recorded, not sent.
-        let suppressed: Bool
+        /// Why it must not leave after all (the address was suppressed, or a marketing mail's
+        /// consent went after it was queued): it is recorded, not sent.
+        let suppressed: String?
     }
 
     /// Claims up to `limit` due mails (and ones whose sender died holding them) for this sender.
@@ -58,10 +59,19 @@ struct MailSender: Sendable {
                          OR (state = 'sending' AND lease_until < \(now()))
                       ORDER BY marketing, next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED) claimed
                 WHERE m.id = claimed.id
-                RETURNING m.id, m.recipient, m.message, m.attempts,
-                    EXISTS (SELECT 1 FROM mail_suppressions s WHERE s.address_hash = mail_address_hash(m.recipient))
+                RETURNING m.id, m.recipient, m.message, m.attempts, CASE
+                    WHEN EXISTS (SELECT 1 FROM mail_suppressions s WHERE s.address_hash = mail_address_hash(m.recipient))
+                        THEN 'the address is suppressed'
+                    WHEN m.marketing AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.topic = m.topic
+                                                 AND s.channel = 'email' AND s.status <> 'subscribed')
+                        THEN 'the person unsubscribed'
+                    WHEN m.marketing AND EXISTS (SELECT 1 FROM objections o WHERE o.account_id = m.account_id AND o.scope = 'direct-marketing')
+                        THEN 'the person objected to direct marketing'
+                    WHEN m.marketing AND EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = m.account_id)
+                        THEN 'the person restricted processing'
+                    END
                 """, logger: logger)
-            for try await (id, recipient, message, attempts, suppressed) in rows.decode((UUID, String, ByteBuffer, Int, Bool).self) {
+            for try await (id, recipient, message, attempts, suppressed) in rows.decode((UUID, String, ByteBuffer, Int, String?).self) {
                 due.append(Due(id: id, recipient: recipient, message: message, attempts: attempts, suppressed: suppressed))
             }
             return due
@@ -69,13 +79,15 @@ struct MailSender: Sendable {
     }
 
     private func send(_ mail: Due) async throws {
-        let answer = mail.suppressed
-            ? RelayAnswer(outcome: .permanent, code: 0, reply: "not sent: the address is suppressed")
-            : await relay.send(Array(buffer: mail.message), to: mail.recipient)
+        let answer = if let reason = mail.suppressed {
+            RelayAnswer(outcome: .permanent, code: 0, reply: "not sent: \(reason)")
+        } else {
+            await relay.send(Array(buffer: mail.message), to: mail.recipient)
+        }
         let state: String
         var retryAt: Date?
         switch answer.outcome {
-        case _ where mail.suppressed:
+        case _ where mail.suppressed != nil:
             state = "suppressed"
         case .accepted:
             state = "sent"
@@ -97,7 +109,7 @@ struct MailSender: Sendable {
                     message = CASE WHEN \(finished) THEN NULL ELSE message END
                 WHERE id = \(mail.id) AND state = 'sending' AND attempts = \(mail.attempts)
                 """, logger: logger)
-            guard !mail.suppressed else { return }
+            guard mail.suppressed == nil else { return }
             try await connection.query("""
                 INSERT INTO mail_attempts (mail_id, attempt, at, outcome, relay_code, relay_reply)
                 VALUES (\(mail.id), \(mail.attempts), \(now()), \(state), \(answer.code), \(answer.reply))

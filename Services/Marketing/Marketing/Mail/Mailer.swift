@@ -25,7 +25,7 @@ struct Mailer: Sendable {
     @discardableResult
     func queue(
         _ template: MailTemplate, values: [String: String], to contact: Contact, purpose: String, marketing: Bool,
-        topic: SubscriptionTopic? = nil, dedupeKey: String? = nil, on transaction: Transaction
+        topic: SubscriptionTopic? = nil, dedupeKey: String? = nil, campaignID: UUID? = nil, on transaction: Transaction
     ) async throws -> Bool {
         var values = values
         values["contactName"] = contact.name
@@ -39,7 +39,9 @@ struct Mailer: Sendable {
         var message = template.render(values, from: settings.from, to: contact.email, toName: contact.name)
         message.headers = headers
         return try await MailOutbox.queue(
-            MailOutbox.Entry(accountID: contact.accountID, purpose: purpose, marketing: marketing, dedupeKey: dedupeKey, message: message),
+            MailOutbox.Entry(
+                accountID: contact.accountID, purpose: purpose, marketing: marketing, dedupeKey: dedupeKey, topic: topic?.rawValue,
+                campaignID: campaignID, message: message),
             domain: domain, on: transaction)
     }
 

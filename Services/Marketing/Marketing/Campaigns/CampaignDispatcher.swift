@@ -1,0 +1,131 @@
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import Persistence
+import PostgresNIO
+
+/// Turns due campaigns into mails, a batch per transaction: the next audience members after the
+/// campaign's cursor, each checked against the topic's consent (stored, or the country's default),
+/// objections and restrictions, rendered and queued in the mail outbox with the cursor's move, so
+/// a crash repeats no batch and skips no one. Every replica runs it; `SKIP LOCKED` gives each
+/// campaign's batch to one. Batches are paced to the campaign's `maxPerSecond`. A campaign whose
+/// audience is queued and whose every mail the relay answered is finished.
+struct CampaignDispatcher: Sendable {
+    static let batchLimit = 500
+
+    let database: Database
+    let mailer: Mailer
+    let rules: ConsentRules
+    let logger: Logger
+    var now: @Sendable () -> Date = { Date() }
+
+    /// Queues batches until no campaign is due, then finishes those that are done.
+    func run() async throws {
+        while try await queueNextBatch() {}
+        while try await finishOne() {}
+    }
+
+    private struct Due {
+        let id: UUID
+        let topic: SubscriptionTopic
+        let template: MailTemplate
+        let audience: CampaignAudience
+        let maxPerSecond: Int
+        let cursor: UUID?
+    }
+
+    /// One batch of one due campaign; false when none was due.
+    func queueNextBatch() async throws -> Bool {
+        try await database.transaction(context: MessageContext(), logger: logger) { transaction in
+            guard let campaign = try await claimDue(on: transaction) else { return false }
+            let batch = min(Self.batchLimit, campaign.maxPerSecond)
+            // Read whole before queueing: the connection runs one statement at a time.
+            var members: [(UUID, String, String, String?, String?, String?)] = []
+            for try await member in try await transaction.query(audienceQuery(campaign, after: campaign.cursor, limit: batch))
+                .decode((UUID, String, String, String?, String?, String?).self) {
+                members.append(member)
+            }
+            var queued = 0
+            for (accountID, email, name, company, country, stored) in members {
+                let status = stored.flatMap(SubscriptionStatus.init(rawValue:))
+                    ?? SubscriptionRecords.defaultStatus(campaign.topic, country: country, rules: rules)
+                guard status == .subscribed else { continue }
+                if try await mailer.queue(
+                    campaign.template, values: ["companyName": company ?? ""], to: Contact(accountID: accountID, email: email, name: name),
+                    purpose: "campaign", marketing: true, topic: campaign.topic, dedupeKey: "campaign:\(campaign.id):\(accountID)",
+                    campaignID: campaign.id, on: transaction) {
+                    queued += 1
+                }
+            }
+            let complete = members.count < batch
+            let pause = Double(max(members.count, 1)) / Double(campaign.maxPerSecond)
+            try await transaction.query("""
+                UPDATE campaigns SET status = 'sending', audience_cursor = \(members.last?.0 ?? campaign.cursor), queued = queued + \(queued),
+                    audience_complete = \(complete), next_batch_at = \(now().addingTimeInterval(pause))
+                WHERE id = \(campaign.id)
+                """)
+            try await transaction.emit(CampaignProgressed(
+                campaignID: campaign.id, counts: try await CampaignRecords.counts(of: campaign.id, on: transaction),
+                audienceComplete: complete, at: now()))
+            logger.debug("campaign batch queued", metadata: ["campaign": "\(campaign.id)", "queued": "\(queued)", "complete": "\(complete)"])
+            return true
+        }
+    }
+
+    private func claimDue(on transaction: Transaction) async throws -> Due? {
+        for try await (id, topic, subject, html, text, audience, pace, cursor) in try await transaction.query("""
+            SELECT id, topic, subject, html, text_body, audience::text, max_per_second, audience_cursor FROM campaigns
+            WHERE status IN ('scheduled', 'sending') AND NOT audience_complete AND next_batch_at <= \(now())
+            ORDER BY next_batch_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            """).decode((UUID, String, String, String, String, String, Int, UUID?).self) {
+            // Stored only after `CampaignPlan` accepted them, so they parse again.
+            guard let topic = SubscriptionTopic(rawValue: topic) else { return nil }
+            return Due(
+                id: id, topic: topic, template: try MailTemplate(subject: subject, text: text, html: html),
+                audience: try MessageCodec.decode(CampaignAudience.self, from: Data(audience.utf8)), maxPerSecond: pace, cursor: cursor)
+        }
+        return nil
+    }
+
+    /// The audience members after `cursor`, in account order, with their stored subscription to the
+    /// topic; those who objected to direct marketing or restricted processing are left out here.
+    private func audienceQuery(_ campaign: Due, after cursor: UUID?, limit: Int) -> PostgresQuery {
+        let audience = campaign.audience
+        let businessTypes = audience.businessTypes ?? []
+        let industries = audience.industries ?? []
+        let countries = audience.countries ?? []
+        return """
+            SELECT c.account_id, c.email, c.contact_name, c.company_name, c.country, s.status FROM contacts c
+            LEFT JOIN subscriptions s ON s.account_id = c.account_id AND s.topic = \(campaign.topic.rawValue) AND s.channel = 'email'
+            WHERE c.account_id > coalesce(\(cursor), '00000000-0000-0000-0000-000000000000'::uuid)
+              AND (cardinality(\(businessTypes)::text[]) = 0 OR c.business_type = ANY(\(businessTypes)::text[]))
+              AND (cardinality(\(industries)::text[]) = 0 OR lower(c.industry) = ANY(\(industries)::text[]))
+              AND (cardinality(\(countries)::text[]) = 0 OR c.country = ANY(\(countries)::text[]))
+              AND (NOT \(audience.verifiedOnly ?? false) OR c.company_verified)
+              AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.account_id = c.account_id AND o.scope = 'direct-marketing')
+              AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = c.account_id)
+            ORDER BY c.account_id LIMIT \(limit)
+            """
+    }
+
+    /// Finishes one campaign whose audience is queued and whose mails the relay all answered.
+    func finishOne() async throws -> Bool {
+        try await database.transaction(context: MessageContext(), logger: logger) { transaction in
+            var done: UUID?
+            for try await id in try await transaction.query("""
+                SELECT id FROM campaigns c WHERE status = 'sending' AND audience_complete
+                  AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.campaign_id = c.id AND m.state IN ('queued', 'sending', 'deferred'))
+                LIMIT 1 FOR UPDATE SKIP LOCKED
+                """).decode(UUID.self) {
+                done = id
+            }
+            guard let done else { return false }
+            try await transaction.query("UPDATE campaigns SET status = 'finished', finished_at = \(now()) WHERE id = \(done)")
+            try await transaction.emit(CampaignFinished(
+                campaignID: done, status: .finished, counts: try await CampaignRecords.counts(of: done, on: transaction), at: now()))
+            logger.info("campaign finished", metadata: ["campaign": "\(done)"])
+            return true
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Contracts
+import Foundation
+import ServiceRuntime
+
+/// A campaign trigger that passed every check: a marketing topic, templates that parse, an
+/// audience whose filters name known values, a pace within bounds. The queue's trigger and the
+/// staff's endpoint go through this one check.
+struct CampaignPlan: Sendable {
+    static let defaultPace = 200
+    static let paceLimit = 1...10_000
+    /// The largest template part accepted: a long newsletter is a few tens of kilobytes.
+    static let templateLimit = 200_000
+
+    let trigger: TriggerCampaign
+    let name: String
+    let topic: SubscriptionTopic
+    let template: MailTemplate
+    let language: String?
+    /// The filters, normalised (upper-case countries, lower-case industries).
+    let audience: CampaignAudience
+    let maxPerSecond: Int
+
+    /// Throws `validation-failed` naming every field that is wrong.
+    init(_ trigger: TriggerCampaign) throws {
+        var checks = FieldChecks()
+        let name = checks.required("name", trigger.name, maxLength: 200)
+        let topic = checks.oneOf("topic", trigger.topic, as: SubscriptionTopic.self)
+        if let topic, !topic.isMarketing { checks.fail("topic", "is service mail, not a marketing topic") }
+        _ = checks.required("subject", trigger.subject, maxLength: 300)
+        for (field, part) in [("html", trigger.html), ("text", trigger.text)] {
+            if part.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { checks.fail(field, "is required") }
+            if part.count > Self.templateLimit { checks.fail(field, "must be at most \(Self.templateLimit) characters") }
+        }
+        var template: MailTemplate?
+        do {
+            template = try MailTemplate(subject: trigger.subject, text: trigger.text, html: trigger.html)
+        } catch {
+            checks.fail(error.part, "does not parse as a Mustache template: \(error.reason)")
+        }
+        var language = trigger.language
+        if let given = trigger.language {
+            language = given.lowercased()
+            if given.count != 2 || !given.allSatisfy({ $0.isASCII && $0.isLetter }) { checks.fail("language", "must be an ISO 639-1 code such as en or de") }
+        }
+        let pace = trigger.maxPerSecond ?? Self.defaultPace
+        if !Self.paceLimit.contains(pace) {
+            checks.fail("maxPerSecond", "must be between \(Self.paceLimit.lowerBound) and \(Self.paceLimit.upperBound)")
+        }
+        let audience = Self.audience(trigger.audience, checks: &checks)
+        try checks.finish()
+        // finish() threw unless every check passed, so the parsed values are there.
+        self.trigger = trigger
+        self.name = name!
+        self.topic = topic!
+        self.template = template!
+        self.language = language
+        self.audience = audience
+        maxPerSecond = pace
+    }
+
+    private static func audience(_ given: CampaignAudience, checks: inout FieldChecks) -> CampaignAudience {
+        var audience = given
+        func list(_ field: String, _ values: [String]?, _ check: (inout FieldChecks, String, String) -> String?) -> [String]? {
+            guard let values else { return nil }
+            if values.isEmpty { checks.fail("audience.\(field)", "must name at least one, or be left out") }
+            return values.enumerated().compactMap { check(&checks, "audience.\(field)[\($0.offset)]", $0.element) }
+        }
+        audience.businessTypes = list("businessTypes", given.businessTypes) { $0.oneOf($1, $2, as: BusinessType.self)?.rawValue }
+        audience.industries = list("industries", given.industries) { $0.required($1, $2, maxLength: 100)?.lowercased() }
+        audience.countries = list("countries", given.countries) { $0.country($1, $2) }
+        // Matchmaking does not publish follows and activity yet, and marketing never reads its schema.
+        if given.followersOf != nil { checks.fail("audience.followersOf", "is not supported yet: marketing receives no follow events") }
+        if given.activeWithinDays != nil {
+            checks.fail("audience.activeWithinDays", "is not supported yet: marketing receives no activity events")
+        }
+        return audience
+    }
+}
