@@ -1,5 +1,7 @@
+import AMQPTransport
 import Contracts
 import Foundation
+import MessageBus
 @testable import Marketing
 import Persistence
 import PostgresNIO
@@ -12,6 +14,7 @@ import TestSupport
 struct MarketingHarness: Sendable {
     let kit: HandlerHarness
     let sender: MailSender
+    let dispatcher: CampaignDispatcher
 
     static func with<T: Sendable>(smtpURL: String = TestEnvironment.smtpURL, _ body: (MarketingHarness) async throws -> T) async throws -> T {
         let settings = try MailSettings(environment: Environment(values: ["EXPO_SMTP_URL": smtpURL, "EXPO_SMTP_TIMEOUT_SECONDS": "10"]))
@@ -21,17 +24,34 @@ struct MarketingHarness: Sendable {
         return try await HandlerHarness.with(.marketing, define: { database, logger in
             marketingDefinition(database: database, mailer: mailer, rules: rules, relay: relay, logger: logger)
         }) { kit in
-            try await body(MarketingHarness(kit: kit, sender: MailSender(database: kit.database, relay: relay, logger: kit.logger)))
+            try await body(MarketingHarness(
+                kit: kit, sender: MailSender(database: kit.database, relay: relay, logger: kit.logger),
+                dispatcher: CampaignDispatcher(database: kit.database, mailer: mailer, rules: rules, logger: kit.logger)))
         }
     }
 
     /// Registers a person at "accounts" by delivering its event; returns the account id.
-    func person(email: String, name: String = "Ada Obi", country: String = "NG") async throws -> UUID {
+    func person(
+        email: String, name: String = "Ada Obi", country: String = "NG", businessType: BusinessType = .purchaser, verified: Bool = true
+    ) async throws -> UUID {
         let accountID = UUID()
-        let card = CompanyCard(id: UUID(), name: "Lagos Tractors Ltd", businessType: .purchaser, industry: "Machinery", country: country, verified: true)
+        let card = CompanyCard(id: UUID(), name: "Lagos Tractors Ltd", businessType: businessType, industry: "Machinery", country: country, verified: verified)
         try await kit.deliver(AccountRegistered(
             accountID: accountID, email: email, contactName: name, company: card, roles: [.purchaser], registeredAt: Date()))
         return accountID
+    }
+
+    /// Delivers `trigger` as `marketing.commands`' consumer would; answers what it did with it.
+    func trigger(_ trigger: TriggerCampaign) async throws -> QueueConsumer.Disposition {
+        await kit.command(TriggerCampaign.type, body: try MessageCodec.encode(trigger))
+    }
+
+    /// Runs the campaign dispatcher and the mail sender until everything due is queued, sent and
+    /// the finished campaigns are closed, as the process's timers would.
+    func runCampaigns() async throws {
+        try await dispatcher.run()
+        try await sender.drain()
+        try await dispatcher.run()
     }
 
     /// A request from the signed-in person `accountID`.

@@ -38,7 +38,7 @@ import Testing
 
     @Test func manifestsNameOnlyTheirOwnMessagesAndSubscribeOnlyToPublishedEvents() {
         for manifest in ServiceManifest.all {
-            for type in manifest.requestTypes + manifest.publishedTypes {
+            for type in manifest.requestTypes + manifest.commandTypes + manifest.publishedTypes {
                 #expect(type.owner == manifest.service, "\(type) in the manifest of \(manifest.service)")
             }
             for type in manifest.subscribedTypes {
@@ -61,7 +61,23 @@ import Testing
                     $0.queue == PlatformTopology.eventQueue(manifest.service) && $0.exchange == "expo.events" && $0.routingKey == type.rawValue
                 })
             }
+            for type in manifest.commandTypes {
+                #expect(platform.bindings.contains {
+                    $0.queue == PlatformTopology.commandQueue(manifest.service) && $0.exchange == "expo.commands" && $0.routingKey == type.rawValue
+                })
+            }
         }
+    }
+
+    @Test func commandsFromOutsideGetADurableDeadLetteredQueue() {
+        let platform = PlatformTopology.make()
+        #expect(platform.exchanges.contains { $0.name == "expo.commands" && $0.kind == .direct })
+        let queue = platform.queues.first { $0.name == "marketing.commands" }
+        #expect(queue?.kind == .quorum(deliveryLimit: PlatformTopology.eventDeliveryLimit) && queue?.deadLetter?.exchange == "expo.dlx")
+        #expect(platform.bindings.contains {
+            $0.queue == "marketing.commands" && $0.exchange == "expo.commands" && $0.routingKey == "marketing.trigger-campaign.v1"
+        })
+        #expect(!platform.queues.contains { $0.name == "accounts.commands" }, "no queue for a service that takes no commands")
     }
 
     @Test func aDifferenceBetweenManifestAndHandlersIsNamed() {

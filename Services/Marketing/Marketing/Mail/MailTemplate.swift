@@ -14,6 +14,9 @@ struct MailTemplate: Sendable {
         func parse(_ source: String, _ part: String, plain: Bool) throws(MailTemplateError) -> MustacheTemplate {
             do {
                 return try MustacheTemplate(string: plain ? "{{% CONTENT_TYPE: TEXT}}" + source : source)
+            } catch let error as MustacheTemplate.ParserError {
+                // Where, not the line itself: the reason is logged and sent back in events.
+                throw MailTemplateError(part: part, reason: "\(error.error) at line \(error.context.lineNumber), column \(error.context.columnNumber)")
             } catch {
                 throw MailTemplateError(part: part, reason: "\(error)")
             }
