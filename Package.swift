@@ -105,6 +105,11 @@ var targets: [Target] = [
                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                        .product(name: "NIOHTTP1", package: "swift-nio")],
         path: "Tests/Benchmark/ExpoBench", swiftSettings: strict),
+    // The marketing team's command-line tool: publishes a campaign trigger on expo.commands.
+    .executableTarget(
+        name: "CampaignTool",
+        dependencies: ["AMQPTransport", "MessageBus", "ServiceRuntime", "Contracts", log, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        path: "Services/Marketing/CampaignTool", swiftSettings: strict),
     // Helpers every integration test shares: environment, broker control, process spawning.
     .target(
         name: "TestSupport", dependencies: ["ServiceRuntime", "Persistence", "MessageBus", "AMQPTransport", log, postgres],
@@ -149,7 +154,7 @@ for service in services {
 let package = Package(
     name: "OnlineExpo",
     products: services.map { .executable(name: $0.product, targets: [$0.executable]) }
-        + [.executable(name: "expo-bench", targets: ["ExpoBench"]), .executable(name: "amqp-floor", targets: ["AMQPFloor"])],
+        + [.executable(name: "expo-campaign", targets: ["CampaignTool"]), .executable(name: "expo-bench", targets: ["ExpoBench"]), .executable(name: "amqp-floor", targets: ["AMQPFloor"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -164,6 +169,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -43,7 +43,10 @@ struct AccountsStack {
         var backends: [(process: ServiceProcess, schema: String)] = []
         for name in names {
             // A fresh schema has seen none of the earlier tests' events: they must not queue ahead of this test's.
-            try await withBus(topology: PlatformTopology.make()) { try await $0.publisher.purge(queue: PlatformTopology.eventQueue(name)) }
+            try await withBus(topology: PlatformTopology.make()) { bus in
+                try await bus.publisher.purge(queue: PlatformTopology.eventQueue(name))
+                if !ServiceManifest.of(name).commands.isEmpty { try await bus.publisher.purge(queue: PlatformTopology.commandQueue(name)) }
+            }
             let (backendSchema, backendDatabase) = try await TestDatabase.freshSchema(for: name.rawValue)
             backends.append((try ServiceProcess(
                 name.rawValue, instance: uniqueName(name.rawValue), opsPort: freePort(), environment: backendDatabase), backendSchema))

@@ -49,6 +49,15 @@ public final class ServiceProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Waits for a process that ends on its own (a command-line tool); its exit status.
+    public func exitStatus(within timeout: Duration = .seconds(60)) async throws -> Int32 {
+        guard await eventually(timeout: timeout, { !self.process.isRunning }) else {
+            signal(SIGKILL)
+            throw TestFailure("\(name) did not finish within \(timeout); log: \(output)")
+        }
+        return process.terminationStatus
+    }
+
     public var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 }
 
