@@ -58,6 +58,12 @@ import TestSupport
                 "PATCH /v1/conversations/{id}/messages/{messageId}": (conversationID, ["text": "Taken over"], [404]),
                 "DELETE /v1/conversations/{id}/messages/{messageId}": (conversationID, nil, [404]),
                 "POST /v1/conversations/{id}/read": (conversationID, nil, [404]),
+                // Staff only: a supplier is refused before any campaign is looked up.
+                "GET /v1/admin/campaigns/{id}": (UUID().uuidString, nil, [403]),
+                "GET /v1/admin/campaigns/{id}/audience": (UUID().uuidString, nil, [403]),
+                "POST /v1/admin/campaigns/{id}/pause": (UUID().uuidString, nil, [403]),
+                "POST /v1/admin/campaigns/{id}/resume": (UUID().uuidString, nil, [403]),
+                "POST /v1/admin/campaigns/{id}/cancel": (UUID().uuidString, nil, [403]),
                 // Another person's notification ids name nothing for the caller (the owner has none yet: any id).
                 "POST /v1/me/notifications/{id}/read": (UUID().uuidString, nil, [404]),
             ]

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import MessageBus
 
-/// The marketing part of the HTTP API (API.md, "Marketing and mail"): each person's subscriptions
-/// and the double opt-in link. Where the request came from is kept with each change as proof.
+/// The marketing part of the HTTP API (API.md, "Marketing and mail"): each person's subscriptions,
+/// the double opt-in link, one-click unsubscribe, and the staff's campaigns. Where the request came from is kept with each change as proof.
 struct MarketingRoutes {
     let forwarder: RPCForwarder
 
@@ -24,6 +24,44 @@ struct MarketingRoutes {
         }
         router.forward(.post, "/v1/subscriptions/confirmations/:token", by: forwarder, status: .noContent) { request, context in
             ConfirmSubscription(token: context.parameters.get("token") ?? "", client: context.client(of: request))
+        }
+        router.forward(.post, "/v1/admin/campaigns", by: forwarder, status: .created) { request, _ in
+            let form = try await forwarder.decode(CampaignForm.self, request)
+            return CreateCampaign(campaign: form.trigger)
+        }
+        router.forward(.get, "/v1/admin/campaigns", by: forwarder) { request, _ in ListCampaigns(page: try request.pageRequest()) }
+        router.forward(.get, "/v1/admin/campaigns/:id", by: forwarder) { _, context in
+            GetCampaign(campaignID: try context.pathID("no campaign with this id"))
+        }
+        router.forward(.get, "/v1/admin/campaigns/:id/audience", by: forwarder) { _, context in
+            PreviewCampaignAudience(campaignID: try context.pathID("no campaign with this id"))
+        }
+        for action in CampaignAction.allCases {
+            router.forward(.post, "/v1/admin/campaigns/:id/\(action.rawValue)", by: forwarder) { _, context in
+                ChangeCampaign(campaignID: try context.pathID("no campaign with this id"), action: action)
+            }
+        }
+    }
+
+    /// The queue's trigger; staff may leave the id to the platform. A missing text is empty here,
+    /// for the service to name among the invalid fields.
+    struct CampaignForm: Decodable {
+        var campaignId: UUID?
+        var name: String?
+        var topic: String?
+        var subject: String?
+        var html: String?
+        var text: String?
+        var language: String?
+        var audience: CampaignAudience?
+        var sendAt: Date?
+        var maxPerSecond: Int?
+
+        var trigger: TriggerCampaign {
+            TriggerCampaign(
+                campaignID: campaignId ?? UUID(), name: name ?? "", topic: topic ?? "", subject: subject ?? "", html: html ?? "",
+                text: text ?? "", language: language,
+                audience: audience ?? CampaignAudience(), sendAt: sendAt, maxPerSecond: maxPerSecond)
         }
     }
 

@@ -28,6 +28,7 @@ public func buildMarketing(configuration: ServiceConfiguration, logger: Logger, 
 func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules, relay: SMTPRelay, logger: Logger) -> BackendDefinition {
     var requests = RPCHandlers()
     SubscriptionHandlers(database: database, mailer: mailer, rules: rules).register(into: &requests)
+    CampaignHandlers(database: database, rules: rules).register(into: &requests)
     var events = TransactionalEventHandlers()
     ContactDirectory.register(into: &events)
     UnreadMessagesNotice.register(into: &events, mailer: mailer)

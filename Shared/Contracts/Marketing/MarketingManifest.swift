@@ -4,7 +4,10 @@ extension ServiceManifest {
     /// on their events, and runs the campaigns the marketing team triggers through the queue.
     public static let marketing = ServiceManifest(
         .marketing, holdsPersonalData: true,
-        requests: [ListSubscriptions.self, SetSubscription.self, ConfirmSubscription.self, DescribeUnsubscribe.self, Unsubscribe.self],
+        requests: [
+            ListSubscriptions.self, SetSubscription.self, ConfirmSubscription.self, DescribeUnsubscribe.self, Unsubscribe.self,
+            CreateCampaign.self, ListCampaigns.self, GetCampaign.self, PreviewCampaignAudience.self, ChangeCampaign.self,
+        ],
         commands: [TriggerCampaign.self],
         publishes: [CampaignProgressed.self, CampaignFinished.self],
         subscribes: [

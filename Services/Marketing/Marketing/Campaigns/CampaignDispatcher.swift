@@ -6,8 +6,7 @@ import Persistence
 import PostgresNIO
 
 /// Turns due campaigns into mails, a batch per transaction: the next audience members after the
-/// campaign's cursor, each checked against the topic's consent (stored, or the country's default),
-/// objections and restrictions, rendered and queued in the mail outbox with the cursor's move, so
+/// campaign's cursor (`CampaignAudienceSelection`), rendered and queued in the mail outbox with the cursor's move, so
 /// a crash repeats no batch and skips no one. Every replica runs it; `SKIP LOCKED` gives each
 /// campaign's batch to one. Batches are paced to the campaign's `maxPerSecond`. A campaign whose
 /// audience is queued and whose every mail the relay answered is finished.
@@ -41,27 +40,25 @@ struct CampaignDispatcher: Sendable {
             guard let campaign = try await claimDue(on: transaction) else { return false }
             let batch = min(Self.batchLimit, campaign.maxPerSecond)
             // Read whole before queueing: the connection runs one statement at a time.
-            var members: [(UUID, String, String, String?, String?, String?)] = []
-            for try await member in try await transaction.query(audienceQuery(campaign, after: campaign.cursor, limit: batch))
-                .decode((UUID, String, String, String?, String?, String?).self) {
-                members.append(member)
+            var members: [CampaignAudienceSelection.Member] = []
+            for try await row in try await transaction.query(
+                CampaignAudienceSelection.candidates(campaign.audience, topic: campaign.topic, after: campaign.cursor, limit: batch)
+            ).decode(CampaignAudienceSelection.Row.self) {
+                members.append(CampaignAudienceSelection.member(row))
             }
             var queued = 0
-            for (accountID, email, name, company, country, stored) in members {
-                let status = stored.flatMap(SubscriptionStatus.init(rawValue:))
-                    ?? SubscriptionRecords.defaultStatus(campaign.topic, country: country, rules: rules)
-                guard status == .subscribed else { continue }
+            for member in members where member.consents(to: campaign.topic, rules: rules) {
                 if try await mailer.queue(
-                    campaign.template, values: ["companyName": company ?? ""], to: Contact(accountID: accountID, email: email, name: name),
-                    purpose: "campaign", marketing: true, topic: campaign.topic, dedupeKey: "campaign:\(campaign.id):\(accountID)",
-                    campaignID: campaign.id, on: transaction) {
+                    campaign.template, values: ["companyName": member.companyName ?? ""],
+                    to: Contact(accountID: member.accountID, email: member.email, name: member.name), purpose: "campaign", marketing: true,
+                    topic: campaign.topic, dedupeKey: "campaign:\(campaign.id):\(member.accountID)", campaignID: campaign.id, on: transaction) {
                     queued += 1
                 }
             }
             let complete = members.count < batch
             let pause = Double(max(members.count, 1)) / Double(campaign.maxPerSecond)
             try await transaction.query("""
-                UPDATE campaigns SET status = 'sending', audience_cursor = \(members.last?.0 ?? campaign.cursor), queued = queued + \(queued),
+                UPDATE campaigns SET status = 'sending', audience_cursor = \(members.last?.accountID ?? campaign.cursor), queued = queued + \(queued),
                     audience_complete = \(complete), next_batch_at = \(now().addingTimeInterval(pause))
                 WHERE id = \(campaign.id)
                 """)
@@ -86,27 +83,6 @@ struct CampaignDispatcher: Sendable {
                 audience: try MessageCodec.decode(CampaignAudience.self, from: Data(audience.utf8)), maxPerSecond: pace, cursor: cursor)
         }
         return nil
-    }
-
-    /// The audience members after `cursor`, in account order, with their stored subscription to the
-    /// topic; those who objected to direct marketing or restricted processing are left out here.
-    private func audienceQuery(_ campaign: Due, after cursor: UUID?, limit: Int) -> PostgresQuery {
-        let audience = campaign.audience
-        let businessTypes = audience.businessTypes ?? []
-        let industries = audience.industries ?? []
-        let countries = audience.countries ?? []
-        return """
-            SELECT c.account_id, c.email, c.contact_name, c.company_name, c.country, s.status FROM contacts c
-            LEFT JOIN subscriptions s ON s.account_id = c.account_id AND s.topic = \(campaign.topic.rawValue) AND s.channel = 'email'
-            WHERE c.account_id > coalesce(\(cursor), '00000000-0000-0000-0000-000000000000'::uuid)
-              AND (cardinality(\(businessTypes)::text[]) = 0 OR c.business_type = ANY(\(businessTypes)::text[]))
-              AND (cardinality(\(industries)::text[]) = 0 OR lower(c.industry) = ANY(\(industries)::text[]))
-              AND (cardinality(\(countries)::text[]) = 0 OR c.country = ANY(\(countries)::text[]))
-              AND (NOT \(audience.verifiedOnly ?? false) OR c.company_verified)
-              AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.account_id = c.account_id AND o.scope = 'direct-marketing')
-              AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = c.account_id)
-            ORDER BY c.account_id LIMIT \(limit)
-            """
     }
 
     /// Finishes one campaign whose audience is queued and whose mails the relay all answered.

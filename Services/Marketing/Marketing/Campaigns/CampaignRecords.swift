@@ -3,6 +3,7 @@ import Foundation
 import MessageBus
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 /// Campaigns as the marketing team triggered them, and how far each got. States: `scheduled`
 /// (waiting for `send_at`), `sending` (batches are queued from `audience_cursor` on, paced by
@@ -51,6 +52,42 @@ enum CampaignRecords {
                     \(plan.language), \(audience)::jsonb, \(plan.maxPerSecond), \(source), \(createdBy), \(sendAt), \(sendAt))
             ON CONFLICT (id) DO NOTHING RETURNING 1
             """).exists
+    }
+
+    /// The campaign as staff see it, with its counts; nil if there is none with this id.
+    static func campaign(_ id: UUID, on transaction: Transaction) async throws -> Campaign? {
+        try await campaigns(try await transaction.query("\(unescaped: select) WHERE c.id = \(id)"), on: transaction).first?.campaign
+    }
+
+    /// A page of campaigns, newest first, after `cursor`; up to `limit`, each with its cursor.
+    static func page(after cursor: Cursor, limit: Int, on transaction: Transaction) async throws -> [(campaign: Campaign, cursor: Cursor)] {
+        try await campaigns(try await transaction.query("""
+            \(unescaped: select) WHERE (\(unescaped: position), c.id::text) < (\(cursor.position), \(cursor.id))
+            ORDER BY \(unescaped: position) DESC, c.id::text DESC LIMIT \(limit)
+            """), on: transaction)
+    }
+
+    /// A campaign's place in the newest-first list: its creation in microseconds.
+    private static let position = "floor(extract(epoch FROM c.created_at) * 1000000)::int8"
+    private static let select = """
+        SELECT c.id, c.name, c.topic, c.status, c.source, c.language, c.audience::text, c.max_per_second, c.send_at,
+               c.audience_complete, c.created_at, c.finished_at, \(position) FROM campaigns c
+        """
+
+    private static func campaigns(_ rows: PostgresRowSequence, on transaction: Transaction) async throws -> [(campaign: Campaign, cursor: Cursor)] {
+        var found: [(campaign: Campaign, cursor: Cursor)] = []
+        for try await row in rows.decode((UUID, String, String, String, String, String?, String, Int, Date, Bool, Date, Date?, Int64).self) {
+            let campaign = Campaign(
+                id: row.0, name: row.1, topic: row.2, status: CampaignStatus(rawValue: row.3) ?? .failed, source: row.4, language: row.5,
+                audience: try MessageCodec.decode(CampaignAudience.self, from: Data(row.6.utf8)), maxPerSecond: row.7, sendAt: row.8,
+                audienceComplete: row.9, counts: CampaignCounts(), createdAt: row.10, finishedAt: row.11)
+            found.append((campaign, Cursor(position: row.12, id: row.0.uuidString.lowercased())))
+        }
+        // Counted once the rows are read: the connection runs one statement at a time.
+        for index in found.indices {
+            found[index].campaign.counts = try await counts(of: found[index].campaign.id, on: transaction)
+        }
+        return found
     }
 
     /// Where the campaign's mails stand, from the outbox's records of them.

@@ -15,7 +15,8 @@ import PostgresNIO
 /// - finished: `sent` (the relay's 2xx), `failed` (a 5xx for the mail, or out of retries),
 ///   `bounced` (the address was refused: suppressed from then on), `suppressed` (never sent: the
 ///   address is on the suppression list, or, for marketing, the person withdrew consent, objected
-///   or restricted processing between queueing and sending). A finished mail keeps its record, not its body.
+///   or restricted processing between queueing and sending), `cancelled` (withdrawn with its
+///   campaign). A finished mail keeps its record, not its body.
 enum MailOutbox {
     static let migrations: [Migration] = [
         Migration(source: "marketing", version: 2, name: "mail outbox", sql: """
@@ -62,8 +63,11 @@ enum MailOutbox {
             );
             """),
         Migration(source: "marketing", version: 5, name: "campaign mails", sql: """
-            -- A marketing mail's topic (its consent is checked again when it leaves) and campaign (its counts).
-            ALTER TABLE mail_outbox ADD COLUMN topic text, ADD COLUMN campaign_id uuid;
+            -- A marketing mail's topic (its consent is checked again when it leaves) and campaign (its counts);
+            -- `cancelled`: withdrawn with its campaign before it was sent.
+            ALTER TABLE mail_outbox ADD COLUMN topic text, ADD COLUMN campaign_id uuid, DROP CONSTRAINT mail_outbox_state_check,
+                ADD CONSTRAINT mail_outbox_state_check
+                    CHECK (state IN ('queued', 'sending', 'deferred', 'sent', 'failed', 'bounced', 'suppressed', 'cancelled'));
             CREATE INDEX mail_outbox_campaign ON mail_outbox (campaign_id, state) WHERE campaign_id IS NOT NULL;
             """),
     ]
