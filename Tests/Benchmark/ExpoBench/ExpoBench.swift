@@ -18,6 +18,8 @@ enum ExpoBench {
                 try await BenchRun(options: try BenchOptions(Array(arguments.dropFirst())), logger: logger, floor: floor).execute()
             case "search":
                 try await SearchBench(Array(arguments.dropFirst()), logger: logger).execute()
+            case "campaign":
+                try await CampaignBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "live":
                 try await LiveBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "plain-server":
