@@ -143,6 +143,21 @@ import TestSupport
         }
     }
 
+    @Test func theRelaysHourlyLimitHoldsBackMarketingButNeverAccountMail() async throws {
+        try await MarketingHarness.with(environment: ["EXPO_SMTP_MAX_PER_HOUR": "3"]) { harness in
+            let reader = try await harness.person(email: uniqueAddress("limited-reader"))
+            for index in 0..<4 { _ = try await harness.person(email: uniqueAddress("limited-\(index)")) }
+            #expect(try await harness.trigger(Self.newsletter()) == .ack)
+            try await harness.dispatcher.run()
+            try await harness.remind(reader)
+            #expect(try await harness.sender.drain() == 4, "the reminder and the three mails the hour allows")
+            #expect(try await harness.kit.count("SELECT count(*) FROM mail_outbox WHERE marketing AND state = 'queued'") == 2)
+            try await harness.remind(reader)
+            #expect(try await harness.sender.drain() == 1, "service mail is not held back behind the campaign")
+            #expect(try await harness.kit.count("SELECT sum(mails)::int FROM relay_usage") == 5)
+        }
+    }
+
     @Test func aBigAudienceGoesOutInPacedBatches() async throws {
         try await MarketingHarness.with { harness in
             for index in 0..<7 { _ = try await harness.person(email: uniqueAddress("batch-\(index)")) }

@@ -16,8 +16,11 @@ struct MarketingHarness: Sendable {
     let sender: MailSender
     let dispatcher: CampaignDispatcher
 
-    static func with<T: Sendable>(smtpURL: String = TestEnvironment.smtpURL, _ body: (MarketingHarness) async throws -> T) async throws -> T {
-        let settings = try MailSettings(environment: Environment(values: ["EXPO_SMTP_URL": smtpURL, "EXPO_SMTP_TIMEOUT_SECONDS": "10"]))
+    static func with<T: Sendable>(
+        smtpURL: String = TestEnvironment.smtpURL, environment: [String: String] = [:], _ body: (MarketingHarness) async throws -> T
+    ) async throws -> T {
+        let settings = try MailSettings(environment: Environment(
+            values: ["EXPO_SMTP_URL": smtpURL, "EXPO_SMTP_TIMEOUT_SECONDS": "10"].merging(environment) { $1 }))
         let relay = SMTPRelay(settings: settings)
         let mailer = Mailer(settings: settings, templates: try TransactionalTemplates())
         let rules = try ConsentRules()

@@ -70,11 +70,19 @@ enum MailOutbox {
                     CHECK (state IN ('queued', 'sending', 'deferred', 'sent', 'failed', 'bounced', 'suppressed', 'cancelled'));
             CREATE INDEX mail_outbox_campaign ON mail_outbox (campaign_id, state) WHERE campaign_id IS NOT NULL;
             """),
+        Migration(source: "marketing", version: 7, name: "relay usage", sql: """
+            -- Mails handed to the relay per second, by every replica: what its per-second and per-hour limits are checked against.
+            CREATE TABLE relay_usage (
+                second timestamptz PRIMARY KEY,
+                mails  integer     NOT NULL
+            );
+            """),
     ]
 
     /// Send records are kept a year (complaints about a mail come within weeks); suppressions stay.
     static let retention = [
         RetentionRule(name: "mail records", sql: "DELETE FROM mail_outbox WHERE finished_at < now() - interval '365 days'"),
+        RetentionRule(name: "relay usage", sql: "DELETE FROM relay_usage WHERE second < now() - interval '2 hours'"),
     ]
 
     /// One mail to queue.

@@ -3,8 +3,8 @@ import Logging
 import Persistence
 import PostgresNIO
 
-/// Drains the mail outbox: claims due mails (transactional before marketing), hands each to the
-/// relay and records the answer. Every replica runs one; `SKIP LOCKED` and the lease keep two from
+/// Drains the mail outbox: claims due mails (transactional ones whatever the relay's limits, marketing
+/// ones as far as they allow), hands each to the relay and records the answer. Every replica runs one; `SKIP LOCKED` and the lease keep two from
 /// sending the same mail. The log names mails by id only, never by address or content.
 struct MailSender: Sendable {
     let database: Database
@@ -46,19 +46,27 @@ struct MailSender: Sendable {
         let suppressed: String?
     }
 
-    /// Claims up to `limit` due mails (and ones whose sender died holding them) for this sender.
+    /// Claims up to `limit` due mails of each kind (and ones whose sender died holding them) for
+    /// this sender; marketing mail only as far as the relay's limits leave room.
     private func claim(limit: Int) async throws -> [Due] {
         let lease = TimeInterval(relay.settings.timeoutSeconds + 30)
-        return try await database.withConnection { connection in
-            var due: [Due] = []
+        let limited = relay.settings.maxPerSecond != nil || relay.settings.maxPerHour != nil
+        return try await database.transaction { connection in
+            let marketingLimit = limited ? min(limit, try await room(on: connection)) : limit
+            let at = now()
+            var claimed: [Due] = []
             let rows = try await connection.query("""
-                UPDATE mail_outbox m SET state = 'sending', attempts = m.attempts + 1,
-                    lease_until = \(now().addingTimeInterval(lease))
-                FROM (SELECT id FROM mail_outbox
-                      WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= \(now()))
-                         OR (state = 'sending' AND lease_until < \(now()))
-                      ORDER BY marketing, next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED) claimed
-                WHERE m.id = claimed.id
+                WITH service AS (
+                    SELECT id FROM mail_outbox WHERE NOT marketing
+                      AND ((state IN ('queued', 'deferred') AND next_attempt_at <= \(at)) OR (state = 'sending' AND lease_until < \(at)))
+                    ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                ), marketing AS (
+                    SELECT id FROM mail_outbox WHERE marketing
+                      AND ((state IN ('queued', 'deferred') AND next_attempt_at <= \(at)) OR (state = 'sending' AND lease_until < \(at)))
+                    ORDER BY next_attempt_at LIMIT \(max(marketingLimit, 0)) FOR UPDATE SKIP LOCKED
+                )
+                UPDATE mail_outbox m SET state = 'sending', attempts = m.attempts + 1, lease_until = \(at.addingTimeInterval(lease))
+                WHERE m.id IN (SELECT id FROM service UNION ALL SELECT id FROM marketing)
                 RETURNING m.id, m.recipient, m.message, m.attempts, CASE
                     WHEN EXISTS (SELECT 1 FROM mail_suppressions s WHERE s.address_hash = mail_address_hash(m.recipient))
                         THEN 'the address is suppressed'
@@ -72,10 +80,31 @@ struct MailSender: Sendable {
                     END
                 """, logger: logger)
             for try await (id, recipient, message, attempts, suppressed) in rows.decode((UUID, String, ByteBuffer, Int, String?).self) {
-                due.append(Due(id: id, recipient: recipient, message: message, attempts: attempts, suppressed: suppressed))
+                claimed.append(Due(id: id, recipient: recipient, message: message, attempts: attempts, suppressed: suppressed))
             }
-            return due
+            if limited, !claimed.isEmpty {
+                try await connection.query("""
+                    INSERT INTO relay_usage (second, mails) VALUES (date_trunc('second', \(now())), \(claimed.count))
+                    ON CONFLICT (second) DO UPDATE SET mails = relay_usage.mails + excluded.mails
+                    """, logger: logger)
+            }
+            return claimed
         }
+    }
+
+    /// How many more mails the relay's limits allow now. Takes a lock that every replica's claim
+    /// waits for until its usage is recorded, so two cannot both spend the same room.
+    private func room(on connection: PostgresConnection) async throws -> Int {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('marketing relay usage'))", logger: logger)
+        var room = Int.max
+        for try await (thisSecond, thisHour) in try await connection.query("""
+            SELECT coalesce(sum(mails) FILTER (WHERE second = date_trunc('second', \(now()))), 0)::int, coalesce(sum(mails), 0)::int
+            FROM relay_usage WHERE second > \(now()) - interval '1 hour'
+            """, logger: logger).decode((Int, Int).self) {
+            if let perSecond = relay.settings.maxPerSecond { room = min(room, perSecond - thisSecond) }
+            if let perHour = relay.settings.maxPerHour { room = min(room, perHour - thisHour) }
+        }
+        return room
     }
 
     private func send(_ mail: Due) async throws {

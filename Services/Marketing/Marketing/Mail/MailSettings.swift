@@ -12,6 +12,10 @@ struct MailSettings: Sendable {
     var timeoutSeconds: Int
     /// Open SMTP connections (and sending threads) per replica.
     var connections: Int
+    /// The relay's limits for all replicas together (`EXPO_SMTP_MAX_PER_SECOND`, `_PER_HOUR`; unset
+    /// or 0: none). Marketing mail waits for room; transactional mail is never held back, and counts.
+    var maxPerSecond: Int?
+    var maxPerHour: Int?
     /// The `From:` header, e.g. `Online Expo <no-reply@expo.example>`.
     var from: String
     /// The envelope sender, where relays return bounces.
@@ -42,6 +46,10 @@ struct MailSettings: Sendable {
         }
         timeoutSeconds = try env.integer("EXPO_SMTP_TIMEOUT_SECONDS", default: 30, in: 1...600)
         connections = try env.integer("EXPO_SMTP_CONNECTIONS", default: 4, in: 1...64)
+        let perSecond = try env.integer("EXPO_SMTP_MAX_PER_SECOND", default: 0, in: 0...100_000)
+        let perHour = try env.integer("EXPO_SMTP_MAX_PER_HOUR", default: 0, in: 0...100_000_000)
+        maxPerSecond = perSecond == 0 ? nil : perSecond
+        maxPerHour = perHour == 0 ? nil : perHour
         envelopeFrom = env["EXPO_MAIL_BOUNCE_ADDRESS"] ?? "bounces@expo.example"
         from = env["EXPO_MAIL_FROM"] ?? "Online Expo <no-reply@expo.example>"
         publicBaseURL = env["EXPO_PUBLIC_BASE_URL"] ?? "http://localhost:8080"
