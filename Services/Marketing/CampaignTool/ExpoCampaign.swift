@@ -41,9 +41,9 @@ struct ExpoCampaign: AsyncParsableCommand {
         do { broker = try AMQPConfiguration(url: url) } catch {
             throw ValidationError("--amqp-url: \(error)")
         }
-        // The platform's topology: the command queue exists even before marketing first started.
-        let connection = AMQPConnection(
-            configuration: broker, role: .publisher, topology: PlatformTopology.make(), name: "expo-campaign", logger: logger)
+        // Declares nothing, so a broker user that may only write to `expo.commands` can run it:
+        // every service declares the platform's topology, the command queue included, when it starts.
+        let connection = AMQPConnection(configuration: broker, role: .publisher, name: "expo-campaign", logger: logger)
         connection.start()
         let deadline = ContinuousClock.now + .seconds(timeout)
         while !connection.isConnected, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }

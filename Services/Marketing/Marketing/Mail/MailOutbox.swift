@@ -117,10 +117,4 @@ enum MailOutbox {
     static func isSuppressed(_ address: String, on transaction: Transaction) async throws -> Bool {
         try await transaction.query("SELECT 1 FROM mail_suppressions WHERE address_hash = mail_address_hash(\(address))").exists
     }
-
-    static func suppress(_ address: String, reason: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO mail_suppressions (address_hash, reason) VALUES (mail_address_hash(\(address)), \(reason)) ON CONFLICT DO NOTHING
-            """, logger: logger)
-    }
 }

@@ -16,7 +16,9 @@ struct MailSender: Sendable {
     static let firstRetry: TimeInterval = 60
     static let longestRetry: TimeInterval = 6 * 3600
 
-    /// Sends until nothing is due; returns how many mails it handed to the relay.
+    /// Sends until nothing is due; returns how many mails it handed to the relay. The answers of
+    /// one claim are recorded together, so a crash can repeat at most one claim's mails (with
+    /// their `Message-ID`s, so a receiver can drop the repeat).
     @discardableResult
     func drain() async throws -> Int {
         var total = 0
@@ -24,15 +26,21 @@ struct MailSender: Sendable {
             let due = try await claim(limit: relay.settings.connections * 4)
             if due.isEmpty { return total }
             total += due.count
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
+                var outcomes: [Outcome] = []
                 var running = 0
                 for mail in due {
-                    if running == relay.settings.connections { try await group.next(); running -= 1 }
-                    group.addTask { try await self.send(mail) }
+                    if running == relay.settings.connections, let outcome = try await group.next() {
+                        outcomes.append(outcome)
+                        running -= 1
+                    }
+                    group.addTask { await self.send(mail) }
                     running += 1
                 }
-                try await group.waitForAll()
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
             }
+            try await record(outcomes)
         }
     }
 
@@ -107,7 +115,16 @@ struct MailSender: Sendable {
         return room
     }
 
-    private func send(_ mail: Due) async throws {
+    /// What became of one mail.
+    struct Outcome: Sendable {
+        let mail: Due
+        let state: String
+        let answer: RelayAnswer
+        /// When a deferred mail is tried again; nil when it is finished.
+        let retryAt: Date?
+    }
+
+    private func send(_ mail: Due) async -> Outcome {
         let answer = if let reason = mail.suppressed {
             RelayAnswer(outcome: .permanent, code: 0, reply: "not sent: \(reason)")
         } else {
@@ -129,23 +146,44 @@ struct MailSender: Sendable {
             state = "deferred"
             retryAt = now().addingTimeInterval(min(Self.longestRetry, Self.firstRetry * pow(2, Double(mail.attempts - 1))))
         }
-        let finished = retryAt == nil
+        logger.debug("mail handed to the relay", metadata: ["mail": "\(mail.id)", "outcome": "\(state)", "relayCode": "\(answer.code)"])
+        return Outcome(mail: mail, state: state, answer: answer, retryAt: retryAt)
+    }
+
+    /// Records the answers in one transaction: each mail's state (unless another sender took it
+    /// over meanwhile), every attempt the relay answered, and the refused addresses' suppression.
+    private func record(_ outcomes: [Outcome]) async throws {
+        let attempted = outcomes.filter { $0.mail.suppressed == nil }
+        let bounced = outcomes.filter { $0.state == "bounced" }.map(\.mail.recipient)
+        // A deferred mail's next attempt in epoch seconds; -1 for a finished one.
+        let retries = outcomes.map { $0.retryAt?.timeIntervalSince1970 ?? -1 }
         try await database.transaction { connection in
             try await connection.query("""
-                UPDATE mail_outbox SET state = \(state), relay_code = \(answer.code), relay_reply = \(answer.reply), lease_until = NULL,
-                    next_attempt_at = coalesce(\(retryAt), next_attempt_at),
-                    finished_at = CASE WHEN \(finished) THEN \(now()) END,
-                    message = CASE WHEN \(finished) THEN NULL ELSE message END
-                WHERE id = \(mail.id) AND state = 'sending' AND attempts = \(mail.attempts)
+                UPDATE mail_outbox m SET state = o.state, relay_code = o.code, relay_reply = o.reply, lease_until = NULL,
+                    next_attempt_at = CASE WHEN o.retry >= 0 THEN to_timestamp(o.retry) ELSE m.next_attempt_at END,
+                    finished_at = CASE WHEN o.retry < 0 THEN \(now()) END,
+                    message = CASE WHEN o.retry < 0 THEN NULL ELSE m.message END
+                FROM unnest(\(outcomes.map(\.mail.id))::uuid[], \(outcomes.map(\.mail.attempts))::int[], \(outcomes.map(\.state))::text[],
+                            \(outcomes.map(\.answer.code))::int[], \(outcomes.map(\.answer.reply))::text[], \(retries)::float8[])
+                     AS o(id, attempts, state, code, reply, retry)
+                WHERE m.id = o.id AND m.state = 'sending' AND m.attempts = o.attempts
                 """, logger: logger)
-            guard mail.suppressed == nil else { return }
-            try await connection.query("""
-                INSERT INTO mail_attempts (mail_id, attempt, at, outcome, relay_code, relay_reply)
-                VALUES (\(mail.id), \(mail.attempts), \(now()), \(state), \(answer.code), \(answer.reply))
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-            if state == "bounced" { try await MailOutbox.suppress(mail.recipient, reason: "rejected", on: connection, logger: logger) }
+            if !attempted.isEmpty {
+                try await connection.query("""
+                    INSERT INTO mail_attempts (mail_id, attempt, at, outcome, relay_code, relay_reply)
+                    SELECT id, attempt, \(now()), outcome, code, reply
+                    FROM unnest(\(attempted.map(\.mail.id))::uuid[], \(attempted.map(\.mail.attempts))::int[], \(attempted.map(\.state))::text[],
+                                \(attempted.map(\.answer.code))::int[], \(attempted.map(\.answer.reply))::text[]) AS a(id, attempt, outcome, code, reply)
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            if !bounced.isEmpty {
+                try await connection.query("""
+                    INSERT INTO mail_suppressions (address_hash, reason)
+                    SELECT DISTINCT mail_address_hash(address), 'rejected' FROM unnest(\(bounced)::text[]) AS b(address)
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
         }
-        logger.debug("mail handed to the relay", metadata: ["mail": "\(mail.id)", "outcome": "\(state)", "relayCode": "\(answer.code)"])
     }
 }
