@@ -6,11 +6,15 @@ received, as one `.eml` file per mail in a folder: `<UTC time>-<random>.eml`, wr
 temporary name and renamed, so a reader never sees half a mail. The envelope is kept in two
 headers put in front: `X-Sink-Mail-From` and `X-Sink-Rcpt-To` (one per recipient).
 
+It runs `--workers` processes (default 2) sharing the port (SO_REUSEPORT, the kernel spreads the
+connections), because one Python process parses SMTP slower than the platform sends it.
+
 Two domains answer like real relays do when something is wrong, so the sender's handling of
 both can be tried: recipients `@reject.example` get `550` (a permanent rejection, the address
 must be suppressed) and `@defer.example` get `451` (a temporary one, to be retried later).
 """
 import argparse
+import ctypes
 import os
 import secrets
 import signal
@@ -46,21 +50,64 @@ class Sink:
         return "250 2.0.0 Stored as " + name
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--folder", required=True)
-    arguments = parser.parse_args()
-    os.makedirs(arguments.folder, exist_ok=True)
-    controller = Controller(Sink(arguments.folder), hostname="127.0.0.1", port=arguments.port,
-                            data_size_limit=32 * 1024 * 1024)
+class SharedPortController(Controller):
+    """A controller whose socket shares the port with the other workers' sockets."""
+
+    def _create_server(self):
+        return self.loop.create_server(
+            self._factory_invoker, host=self.hostname, port=self.port, ssl=self.ssl_context, reuse_port=True)
+
+
+def serve(arguments):
+    """One worker: serves until SIGTERM, or until its parent is gone."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    controller = SharedPortController(Sink(arguments.folder), hostname="127.0.0.1", port=arguments.port,
+                                      data_size_limit=32 * 1024 * 1024)
     controller.start()
-    print(f"SMTP sink on 127.0.0.1:{arguments.port}, mail in {arguments.folder}", flush=True)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
     controller.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--folder", required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    arguments = parser.parse_args()
+    os.makedirs(arguments.folder, exist_ok=True)
+    workers = []
+    for _ in range(max(1, arguments.workers)):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                serve(arguments)
+            finally:
+                os._exit(0)
+        workers.append(pid)
+    print(f"SMTP sink on 127.0.0.1:{arguments.port} ({len(workers)} workers), mail in {arguments.folder}", flush=True)
+
+    def forward(signum, _frame):
+        for worker in workers:
+            try:
+                os.kill(worker, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, forward)
+    # Ends when every worker has; one that dies takes the others down, so a broken sink is seen.
+    status = 0
+    while workers:
+        pid, code = os.wait()
+        if pid in workers:
+            workers.remove(pid)
+            if code != 0 or workers:
+                status = status or (1 if code != 0 else 0)
+                forward(signal.SIGTERM, None)
+    raise SystemExit(status)
 
 
 if __name__ == "__main__":

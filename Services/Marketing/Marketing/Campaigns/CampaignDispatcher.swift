@@ -19,10 +19,28 @@ struct CampaignDispatcher: Sendable {
     let logger: Logger
     var now: @Sendable () -> Date = { Date() }
 
-    /// Queues batches until no campaign is due, then finishes those that are done.
+    /// How far ahead `run` waits for a campaign's next batch itself instead of leaving it to the
+    /// next round: a fast campaign's batches are due every few milliseconds.
+    static let lookahead: TimeInterval = 1
+
+    /// Queues batches until no campaign is due within `lookahead`, then finishes those that are done.
     func run() async throws {
-        while try await queueNextBatch() {}
+        while true {
+            if try await queueNextBatch() { continue }
+            guard let next = try await nextBatchDue(), next.timeIntervalSince(now()) < Self.lookahead else { break }
+            try? await Task.sleep(for: .seconds(max(0, next.timeIntervalSince(now()))))
+            if Task.isCancelled { return }
+        }
         while try await finishOne() {}
+    }
+
+    /// When the earliest batch of a campaign still walking its audience is due.
+    private func nextBatchDue() async throws -> Date? {
+        try await database.withConnection { connection in
+            try await connection.query("""
+                SELECT min(next_batch_at) FROM campaigns WHERE status IN ('scheduled', 'sending') AND NOT audience_complete
+                """, logger: logger).decode(Date?.self).first { _ in true } ?? nil
+        }
     }
 
     private struct Due {
