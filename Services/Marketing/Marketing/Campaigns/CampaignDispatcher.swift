@@ -12,6 +12,7 @@ import PostgresNIO
 /// audience is queued and whose every mail the relay answered is finished.
 struct CampaignDispatcher: Sendable {
     static let batchLimit = 500
+    static let progressInterval: TimeInterval = 5
 
     let database: Database
     let mailer: Mailer
@@ -50,6 +51,7 @@ struct CampaignDispatcher: Sendable {
         let audience: CampaignAudience
         let maxPerSecond: Int
         let cursor: UUID?
+        let progressAt: Date?
     }
 
     /// One batch of one due campaign; false when none was due.
@@ -75,30 +77,36 @@ struct CampaignDispatcher: Sendable {
             }
             let complete = members.count < batch
             let pause = Double(max(members.count, 1)) / Double(campaign.maxPerSecond)
+            // Counting the outbox costs more the further a campaign got: progress is told every few seconds and at the end.
+            let report = complete || campaign.progressAt.map { now().timeIntervalSince($0) >= Self.progressInterval } ?? true
             try await transaction.query("""
                 UPDATE campaigns SET status = 'sending', audience_cursor = \(members.last?.accountID ?? campaign.cursor), queued = queued + \(queued),
-                    audience_complete = \(complete), next_batch_at = \(now().addingTimeInterval(pause))
+                    audience_complete = \(complete), next_batch_at = \(now().addingTimeInterval(pause)),
+                    progress_at = CASE WHEN \(report) THEN \(now()) ELSE progress_at END
                 WHERE id = \(campaign.id)
                 """)
-            try await transaction.emit(CampaignProgressed(
-                campaignID: campaign.id, counts: try await CampaignRecords.counts(of: campaign.id, on: transaction),
-                audienceComplete: complete, at: now()))
+            if report {
+                try await transaction.emit(CampaignProgressed(
+                    campaignID: campaign.id, counts: try await CampaignRecords.counts(of: campaign.id, on: transaction),
+                    audienceComplete: complete, at: now()))
+            }
             logger.debug("campaign batch queued", metadata: ["campaign": "\(campaign.id)", "queued": "\(queued)", "complete": "\(complete)"])
             return true
         }
     }
 
     private func claimDue(on transaction: Transaction) async throws -> Due? {
-        for try await (id, topic, subject, html, text, audience, pace, cursor) in try await transaction.query("""
-            SELECT id, topic, subject, html, text_body, audience::text, max_per_second, audience_cursor FROM campaigns
+        for try await (id, topic, subject, html, text, audience, pace, cursor, progressAt) in try await transaction.query("""
+            SELECT id, topic, subject, html, text_body, audience::text, max_per_second, audience_cursor, progress_at FROM campaigns
             WHERE status IN ('scheduled', 'sending') AND NOT audience_complete AND next_batch_at <= \(now())
             ORDER BY next_batch_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """).decode((UUID, String, String, String, String, String, Int, UUID?).self) {
+            """).decode((UUID, String, String, String, String, String, Int, UUID?, Date?).self) {
             // Stored only after `CampaignPlan` accepted them, so they parse again.
             guard let topic = SubscriptionTopic(rawValue: topic) else { return nil }
             return Due(
                 id: id, topic: topic, template: try MailTemplate(subject: subject, text: text, html: html),
-                audience: try MessageCodec.decode(CampaignAudience.self, from: Data(audience.utf8)), maxPerSecond: pace, cursor: cursor)
+                audience: try MessageCodec.decode(CampaignAudience.self, from: Data(audience.utf8)), maxPerSecond: pace, cursor: cursor,
+                progressAt: progressAt)
         }
         return nil
     }

@@ -33,6 +33,8 @@ enum CampaignRecords {
                 audience_cursor   uuid,
                 audience_complete boolean     NOT NULL DEFAULT false,
                 queued            integer     NOT NULL DEFAULT 0,
+                -- When progress was last published: every few seconds, not every batch.
+                progress_at       timestamptz,
                 created_at        timestamptz NOT NULL DEFAULT now(),
                 finished_at       timestamptz
             );
