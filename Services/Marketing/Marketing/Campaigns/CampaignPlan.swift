@@ -26,10 +26,11 @@ struct CampaignPlan: Sendable {
         let name = checks.required("name", trigger.name, maxLength: 200)
         let topic = checks.oneOf("topic", trigger.topic, as: SubscriptionTopic.self)
         if let topic, !topic.isMarketing { checks.fail("topic", "is service mail, not a marketing topic") }
-        _ = checks.required("subject", trigger.subject, maxLength: 300)
+        _ = checks.required("subject", trigger.subject, maxLength: 200)
+        // As the OpenAPI document states them: Unicode scalars, at least one not white space.
         for (field, part) in [("html", trigger.html), ("text", trigger.text)] {
-            if part.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { checks.fail(field, "is required") }
-            if part.count > Self.templateLimit { checks.fail(field, "must be at most \(Self.templateLimit) characters") }
+            if !part.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { checks.fail(field, "is required") }
+            if part.unicodeScalars.count > Self.templateLimit { checks.fail(field, "must be at most \(Self.templateLimit) characters") }
         }
         var template: MailTemplate?
         do {
