@@ -14,14 +14,17 @@ both can be tried: recipients `@reject.example` get `550` (a permanent rejection
 must be suppressed) and `@defer.example` get `451` (a temporary one, to be retried later).
 """
 import argparse
+import asyncio
 import ctypes
 import os
 import secrets
 import signal
-import threading
+import socket
+import sys
 import time
+import traceback
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class Sink:
@@ -50,25 +53,22 @@ class Sink:
         return "250 2.0.0 Stored as " + name
 
 
-class SharedPortController(Controller):
-    """A controller whose socket shares the port with the other workers' sockets."""
-
-    def _create_server(self):
-        return self.loop.create_server(
-            self._factory_invoker, host=self.hostname, port=self.port, ssl=self.ssl_context, reuse_port=True)
-
-
 def serve(arguments):
-    """One worker: serves until SIGTERM, or until its parent is gone."""
+    """One worker: its own socket on the shared port, served until SIGTERM or its parent is gone.
+    No aiosmtpd Controller: its start-up check connects to the port, which may land on another
+    worker that is not serving yet."""
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    controller = SharedPortController(Sink(arguments.folder), hostname="127.0.0.1", port=arguments.port,
-                                      data_size_limit=32 * 1024 * 1024)
-    controller.start()
-    stop = threading.Event()
+    loop = asyncio.new_event_loop()
+    handler = Sink(arguments.folder)
+    hostname = socket.getfqdn()  # once, not for every connection
+    server = loop.run_until_complete(loop.create_server(
+        lambda: SMTP(handler, data_size_limit=32 * 1024 * 1024, hostname=hostname, loop=loop),
+        host="127.0.0.1", port=arguments.port, reuse_port=True))
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
-    controller.stop()
+        loop.add_signal_handler(signum, loop.stop)
+    loop.run_forever()
+    server.close()
+    loop.run_until_complete(server.wait_closed())
 
 
 def main():
@@ -82,10 +82,16 @@ def main():
     for _ in range(max(1, arguments.workers)):
         pid = os.fork()
         if pid == 0:
+            status = 0
             try:
                 serve(arguments)
+            except BaseException:
+                traceback.print_exc()
+                status = 1
             finally:
-                os._exit(0)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
         workers.append(pid)
     print(f"SMTP sink on 127.0.0.1:{arguments.port} ({len(workers)} workers), mail in {arguments.folder}", flush=True)
 
