@@ -8,8 +8,9 @@ import ServiceRuntime
 struct CampaignPlan: Sendable {
     static let defaultPace = 200
     static let paceLimit = 1...10_000
-    /// The largest template part accepted: a long newsletter is a few tens of kilobytes.
-    static let templateLimit = 200_000
+    /// The largest template part accepted, in Unicode scalars: a long newsletter is a few tens of
+    /// kilobytes, and both parts must fit the gateway's 1 MiB body even with every scalar escaped.
+    static let templateLimit = 40_000
 
     let trigger: TriggerCampaign
     let name: String
