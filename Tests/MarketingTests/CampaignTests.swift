@@ -115,7 +115,7 @@ import TestSupport
             var broken = Self.newsletter()
             broken.html = "<p>{{#offer}}Half price</p>"
             var unfiltered = Self.newsletter()
-            unfiltered.audience = CampaignAudience(businessTypes: ["robot"], countries: [], followersOf: UUID())
+            unfiltered.audience = CampaignAudience(businessTypes: ["robot"], countries: [], activeWithinDays: 0)
             let bodies: [(Data, String)] = [
                 (Data("{not json".utf8), "not valid JSON"),
                 (Data(#"{"campaignId": "\#(UUID())", "name": "No content"}"#.utf8), "missing field"),
@@ -136,7 +136,7 @@ import TestSupport
             #expect(failed.count == bodies.count && failed.allSatisfy { $0.status == .failed && $0.reason?.isEmpty == false })
             #expect(failed[2].campaignID == id, "the sender learns which campaign failed")
             let reasons = failed.last?.reason ?? ""
-            #expect(reasons.contains("audience.countries must name at least one") && reasons.contains("audience.followersOf is not supported yet"))
+            #expect(reasons.contains("audience.countries must name at least one") && reasons.contains("audience.activeWithinDays must be from 1 to 365 days"))
             try await harness.runCampaigns()
             #expect(try await harness.kit.count("SELECT count(*) FROM campaigns") == 0)
             #expect(try await harness.kit.count("SELECT count(*) FROM mail_outbox") == 0)

@@ -25,6 +25,12 @@ import TestSupport
             _ = try await harness.send(UnfollowTarget(kind: "product", id: product.id), as: buyer)
             _ = try await harness.send(UnfollowTarget(kind: "product", id: product.id), as: buyer)
             #expect(try await harness.send(GetProduct(productID: product.id), as: supplier).followerCount == 0)
+
+            // Marketing hears of each change once, with the exhibitor a product belongs to.
+            let followed = try await harness.kit.events(TargetFollowed.self)
+            #expect(followed.map(\.kind) == [.product, .exhibitor])
+            #expect(followed.allSatisfy { $0.companyID == supplier.companyID && $0.accountID == buyer.actor.accountID })
+            #expect(try await harness.kit.events(TargetUnfollowed.self).map(\.targetID) == [product.id], "unfollowing nothing tells nothing")
         }
     }
 

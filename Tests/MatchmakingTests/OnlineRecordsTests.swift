@@ -32,6 +32,8 @@ import TestSupport
             #expect(history.searches.map(\.query) == ["gear pump"])
             #expect(try await harness.send(GetHistory(), as: supplier).visits.isEmpty, "one's own products do not count")
             #expect(try await harness.count("SELECT count(*) FROM visits") == 2, "anonymous visitors are not recorded")
+            let active = try await harness.kit.events(ActivityRecorded.self).map(\.accountID)
+            #expect(active == [buyer.actor.accountID], "marketing hears of a day's activity once, never of one's own pages")
             #expect(try await problem {
                 try await harness.send(ReportVisitDuration(kind: "exhibitor", id: UUID().uuidString, durationSeconds: 5), as: buyer)
             }?.status == 404)
@@ -56,6 +58,7 @@ import TestSupport
             #expect(try await harness.count("SELECT count(*) FROM searches") == 1)
             _ = try await harness.send(.erase, task, as: ErasureOutcome.self)
             #expect(try await harness.count("SELECT count(*) FROM searches") == 0)
+            #expect(try await harness.count("SELECT count(*) FROM activity_days") == 0)
         }
     }
 

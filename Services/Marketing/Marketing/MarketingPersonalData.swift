@@ -4,9 +4,10 @@ import MessageBus
 import Persistence
 import ServiceRuntime
 
-/// Marketing's data-rights part: the person's entry in the contact directory and the record of
-/// every mail sent to them. Erasure removes both and keeps only the hash of the address on the
-/// suppression list, so the address is never mailed again if it comes back in an import.
+/// Marketing's data-rights part: the person's entry in the contact directory, the record of every
+/// mail sent to them, their consent history and the audience signals (follows, last activity).
+/// Erasure removes all of it and keeps only the hash of the address on the suppression list, so
+/// the address is never mailed again if it comes back in an import.
 /// Objections to direct marketing and restrictions are the platform register's, which the mail
 /// paths consult.
 struct MarketingPersonalData: PersonalDataPart {
@@ -33,6 +34,15 @@ struct MarketingPersonalData: PersonalDataPart {
             document.consentHistory.append(ConsentChange(
                 topic: topic, status: status, source: source, ip: ip, wording: wording, policyVersion: policy, at: at))
         }
+        for try await (kind, target, company, at) in try await transaction.query("""
+            SELECT kind, target_id, company_id, changed_at FROM follows WHERE account_id = \(task.accountID) AND following
+            ORDER BY changed_at
+            """).decode((String, UUID, UUID?, Date).self) {
+            document.follows.append(FollowSignal(kind: kind, id: target, exhibitorID: company, followedAt: at))
+        }
+        for try await at in try await transaction.query("""
+            SELECT last_active_at FROM activity WHERE account_id = \(task.accountID)
+            """).decode(Date.self) { document.lastActiveAt = at }
         let categories = [
             PersonalDataCategory(
                 name: "contact directory", purpose: "addressing the emails the person receives from the platform",
@@ -43,6 +53,10 @@ struct MarketingPersonalData: PersonalDataPart {
             PersonalDataCategory(
                 name: "subscriptions and consent", purpose: "sending only the mail the person asked for, and proving their consent",
                 legalBasis: "consent, and the legal obligation to prove it", retention: "until the account is erased"),
+            PersonalDataCategory(
+                name: "audience signals", purpose: "choosing who a campaign is for by the exhibitors they follow and their last activity",
+                legalBasis: "legitimate interest in direct marketing (objecting to profiling ends this use)",
+                retention: "until unfollowed, or the account is erased"),
         ]
         return (categories, String(decoding: try MessageCodec.encode(document), as: UTF8.self))
     }
@@ -54,7 +68,7 @@ struct MarketingPersonalData: PersonalDataPart {
             ON CONFLICT DO NOTHING
             """)
         try await transaction.query("DELETE FROM mail_outbox WHERE account_id = \(task.accountID)")
-        for table in ["subscriptions", "consent_records", "subscription_confirmations"] {
+        for table in ["subscriptions", "consent_records", "subscription_confirmations", "follows", "activity"] {
             try await transaction.query("DELETE FROM \(unescaped: table) WHERE account_id = \(task.accountID)")
         }
         try await transaction.query("DELETE FROM contacts WHERE account_id = \(task.accountID)")
@@ -65,6 +79,15 @@ struct MarketingPersonalData: PersonalDataPart {
         var contact: Contact?
         var mails: [Mail] = []
         var consentHistory: [ConsentChange] = []
+        var follows: [FollowSignal] = []
+        var lastActiveAt: Date?
+    }
+
+    struct FollowSignal: Codable {
+        var kind: String
+        var id: UUID
+        var exhibitorID: UUID?
+        var followedAt: Date
     }
 
     struct ConsentChange: Codable {

@@ -31,6 +31,7 @@ func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules
     CampaignHandlers(database: database, rules: rules).register(into: &requests)
     var events = TransactionalEventHandlers()
     ContactDirectory.register(into: &events)
+    AudienceSignals.register(into: &events)
     UnreadMessagesNotice.register(into: &events, mailer: mailer)
     AccountLinkNotices.register(into: &events, mailer: mailer)
     var commands = EventHandlers()
@@ -43,6 +44,7 @@ func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules
         PeriodicWork(name: "campaign dispatcher", interval: .milliseconds(500)) { try await dispatcher.run() },
     ]
     let migrations = ContactDirectory.migrations + MailOutbox.migrations + SubscriptionRecords.migrations + CampaignRecords.migrations
+        + AudienceSignals.migrations
     return BackendDefinition(
         personalData: .held(MarketingPersonalData()), migrations: migrations.sorted { $0.version < $1.version }, requests: requests,
         events: events, commands: commands, retention: MailOutbox.retention, periodic: periodic)

@@ -56,9 +56,12 @@ public struct CampaignAudience: Codable, Sendable, Equatable {
     public var countries: [String]?
     /// Only people of verified companies.
     public var verifiedOnly: Bool?
-    /// Followers of this exhibitor (from matchmaking's follow events).
+    /// People who follow this exhibitor (a company id) or one of its products (from matchmaking's
+    /// follow events). With `activeWithinDays`, a behavioural filter: it leaves out whoever
+    /// objected to profiling.
     public var followersOf: UUID?
-    /// People active on the platform within this many days (from matchmaking's activity events).
+    /// People active on the platform within this many days, 1 to 365 (from matchmaking's activity
+    /// events: a visit or a search while signed in).
     public var activeWithinDays: Int?
 
     public init(

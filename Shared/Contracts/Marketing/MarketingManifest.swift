@@ -1,7 +1,8 @@
 extension ServiceManifest {
     /// Every mail of the platform: it keeps the contact directory from accounts' registrations,
-    /// profile changes and verification decisions, mails account links and unread-message reminders
-    /// on their events, and runs the campaigns the marketing team triggers through the queue.
+    /// profile changes and verification decisions and the audience signals from matchmaking's
+    /// follows and activity, mails account links and unread-message reminders on their events,
+    /// and runs the campaigns the marketing team triggers through the queue.
     public static let marketing = ServiceManifest(
         .marketing, holdsPersonalData: true,
         requests: [
@@ -12,6 +13,6 @@ extension ServiceManifest {
         publishes: [CampaignProgressed.self, CampaignFinished.self],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, EmailVerificationRequested.self,
-            PasswordResetRequested.self, UnreadReminderDue.self,
+            PasswordResetRequested.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
         ])
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-// Events the matchmaking service publishes on `expo.events` through its outbox; messaging and
-// marketing will notify the companies they name.
+// Events the matchmaking service publishes on `expo.events` through its outbox: messaging
+// notifies the companies they name, marketing keeps follows and activity as audience signals.
 
 /// An RFQ was posted and sent to the suppliers it matched.
 public struct RFQPosted: EventContract {
@@ -83,5 +83,56 @@ public struct QuoteDecided: EventContract {
         self.supplierCompanyID = supplierCompanyID
         self.status = status
         self.decidedAt = decidedAt
+    }
+}
+
+/// Someone started following an exhibitor or a product (marketing's audience "followers of").
+public struct TargetFollowed: EventContract {
+    public static let type: MessageType = "matchmaking.target-followed.v1"
+
+    public var accountID: UUID
+    public var kind: FollowKind
+    public var targetID: UUID
+    /// The exhibitor: the target itself, or the product's company.
+    public var companyID: UUID
+    public var followedAt: Date
+
+    public init(accountID: UUID, kind: FollowKind, targetID: UUID, companyID: UUID, followedAt: Date) {
+        self.accountID = accountID
+        self.kind = kind
+        self.targetID = targetID
+        self.companyID = companyID
+        self.followedAt = followedAt
+    }
+}
+
+/// Someone stopped following an exhibitor or a product.
+public struct TargetUnfollowed: EventContract {
+    public static let type: MessageType = "matchmaking.target-unfollowed.v1"
+
+    public var accountID: UUID
+    public var kind: FollowKind
+    public var targetID: UUID
+    public var unfollowedAt: Date
+
+    public init(accountID: UUID, kind: FollowKind, targetID: UUID, unfollowedAt: Date) {
+        self.accountID = accountID
+        self.kind = kind
+        self.targetID = targetID
+        self.unfollowedAt = unfollowedAt
+    }
+}
+
+/// A signed-in person's first visit or search of a day (UTC) was recorded: at most one a day each,
+/// and none while their processing is restricted (marketing's audience "active within").
+public struct ActivityRecorded: EventContract {
+    public static let type: MessageType = "matchmaking.activity-recorded.v1"
+
+    public var accountID: UUID
+    public var activeAt: Date
+
+    public init(accountID: UUID, activeAt: Date) {
+        self.accountID = accountID
+        self.activeAt = activeAt
     }
 }

@@ -10,6 +10,9 @@ extension ServiceManifest {
             DecideQuote.self, GetHistory.self, ClearHistory.self, ReportVisitDuration.self, GetBuyerInterest.self,
             GetRecommendations.self, GetStatistics.self,
         ],
-        publishes: [RFQPosted.self, RFQExpired.self, QuoteSubmitted.self, QuoteDecided.self],
+        publishes: [
+            RFQPosted.self, RFQExpired.self, QuoteSubmitted.self, QuoteDecided.self, TargetFollowed.self, TargetUnfollowed.self,
+            ActivityRecorded.self,
+        ],
         subscribes: [AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self, ConsentChanged.self])
 }

@@ -3,9 +3,10 @@ import Foundation
 import PostgresNIO
 
 /// Who a campaign mails, the one rule for sending and for the staff's preview: the contacts its
-/// filters match, without those who objected to direct marketing, restricted processing or whose
-/// address is suppressed (walked in account order from a cursor), and of those the ones whose
-/// subscription to the topic, stored or by their country's default, is `subscribed`.
+/// filters match, without those who objected to direct marketing (and to profiling, when a filter
+/// is behavioural), restricted processing or whose address is suppressed (walked in account order
+/// from a cursor), and of those the ones whose subscription to the topic, stored or by their
+/// country's default, is `subscribed`.
 enum CampaignAudienceSelection {
     struct Member: Sendable {
         let accountID: UUID
@@ -35,6 +36,8 @@ enum CampaignAudienceSelection {
         let businessTypes = audience.businessTypes ?? []
         let industries = audience.industries ?? []
         let countries = audience.countries ?? []
+        // Choosing people by what they follow or when they were active is profiling, which they may object to.
+        let behavioural = audience.followersOf != nil || audience.activeWithinDays != nil
         return """
             SELECT c.account_id, c.email, c.contact_name, c.company_name, c.country, s.status FROM contacts c
             LEFT JOIN subscriptions s ON s.account_id = c.account_id AND s.topic = \(topic.rawValue) AND s.channel = 'email'
@@ -43,6 +46,13 @@ enum CampaignAudienceSelection {
               AND (cardinality(\(industries)::text[]) = 0 OR lower(c.industry) = ANY(\(industries)::text[]))
               AND (cardinality(\(countries)::text[]) = 0 OR c.country = ANY(\(countries)::text[]))
               AND (NOT \(audience.verifiedOnly ?? false) OR c.company_verified)
+              AND (\(audience.followersOf)::uuid IS NULL OR EXISTS (
+                  SELECT 1 FROM follows f WHERE f.company_id = \(audience.followersOf)::uuid AND f.account_id = c.account_id AND f.following))
+              AND (\(audience.activeWithinDays)::int IS NULL OR EXISTS (
+                  SELECT 1 FROM activity a WHERE a.account_id = c.account_id
+                    AND a.last_active_at > now() - make_interval(days => \(audience.activeWithinDays)::int)))
+              AND (NOT \(behavioural) OR NOT EXISTS (
+                  SELECT 1 FROM objections o WHERE o.account_id = c.account_id AND o.scope = 'profiling'))
               AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.account_id = c.account_id AND o.scope = 'direct-marketing')
               AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = c.account_id)
               AND NOT EXISTS (SELECT 1 FROM mail_suppressions m WHERE m.address_hash = mail_address_hash(c.email))

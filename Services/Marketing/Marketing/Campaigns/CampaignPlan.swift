@@ -60,6 +60,9 @@ struct CampaignPlan: Sendable {
         maxPerSecond = pace
     }
 
+    /// As far back as matchmaking keeps the online records that activity is learnt from.
+    static let activeWithinDaysLimit = 365
+
     private static func audience(_ given: CampaignAudience, checks: inout FieldChecks) -> CampaignAudience {
         var audience = given
         func list(_ field: String, _ values: [String]?, _ check: (inout FieldChecks, String, String) -> String?) -> [String]? {
@@ -70,10 +73,8 @@ struct CampaignPlan: Sendable {
         audience.businessTypes = list("businessTypes", given.businessTypes) { $0.oneOf($1, $2, as: BusinessType.self)?.rawValue }
         audience.industries = list("industries", given.industries) { $0.required($1, $2, maxLength: 100)?.lowercased() }
         audience.countries = list("countries", given.countries) { $0.country($1, $2) }
-        // Matchmaking does not publish follows and activity yet, and marketing never reads its schema.
-        if given.followersOf != nil { checks.fail("audience.followersOf", "is not supported yet: marketing receives no follow events") }
-        if given.activeWithinDays != nil {
-            checks.fail("audience.activeWithinDays", "is not supported yet: marketing receives no activity events")
+        if let days = given.activeWithinDays, !(1...activeWithinDaysLimit).contains(days) {
+            checks.fail("audience.activeWithinDays", "must be from 1 to \(activeWithinDaysLimit) days")
         }
         return audience
     }

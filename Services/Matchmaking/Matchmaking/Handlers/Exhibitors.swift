@@ -38,7 +38,7 @@ extension MatchmakingHandlers {
             else { throw Problem.notFound("no exhibitor with this id") }
             return exhibitor
         }
-        await records.visited(.exhibitor, exhibitor.companyID, ownedBy: exhibitor.companyID, by: context.message.actor, logger: context.logger)
+        await records.visited(.exhibitor, exhibitor.companyID, ownedBy: exhibitor.companyID, context)
         return exhibitor
     }
 }

@@ -33,6 +33,10 @@ extension MatchmakingHandlers {
             let created = try await inserted.exists
             guard let follow = try await Self.follows(of: actor.accountID, target: id, on: transaction, context).first
             else { throw Problem.internalError("the follow was not stored") }
+            if created {
+                try await transaction.emit(TargetFollowed(
+                    accountID: actor.accountID, kind: kind, targetID: id, companyID: owner, followedAt: follow.followedAt))
+            }
             return FollowCreated(follow: follow, created: created)
         }
     }
@@ -42,9 +46,15 @@ extension MatchmakingHandlers {
         let actor = try context.caller()
         guard let kind = FollowKind(rawValue: request.kind) else { throw Problem.notFound("follows are of exhibitors or products") }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
-            try await transaction.query("""
+            // The database's clock, as for the follow's time, so that marketing orders the two alike.
+            var removedAt: Date?
+            for try await at in try await transaction.query("""
                 DELETE FROM follows WHERE account_id = \(actor.accountID) AND kind = \(kind.rawValue) AND target_id = \(request.id)
-                """)
+                RETURNING now()
+                """).decode(Date.self) { removedAt = at }
+            if let removedAt {
+                try await transaction.emit(TargetUnfollowed(accountID: actor.accountID, kind: kind, targetID: request.id, unfollowedAt: removedAt))
+            }
             return NoContent()
         }
     }

@@ -27,7 +27,7 @@ extension MatchmakingHandlers {
             else { throw Problem.notFound("no product with this id") }
             return product
         }
-        await records.visited(.product, product.id, ownedBy: product.companyID, by: context.message.actor, logger: context.logger)
+        await records.visited(.product, product.id, ownedBy: product.companyID, context)
         return product
     }
 

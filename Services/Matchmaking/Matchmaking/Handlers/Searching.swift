@@ -11,7 +11,7 @@ extension MatchmakingHandlers {
         let filters = try SearchFilters.read(request, categories: categories)
         let (limit, after) = try Cursor.read(request.page)
         let query = SearchQuery(request.query)
-        await records.searched(request.query, kind: filters.kind, by: context.message.actor, logger: context.logger)
+        await records.searched(request.query, kind: filters.kind, context)
         return try await database.transaction { connection in
             try await Self.tune(connection, logger: context.logger)
             let statement = try await statement(query, filters, limit: limit, after: after, on: connection, logger: context.logger)

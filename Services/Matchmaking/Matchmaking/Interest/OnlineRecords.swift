@@ -8,47 +8,70 @@ import ServiceRuntime
 
 /// The online records the policy names: signed-in people's visits to products and showcases (not
 /// their own company's) and their searches. Nothing is recorded while the person's processing is
-/// restricted. Recording never fails the read it accompanies.
+/// restricted. A person's first record of a (UTC) day is told to marketing as `ActivityRecorded`.
+/// Recording never fails the read it accompanies.
 struct OnlineRecords: Sendable {
     let database: Database
 
     /// How long the records are kept.
     static let retentionDays = 365
 
-    func visited(_ kind: FollowKind, _ id: UUID, ownedBy owner: UUID, by actor: Actor?, logger: Logger) async {
-        guard let actor, actor.companyID != owner else { return }
-        await record(logger) {
-            try await $0.query("""
-                INSERT INTO visits (account_id, session_id, viewer_company_id, kind, target_id, target_company_id)
-                SELECT \(actor.accountID), \(actor.sessionID), \(actor.companyID), \(kind.rawValue), \(id), \(owner)
-                WHERE NOT EXISTS (SELECT 1 FROM processing_restrictions WHERE account_id = \(actor.accountID))
-                """, logger: logger)
-        }
+    func visited(_ kind: FollowKind, _ id: UUID, ownedBy owner: UUID, _ context: RequestContext) async {
+        guard let actor = context.message.actor, actor.companyID != owner else { return }
+        await record(actor, context, """
+            WITH recorded AS (INSERT INTO visits (account_id, session_id, viewer_company_id, kind, target_id, target_company_id)
+            SELECT \(actor.accountID), \(actor.sessionID), \(actor.companyID), \(kind.rawValue), \(id), \(owner)
+            WHERE NOT EXISTS (SELECT 1 FROM processing_restrictions WHERE account_id = \(actor.accountID))
+            RETURNING account_id) \(unescaped: Self.firstOfToday)
+            """)
     }
 
-    func searched(_ query: String?, kind: SearchKind, by actor: Actor?, logger: Logger) async {
-        guard let actor, let text = query?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return }
+    func searched(_ query: String?, kind: SearchKind, _ context: RequestContext) async {
+        guard let actor = context.message.actor, let text = query?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
+        else { return }
         let kept = text.printable(maxLength: 200)
-        await record(logger) {
-            try await $0.query("""
-                INSERT INTO searches (account_id, session_id, query, kind)
-                SELECT \(actor.accountID), \(actor.sessionID), \(kept), \(kind.rawValue)
-                WHERE NOT EXISTS (SELECT 1 FROM processing_restrictions WHERE account_id = \(actor.accountID))
-                """, logger: logger)
-        }
+        await record(actor, context, """
+            WITH recorded AS (INSERT INTO searches (account_id, session_id, query, kind)
+            SELECT \(actor.accountID), \(actor.sessionID), \(kept), \(kind.rawValue)
+            WHERE NOT EXISTS (SELECT 1 FROM processing_restrictions WHERE account_id = \(actor.accountID))
+            RETURNING account_id) \(unescaped: Self.firstOfToday)
+            """)
     }
 
-    private func record(_ logger: Logger, _ statement: (PostgresConnection) async throws -> Void) async {
+    /// Ends a statement whose `recorded` CTE returns the account of what it recorded: whether that
+    /// is the person's first record today. The common case costs one round trip; only the day's
+    /// first record pays for the transaction that notes the day and emits the event.
+    private static let firstOfToday = """
+        SELECT EXISTS (SELECT 1 FROM recorded r WHERE NOT EXISTS (
+            SELECT 1 FROM activity_days d WHERE d.account_id = r.account_id AND d.day = (now() AT TIME ZONE 'UTC')::date))
+        """
+
+    private func record(_ actor: Actor, _ context: RequestContext, _ statement: PostgresQuery) async {
         do {
-            try await database.withConnection { try await statement($0) }
+            let firstToday = try await database.withConnection { connection in
+                var first = false
+                for try await value in try await connection.query(statement, logger: context.logger).decode(Bool.self) { first = value }
+                return first
+            }
+            guard firstToday else { return }
+            try await database.transaction(context: context.context, logger: context.logger) { transaction in
+                var noted: Date?
+                for try await at in try await transaction.query("""
+                    INSERT INTO activity_days (account_id, day) VALUES (\(actor.accountID), (now() AT TIME ZONE 'UTC')::date)
+                    ON CONFLICT DO NOTHING RETURNING now()
+                    """).decode(Date.self) { noted = at }
+                if let noted { try await transaction.emit(ActivityRecorded(accountID: actor.accountID, activeAt: noted)) }
+            }
         } catch {
-            logger.warning("online record not written", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.warning("online record not written", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 
     static let retention = [
         RetentionRule(name: "visits", sql: "DELETE FROM visits WHERE visited_at < now() - interval '\(retentionDays) days'"),
         RetentionRule(name: "searches", sql: "DELETE FROM searches WHERE searched_at < now() - interval '\(retentionDays) days'"),
+        // Only today's rows keep the event to one a day; the day before stays for requests across midnight.
+        RetentionRule(name: "activity days", sql: "DELETE FROM activity_days WHERE day < (now() AT TIME ZONE 'UTC')::date - 2"),
     ]
 }
 

@@ -66,6 +66,7 @@ struct MatchmakingPersonalData: PersonalDataPart {
         try await transaction.query("DELETE FROM follows WHERE account_id = \(accountID)")
         try await transaction.query("DELETE FROM visits WHERE account_id = \(accountID)")
         try await transaction.query("DELETE FROM searches WHERE account_id = \(accountID)")
+        try await transaction.query("DELETE FROM activity_days WHERE account_id = \(accountID)")
         try await transaction.query("DELETE FROM consents WHERE subject_id = \(accountID)")
         try await transaction.query("UPDATE products SET created_by = NULL WHERE created_by = \(accountID)")
         try await transaction.query("UPDATE products SET updated_by = NULL WHERE updated_by = \(accountID)")

@@ -203,5 +203,14 @@ enum MatchmakingMigrations {
             DROP INDEX products_listed;
             ALTER TABLE products DROP COLUMN search;
             """),
+        Migration(source: "matchmaking", version: 6, name: "activity days", sql: """
+            -- The days a person was seen (a visit or a search recorded), so that marketing hears of
+            -- their activity once a day, not on every page; kept two days.
+            CREATE TABLE activity_days (
+                account_id uuid NOT NULL,
+                day        date NOT NULL,
+                PRIMARY KEY (account_id, day)
+            );
+            """),
     ]
 }
