@@ -105,10 +105,11 @@ var targets: [Target] = [
                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                        .product(name: "NIOHTTP1", package: "swift-nio")],
         path: "Tests/Benchmark/ExpoBench", swiftSettings: strict),
-    // The marketing team's command-line tool: publishes a campaign trigger on expo.commands.
+    // The marketing team's command-line tool: publishes campaign triggers and bounce reports on expo.commands.
     .executableTarget(
         name: "CampaignTool",
-        dependencies: ["AMQPTransport", "MessageBus", "ServiceRuntime", "Contracts", log, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: ["AMQPTransport", "MessageBus", "ServiceRuntime", "Contracts", "Marketing", log,
+                       .product(name: "ArgumentParser", package: "swift-argument-parser")],
         path: "Services/Marketing/CampaignTool", swiftSettings: strict),
     // Helpers every integration test shares: environment, broker control, process spawning.
     .target(

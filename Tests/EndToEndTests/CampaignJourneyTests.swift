@@ -7,7 +7,8 @@ import TestSupport
 
 /// A campaign as the marketing team runs it: the `expo-campaign` tool publishes the trigger on
 /// `expo.commands`, the marketing process mails the consenting audience through the real SMTP
-/// sink, and a reader's one click on the gateway takes them out of the next campaign.
+/// sink, a reader's one click on the gateway takes them out of the next campaign, and a bounce
+/// report fed to the tool suppresses the address.
 @Suite(.serialized, .integration) struct CampaignJourneyTests {
     static func campaign(_ id: UUID? = nil, name: String) -> [String: any Sendable] {
         var fields: [String: any Sendable] = [
@@ -24,9 +25,30 @@ import TestSupport
     static func publish(_ fields: [String: any Sendable]) async throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("campaign") + ".json")
         try JSONSerialization.data(withJSONObject: fields).write(to: file)
-        let tool = try ServiceProcess("expo-campaign", arguments: [file.path], instance: uniqueName("expo-campaign"), opsPort: 0)
+        return try await tool([file.path])
+    }
+
+    /// Runs `expo-campaign` with `arguments`; its exit status and output.
+    static func tool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let tool = try ServiceProcess("expo-campaign", arguments: arguments, instance: uniqueName("expo-campaign"), opsPort: 0)
         let status = try await tool.exitStatus()
         return (status, tool.output)
+    }
+
+    /// Feeds the report of `mail`'s bounce to `expo-campaign bounce`; the mail must then count as
+    /// bounced in `campaign`, and its address be suppressed.
+    static func reportBounce(of mail: MailSink.Mail, campaign: UUID, schema: String) async throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("bounce") + ".eml")
+        try Data(mail.deliveryStatusNotification().utf8).write(to: report)
+        let reported = try await tool(["bounce", report.path])
+        #expect(reported.status == 0 && reported.output.contains("1 bounce reported"), "\(reported.output)")
+        let bounced = await eventually(timeout: .seconds(30)) {
+            (try? await TestDatabase.adminCount("""
+                SELECT count(*) FROM \(schema).mail_outbox WHERE campaign_id = '\(campaign)' AND state = 'bounced'
+                """)) == 1
+        }
+        #expect(bounced, "the campaign counts the mail as bounced")
+        #expect(try await TestDatabase.adminCount("SELECT count(*) FROM \(schema).mail_suppressions WHERE reason = 'bounced'") == 1)
     }
 
     /// The campaign id the tool printed: its last line.
@@ -106,6 +128,9 @@ import TestSupport
                 #expect(await eventually { finished.value.contains { $0.status == .failed && $0.reason?.contains("not valid JSON") == true } })
                 #expect(try await TestDatabase.adminCount("SELECT count(*) FROM \(marketing).campaigns") == 2, "the repeat made no third campaign")
                 #expect(try MailSink.mails(to: colleague).count == 3 && MailSink.mails(to: reader).count == 2, "verification mails and campaigns, once each")
+
+                // The colleague's mailbox is gone after all: the bounce mailbox's report, through the tool.
+                try await Self.reportBounce(of: try #require(try MailSink.mails(to: colleague).last), campaign: secondID, schema: marketing)
                 let health = try await http("GET", stack.url("/health/services/marketing"))
                 #expect(health["ready"] as? Bool == true)
             }

@@ -97,3 +97,55 @@ public enum MailSink {
         return headers
     }
 }
+
+extension MailSink.Mail {
+    /// The delivery status notification (RFC 3464) a receiving system would send back for this
+    /// mail, as Postfix words it: `Action: failed` with `status` for its recipient, or another action.
+    public func deliveryStatusNotification(status: String = "5.1.1", action: String = "failed") -> String {
+        MailSink.deliveryStatusNotification(
+            messageID: header("Message-ID") ?? "", recipient: envelopeRecipients.first ?? "", status: status, action: action)
+    }
+}
+
+extension MailSink {
+    /// A delivery status notification about the mail `messageID` to `recipient`.
+    public static func deliveryStatusNotification(messageID: String, recipient: String, status: String, action: String) -> String {
+        let boundary = "8A1C31E0F2.1733356800/mx.example"
+        return """
+            From: MAILER-DAEMON@mx.example (Mail Delivery System)
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status;
+            \tboundary="\(boundary)"
+
+            --\(boundary)
+            Content-Description: Notification
+            Content-Type: text/plain; charset=us-ascii
+
+            This is the mail system at host mx.example. Your message could not be delivered.
+
+            --\(boundary)
+            Content-Description: Delivery report
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.example
+            Arrival-Date: Fri,  4 Dec 2026 21:00:00 +0000 (UTC)
+
+            Final-Recipient: rfc822; \(recipient)
+            Original-Recipient: rfc822;\(recipient)
+            Action: \(action)
+            Status: \(status)
+            Diagnostic-Code: smtp; 550 5.1.1 <\(recipient)>: Recipient address
+                rejected: User unknown in virtual mailbox table
+
+            --\(boundary)
+            Content-Description: Undelivered Message Headers
+            Content-Type: text/rfc822-headers
+
+            Message-ID: \(messageID)
+
+            --\(boundary)--
+
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+    }
+}

@@ -36,6 +36,7 @@ func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules
     AccountLinkNotices.register(into: &events, mailer: mailer)
     var commands = EventHandlers()
     CampaignTrigger.register(into: &commands, database: database)
+    BounceReports.register(into: &commands, database: database)
     let sender = MailSender(database: database, relay: relay, logger: logger)
     let dispatcher = CampaignDispatcher(database: database, mailer: mailer, rules: rules, logger: logger)
     // Polled, so a mail or campaign batch queued by any replica leaves within half a second from whichever is free.

@@ -9,7 +9,7 @@ extension ServiceManifest {
             ListSubscriptions.self, SetSubscription.self, ConfirmSubscription.self, DescribeUnsubscribe.self, Unsubscribe.self,
             CreateCampaign.self, ListCampaigns.self, GetCampaign.self, PreviewCampaignAudience.self, ChangeCampaign.self,
         ],
-        commands: [TriggerCampaign.self],
+        commands: [TriggerCampaign.self, RecordBounce.self],
         publishes: [CampaignProgressed.self, CampaignFinished.self],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, EmailVerificationRequested.self,

@@ -46,6 +46,12 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
 
     public var description: String { "\(status) \(code): \(detail ?? title)" }
 
+    /// What is wrong, in one line for a report or a dead-lettered command: each field with its
+    /// message ("name is required; topic ..."), else the detail, else the title.
+    public var reason: String {
+        errors.map { $0.map { "\($0.field) \($0.message)" }.joined(separator: "; ") } ?? detail ?? title
+    }
+
     public static func badRequest(_ detail: String) -> Problem {
         Problem(status: 400, code: .badRequest, title: "The request is malformed", detail: detail)
     }

@@ -15,7 +15,7 @@ enum CampaignTrigger {
             do {
                 plan = try CampaignPlan(try message.decode(TriggerCampaign.self))
             } catch let problem as Problem {
-                let reason = problem.errors.map { $0.map { "\($0.field) \($0.message)" }.joined(separator: "; ") } ?? problem.detail ?? problem.title
+                let reason = problem.reason
                 // The id, if at least that can be read, so the sender learns which trigger failed.
                 let campaignID = try? message.decode(TriggerIdentity.self).campaignID
                 try await database.transaction(context: context, logger: logger) { transaction in
