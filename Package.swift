@@ -85,7 +85,7 @@ var targets: [Target] = [
         name: "MessagingTests", dependencies: ["Messaging", "TestSupport"],
         path: "Tests/MessagingTests", swiftSettings: strict),
     .testTarget(
-        name: "MarketingTests", dependencies: ["Marketing", "TestSupport"],
+        name: "MarketingTests", dependencies: ["Marketing", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
         path: "Tests/MarketingTests", swiftSettings: strict),
     .testTarget(
         name: "EndToEndTests",
@@ -136,7 +136,7 @@ for service in services {
         resources = [.copy("Resources")]
     case "Marketing":
         dependencies += ["CCurl", "CCurlShim", .product(name: "Mustache", package: "swift-mustache"),
-                         .product(name: "Crypto", package: "swift-crypto"),
+                         .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
                          .product(name: "NIOPosix", package: "swift-nio")]
         resources = [.copy("Resources")]
     default:

@@ -12,6 +12,8 @@ public enum TestEnvironment {
     public static var binPath: String { value("EXPO_BIN_PATH") }
     public static var smtpURL: String { value("EXPO_SMTP_URL") }
     public static var mailSinkFolder: String { value("EXPO_MAIL_SINK_DIR") }
+    /// The stack's Python, with the sink's packages and an independent DKIM verifier (dkimpy).
+    public static var python: String { value("EXPO_STACK_PYTHON") }
 
     public static var amqp: AMQPConfiguration {
         var configuration = try! AMQPConfiguration(url: amqpURL)

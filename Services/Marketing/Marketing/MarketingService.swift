@@ -16,6 +16,10 @@ public func buildMarketing(configuration: ServiceConfiguration, logger: Logger, 
     if settings.usesDevelopmentSigningKey {
         logger.warning("EXPO_MAIL_SIGNING_KEY is not set: unsubscribe links are signed with the local development key")
     }
+    if let dkim = settings.dkim {
+        // The public half, for the operator to publish (or check against) the domain's DNS.
+        logger.info("mail is DKIM-signed", metadata: ["dnsName": "\(dkim.selector)._domainkey.\(dkim.domain)", "dnsRecord": "\(dkim.dnsRecord)"])
+    }
     return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
         marketingDefinition(
             database: backend.database, mailer: Mailer(settings: settings, templates: templates), rules: rules,

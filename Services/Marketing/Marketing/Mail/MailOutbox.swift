@@ -105,10 +105,14 @@ enum MailOutbox {
     /// Queues `entry` in `transaction`; false when its dedupe key was queued before or the address
     /// is suppressed (the mail is then recorded as `suppressed`, never sent).
     @discardableResult
-    static func queue(_ entry: Entry, domain: String, now: Date = Date(), on transaction: Transaction) async throws -> Bool {
+    static func queue(_ entry: Entry, domain: String, signer: DKIMSigner?, now: Date = Date(), on transaction: Transaction) async throws -> Bool {
         let id = UUID()
         let suppressed = try await isSuppressed(entry.message.to, on: transaction)
-        let bytes = suppressed ? nil : ByteBuffer(bytes: entry.message.composed(id: id, date: now, domain: domain))
+        var bytes: ByteBuffer?
+        if !suppressed {
+            let composed = entry.message.composed(id: id, date: now, domain: domain)
+            bytes = ByteBuffer(bytes: try signer?.sign(composed, at: now) ?? composed)
+        }
         let finished: Date? = suppressed ? now : nil
         return try await transaction.query("""
             INSERT INTO mail_outbox (id, account_id, purpose, marketing, dedupe_key, recipient, message, state, finished_at, topic, campaign_id)

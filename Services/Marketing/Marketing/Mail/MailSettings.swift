@@ -28,6 +28,11 @@ struct MailSettings: Sendable {
     /// key for the local stack is used and the service says so at start.
     var signingKey: String
     var usesDevelopmentSigningKey: Bool
+    /// The domain of the `From:` address: `Message-ID`s and the DKIM signature's by default.
+    var fromDomain: String
+    /// Signs every mail when `EXPO_DKIM_SELECTOR` and `EXPO_DKIM_PRIVATE_KEY_FILE` (a PEM RSA key)
+    /// are set, for `EXPO_DKIM_DOMAIN` (default: the `From:` domain).
+    var dkim: DKIMSigner?
 
     init(environment env: Environment) throws {
         relayURL = env["EXPO_SMTP_URL"] ?? "smtp://127.0.0.1:2526"
@@ -65,6 +70,33 @@ struct MailSettings: Sendable {
         for (name, value) in [("EXPO_MAIL_BOUNCE_ADDRESS", envelopeFrom), ("EXPO_MAIL_FROM", from)]
         where value.contains(where: { $0 == "\r" || $0 == "\n" }) || !value.contains("@") {
             throw ConfigurationError(name, "is not one mail address")
+        }
+        let address = from.split(separator: "<").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? from
+        fromDomain = String(address.split(separator: "@").last ?? "expo.example")
+        dkim = try Self.dkim(env, fromDomain: fromDomain)
+    }
+
+    private static func dkim(_ env: Environment, fromDomain: String) throws -> DKIMSigner? {
+        let selector = env["EXPO_DKIM_SELECTOR"]
+        let file = env["EXPO_DKIM_PRIVATE_KEY_FILE"]
+        guard selector != nil || file != nil else { return nil }
+        guard let selector, let file else {
+            throw ConfigurationError("EXPO_DKIM_SELECTOR", "and EXPO_DKIM_PRIVATE_KEY_FILE are set together or not at all")
+        }
+        let label = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
+        guard !selector.isEmpty, selector.allSatisfy(label.contains) else {
+            throw ConfigurationError("EXPO_DKIM_SELECTOR", "must be a DNS label such as expo2026")
+        }
+        let domain = env["EXPO_DKIM_DOMAIN"] ?? fromDomain
+        guard !domain.isEmpty, domain.allSatisfy(label.contains) else { throw ConfigurationError("EXPO_DKIM_DOMAIN", "must be a domain name") }
+        let pem: String
+        do { pem = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw ConfigurationError("EXPO_DKIM_PRIVATE_KEY_FILE", "cannot be read")
+        }
+        do {
+            return try DKIMSigner(domain: domain, selector: selector, pem: pem)
+        } catch {
+            throw ConfigurationError("EXPO_DKIM_PRIVATE_KEY_FILE", "is not a PEM RSA private key of at least 2048 bits")
         }
     }
 }

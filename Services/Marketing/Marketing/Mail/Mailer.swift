@@ -8,15 +8,11 @@ struct Mailer: Sendable {
     let settings: MailSettings
     let templates: TransactionalTemplates
     let unsubscribeLinks: UnsubscribeLinks
-    /// The domain of the `From:` address, for `Message-ID`s.
-    let domain: String
 
     init(settings: MailSettings, templates: TransactionalTemplates) {
         self.settings = settings
         self.templates = templates
         unsubscribeLinks = UnsubscribeLinks(signingKey: settings.signingKey)
-        let address = settings.from.split(separator: "<").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? settings.from
-        domain = String(address.split(separator: "@").last ?? "expo.example")
     }
 
     /// Queues `template` rendered with `values` (plus `contactName`) to the contact; false when it
@@ -42,7 +38,7 @@ struct Mailer: Sendable {
             MailOutbox.Entry(
                 accountID: contact.accountID, purpose: purpose, marketing: marketing, dedupeKey: dedupeKey, topic: topic?.rawValue,
                 campaignID: campaignID, message: message),
-            domain: domain, on: transaction)
+            domain: settings.fromDomain, signer: settings.dkim, on: transaction)
     }
 
     /// A link into the web app.
