@@ -28,8 +28,10 @@ import TestSupport
             #expect(unchanged == updated)
             #expect(try await harness.events(AccountProfileChanged.self).count == 1, "no event without a change")
 
-            let invalid = try await problem { try await harness.handlers.updateMe(UpdateMe(country: "Atlantis", telephone: "x"), context) }
-            #expect(Set(invalid?.errors?.map(\.field) ?? []) == ["country", "telephone"])
+            let invalid = try await problem {
+                try await harness.handlers.updateMe(UpdateMe(country: "Atlantis", telephone: "x", language: "tlh"), context)
+            }
+            #expect(Set(invalid?.errors?.map(\.field) ?? []) == ["country", "telephone", "language"])
             #expect(try await harness.handlers.getMe(GetMe(), harness.context(GetMe.type, actor: actor)) == updated)
         }
     }

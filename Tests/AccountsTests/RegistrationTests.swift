@@ -22,6 +22,15 @@ import TestSupport
             let purchaser = try await harness.register(AccountsHarness.registration(businessType: "individual-purchaser"))
             #expect(purchaser.roles == [.purchaser])
             #expect(purchaser.capabilities.sendInquiries)
+            #expect(account.language == .en && events.first?.language == .en, "English unless chosen")
+
+            var german = AccountsHarness.registration()
+            german.language = "de"
+            #expect(try await harness.register(german).language == .de)
+            #expect(try await harness.events(AccountRegistered.self).last?.language == .de, "marketing learns which language to write in")
+            var unknown = AccountsHarness.registration()
+            unknown.language = "klingon"
+            #expect(try await problem { try await harness.register(unknown) }?.errors?.map(\.field) == ["language"])
         }
     }
 

@@ -89,12 +89,14 @@ struct AccountsStack {
         try await stack.stop()
     }
 
-    func register(_ email: String, businessType: String = "supplier", gateway: Int = 0, key: String? = nil) async throws -> HTTPAnswer {
+    func register(
+        _ email: String, businessType: String = "supplier", gateway: Int = 0, key: String? = nil, headers: [String: String] = [:]
+    ) async throws -> HTTPAnswer {
         try await http("POST", url("/v1/accounts", gateway: gateway), json: [
             "email": email, "password": Self.password, "companyName": "Ningbo Industrial Robots Co.", "businessType": businessType,
             "industry": "Industrial robots", "country": "CN", "contactName": "Zhang Min", "title": "Director",
             "department": "International sales", "telephone": "+86 574 8888 0000",
-        ], headers: key.map { ["Idempotency-Key": $0] } ?? [:])
+        ], headers: headers.merging(key.map { ["Idempotency-Key": $0] } ?? [:]) { $1 })
     }
 
     func signIn(_ email: String, _ password: String = password, gateway: Int = 0) async throws -> HTTPAnswer {

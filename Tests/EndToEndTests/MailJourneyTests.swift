@@ -5,6 +5,25 @@ import TestSupport
 /// Account mail end to end: the gateway, accounts, the broker, marketing's mail path and the real
 /// SMTP sink; what a person sees in their inbox and does with the links.
 @Suite(.serialized, .integration) struct MailJourneyTests {
+    @Test func aGermanBrowserGetsGermanMailUntilTheProfileSaysOtherwise() async throws {
+        try await AccountsStack.with(backends: [.marketing]) { stack in
+            let email = uniqueAddress("mail-deutsch")
+            let registered = try await stack.register(email, headers: ["Accept-Language": "fr-CH, de;q=0.9, en;q=0.8"])
+            #expect(registered.status == 201 && registered["language"] as? String == "de", "French is not spoken here, German is")
+            let verification = try #require(try await MailSink.waitForMails(to: email, timeout: .seconds(60)).first)
+            #expect(verification.header("Subject") == "=?UTF-8?B?\(Data("Bestätigen Sie Ihre E-Mail-Adresse für Online Expo".utf8).base64EncodedString())?=")
+
+            let token = try #require(try await stack.signIn(email)["token"] as? String)
+            let changed = try await http("PATCH", stack.url("/v1/me"), token: token, json: ["language": "en"])
+            #expect(changed.status == 200 && changed["language"] as? String == "en")
+            let refused = try await http("PATCH", stack.url("/v1/me"), token: token, json: ["language": "fr"])
+            #expect(refused.status == 422)
+            #expect(try await http("POST", stack.url("/v1/password-resets"), json: ["email": email]).status == 202)
+            let reset = try #require(try await MailSink.waitForMails(to: email, count: 2, timeout: .seconds(60)).last)
+            #expect(reset.header("Subject") == "Reset your Online Expo password", "the profile's language now")
+        }
+    }
+
     @Test func verifyTheAddressThenResetAForgottenPassword() async throws {
         try await AccountsStack.with(backends: [.marketing]) { stack in
             let email = uniqueAddress("mail-journey")

@@ -35,12 +35,13 @@ struct MarketingHarness: Sendable {
 
     /// Registers a person at "accounts" by delivering its event; returns the account id.
     func person(
-        email: String, name: String = "Ada Obi", country: String = "NG", businessType: BusinessType = .purchaser, verified: Bool = true
+        email: String, name: String = "Ada Obi", country: String = "NG", businessType: BusinessType = .purchaser, verified: Bool = true,
+        language: Language = .en
     ) async throws -> UUID {
         let accountID = UUID()
         let card = CompanyCard(id: UUID(), name: "Lagos Tractors Ltd", businessType: businessType, industry: "Machinery", country: country, verified: verified)
         try await kit.deliver(AccountRegistered(
-            accountID: accountID, email: email, contactName: name, company: card, roles: [.purchaser], registeredAt: Date()))
+            accountID: accountID, email: email, contactName: name, company: card, roles: [.purchaser], registeredAt: Date(), language: language))
         return accountID
     }
 

@@ -64,7 +64,7 @@ public enum AdminBootstrap {
                 throw ConfigurationError("EXPO_BOOTSTRAP_ADMIN_EMAIL", "\(email) belongs to an existing account; choose a new address for the first admin")
             }
             let event = AccountRegistered(accountID: accountID, email: email, contactName: contactName, company: nil,
-                                          roles: [.admin], registeredAt: Date())
+                                          roles: [.admin], registeredAt: Date(), language: .en)
             try await transaction.emit(event)
             return true
         }

@@ -11,7 +11,12 @@ struct AccountsRoutes {
 
     func add(to router: Router<GatewayContext>) {
         router.forward(.post, "/v1/accounts", by: forwarder, status: .created) { request, _ in
-            try await forwarder.decode(RegisterAccount.self, request)
+            var registration = try await forwarder.decode(RegisterAccount.self, request)
+            // Without a choice, the browser's language if the platform speaks it.
+            if registration.language == nil {
+                registration.language = Language.preferred(in: request.headers[.acceptLanguage])?.rawValue
+            }
+            return registration
         }
         router.post("/v1/sessions") { request, context in
             let credentials = try await forwarder.decode(Credentials.self, request)

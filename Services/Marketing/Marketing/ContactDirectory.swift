@@ -32,6 +32,10 @@ enum ContactDirectory {
                 ADD COLUMN company_verified boolean NOT NULL DEFAULT false;
             CREATE INDEX contacts_company ON contacts (company_id);
             """),
+        Migration(source: "marketing", version: 9, name: "contacts' language", sql: """
+            -- The language the person reads the platform's mail in, from accounts' events.
+            ALTER TABLE contacts ADD COLUMN language text NOT NULL DEFAULT 'en';
+            """),
     ]
 
     static func register(into handlers: inout TransactionalEventHandlers) {
@@ -41,10 +45,10 @@ enum ContactDirectory {
             let company = event.company
             try await transaction.query("""
                 INSERT INTO contacts (account_id, email, contact_name, company_name, country, registered_at,
-                                      company_id, business_type, industry, company_verified)
+                                      company_id, business_type, industry, company_verified, language)
                 VALUES (\(event.accountID), \(event.email), \(event.contactName), \(company?.name), \(company?.country),
                         \(event.registeredAt), \(company?.id), \(company?.businessType.rawValue), \(company?.industry),
-                        \(company?.verified ?? false))
+                        \(company?.verified ?? false), \((event.language ?? .en).rawValue))
                 """)
         }
         handlers.register(AccountProfileChanged.self) { event, transaction in
@@ -60,7 +64,8 @@ enum ContactDirectory {
             try await transaction.query("""
                 UPDATE contacts SET email = \(event.email), contact_name = \(event.contactName), company_name = \(company?.name),
                     country = \(company?.country), company_id = \(company?.id), business_type = \(company?.businessType.rawValue),
-                    industry = \(company?.industry), profile_changed_at = \(event.changedAt)
+                    industry = \(company?.industry), profile_changed_at = \(event.changedAt),
+                    language = coalesce(\(event.language?.rawValue)::text, language)
                 WHERE account_id = \(event.accountID) AND (profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt))
                 """)
         }
@@ -85,10 +90,11 @@ extension ContactDirectory {
 
     /// The directory's entry for `accountID`, if the person registered and was not erased.
     static func person(_ accountID: UUID, on transaction: Transaction) async throws -> Person? {
-        for try await (email, name, country, registeredAt) in try await transaction.query("""
-            SELECT email, contact_name, country, registered_at FROM contacts WHERE account_id = \(accountID)
-            """).decode((String, String, String?, Date).self) {
-            return Person(contact: Contact(accountID: accountID, email: email, name: name), country: country, registeredAt: registeredAt)
+        for try await (email, name, country, registeredAt, language) in try await transaction.query("""
+            SELECT email, contact_name, country, registered_at, language FROM contacts WHERE account_id = \(accountID)
+            """).decode((String, String, String?, Date, String).self) {
+            let contact = Contact(accountID: accountID, email: email, name: name, language: Language(rawValue: language) ?? .en)
+            return Person(contact: contact, country: country, registeredAt: registeredAt)
         }
         return nil
     }

@@ -87,6 +87,8 @@ public struct Account: Codable, Sendable, Equatable {
     public var title: String?
     public var department: String?
     public var telephone: String?
+    /// The language the platform writes to them in.
+    public var language: Language
     /// Nil for staff accounts, which belong to no exhibiting or purchasing company.
     public var company: Company?
     public var roles: [Role]
@@ -98,7 +100,7 @@ public struct Account: Codable, Sendable, Equatable {
 
     public init(
         id: UUID, email: String, emailVerified: Bool, contactName: String, title: String?, department: String?, telephone: String?,
-        company: Company?, roles: [Role], verificationStatus: VerificationStatus, verification: VerificationRecord?,
+        language: Language, company: Company?, roles: [Role], verificationStatus: VerificationStatus, verification: VerificationRecord?,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -108,6 +110,7 @@ public struct Account: Codable, Sendable, Equatable {
         self.title = title
         self.department = department
         self.telephone = telephone
+        self.language = language
         self.company = company
         self.roles = roles
         self.verificationStatus = verificationStatus

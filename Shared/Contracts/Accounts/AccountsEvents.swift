@@ -11,8 +11,13 @@ public struct AccountRegistered: EventContract {
     public var company: CompanyCard?
     public var roles: [Role]
     public var registeredAt: Date
+    /// Optional because events written before it was added have none (read as English).
+    public var language: Language?
 
-    public init(accountID: UUID, email: String, contactName: String, company: CompanyCard?, roles: [Role], registeredAt: Date) {
+    public init(
+        accountID: UUID, email: String, contactName: String, company: CompanyCard?, roles: [Role], registeredAt: Date, language: Language? = nil
+    ) {
+        self.language = language
         self.accountID = accountID
         self.email = email
         self.contactName = contactName
@@ -33,8 +38,14 @@ public struct AccountProfileChanged: EventContract {
     public var contactName: String
     public var company: CompanyCard?
     public var changedAt: Date
+    /// Optional because events written before it was added have none (read as unchanged).
+    public var language: Language?
 
-    public init(accountID: UUID, changedFields: [String], email: String, contactName: String, company: CompanyCard?, changedAt: Date) {
+    public init(
+        accountID: UUID, changedFields: [String], email: String, contactName: String, company: CompanyCard?, changedAt: Date,
+        language: Language? = nil
+    ) {
+        self.language = language
         self.accountID = accountID
         self.changedFields = changedFields
         self.email = email

@@ -19,11 +19,15 @@ public struct RegisterAccount: RequestContract {
     public var title: String?
     public var department: String?
     public var telephone: String?
+    /// One of `Language`; the gateway fills it from `Accept-Language` when the body has none.
+    public var language: String?
 
     public init(
         email: String?, password: String?, companyName: String?, businessType: String?, industry: String?,
-        country: String?, contactName: String?, title: String? = nil, department: String? = nil, telephone: String?
+        country: String?, contactName: String?, title: String? = nil, department: String? = nil, telephone: String?,
+        language: String? = nil
     ) {
+        self.language = language
         self.email = email
         self.password = password
         self.companyName = companyName
@@ -161,12 +165,14 @@ public struct UpdateMe: RequestContract {
     public var title: String?
     public var department: String?
     public var telephone: String?
+    public var language: String?
 
     public init(
         email: String? = nil, currentPassword: String? = nil, companyName: String? = nil, industry: String? = nil,
         country: String? = nil, contactName: String? = nil, title: String? = nil, department: String? = nil,
-        telephone: String? = nil
+        telephone: String? = nil, language: String? = nil
     ) {
+        self.language = language
         self.email = email
         self.currentPassword = currentPassword
         self.companyName = companyName

@@ -10,8 +10,11 @@ public struct EmailLink: Codable, Sendable, Equatable {
     public var contactName: String
     public var token: String
     public var expiresAt: Date
+    /// The language of the mail; optional because links written before it was added have none.
+    public var language: Language?
 
-    public init(accountID: UUID, email: String, contactName: String, token: String, expiresAt: Date) {
+    public init(accountID: UUID, email: String, contactName: String, token: String, expiresAt: Date, language: Language?) {
+        self.language = language
         self.accountID = accountID
         self.email = email
         self.contactName = contactName

@@ -28,10 +28,12 @@ extension AccountsHandlers {
         guard let email else { return NoContent() }
         // A retry with the same Idempotency-Key mails nothing twice.
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
-            for try await (accountID, address, name) in try await transaction.query("""
-                SELECT id, email, contact_name FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
-                """).decode((UUID, String, String).self) {
-                let link = try await EmailTokens.issue(.resetPassword, accountID: accountID, email: address, contactName: name, on: transaction)
+            for try await (accountID, address, name, language) in try await transaction.query("""
+                SELECT id, email, contact_name, language FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
+                """).decode((UUID, String, String, String).self) {
+                let link = try await EmailTokens.issue(
+                    .resetPassword, accountID: accountID, email: address, contactName: name, language: Language(rawValue: language) ?? .en,
+                    on: transaction)
                 try await transaction.emit(PasswordResetRequested(link: link))
             }
             return NoContent()

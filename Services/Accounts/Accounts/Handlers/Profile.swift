@@ -26,6 +26,7 @@ extension AccountsHandlers {
         let title = checks.optional("title", request.title, maxLength: 100)
         let department = checks.optional("department", request.department, maxLength: 100)
         let telephone = request.telephone == nil ? nil : checks.telephone("telephone", request.telephone)
+        let language = request.language == nil ? nil : checks.oneOf("language", request.language, as: Language.self)
         try checks.finish()
 
         let current = try await database.withConnection { connection in
@@ -54,6 +55,7 @@ extension AccountsHandlers {
         note("title", title, current.title ?? "")
         note("department", department, current.department ?? "")
         note("telephone", telephone, current.telephone)
+        note("language", language, current.language)
         guard !changed.isEmpty else { return current }
 
         var fingerprint = request
@@ -67,7 +69,8 @@ extension AccountsHandlers {
                         email = coalesce(\(email)::text, email), contact_name = coalesce(\(contactName)::text, contact_name),
                         title = CASE WHEN \(title)::text IS NULL THEN title ELSE nullif(\(title)::text, '') END,
                         department = CASE WHEN \(department)::text IS NULL THEN department ELSE nullif(\(department)::text, '') END,
-                        telephone = coalesce(\(telephone)::text, telephone), updated_at = now(),
+                        telephone = coalesce(\(telephone)::text, telephone), language = coalesce(\(language?.rawValue)::text, language),
+                        updated_at = now(),
                         email_verified_at = CASE WHEN \(emailChanges) THEN NULL ELSE email_verified_at END
                     WHERE id = \(actor.accountID)
                     """)
@@ -84,7 +87,7 @@ extension AccountsHandlers {
             let account = try await AccountRecords.require(actor.accountID, on: transaction.connection, logger: context.logger)
             try await transaction.emit(AccountProfileChanged(
                 accountID: actor.accountID, changedFields: changed, email: account.email, contactName: account.contactName,
-                company: account.card, changedAt: account.updatedAt))
+                company: account.card, changedAt: account.updatedAt, language: account.language))
             if emailChanges { try await EmailTokens.requestVerification(of: account, on: transaction) }
             return account
         }

@@ -18,9 +18,10 @@ extension AccountsHandlers {
         let title = checks.optional("title", request.title, maxLength: 100)
         let department = checks.optional("department", request.department, maxLength: 100)
         let telephone = checks.telephone("telephone", request.telephone)
+        let language = request.language == nil ? Language.en : checks.oneOf("language", request.language, as: Language.self)
         checkNewPassword(request.password, email: email ?? request.email, field: "password", into: &checks)
         try checks.finish()
-        guard let email, let companyName, let businessType, let industry, let country, let contactName, let telephone,
+        guard let email, let companyName, let businessType, let industry, let country, let contactName, let telephone, let language,
               let password = request.password
         else { throw Problem.internalError("validation let a missing field through") }
 
@@ -40,9 +41,9 @@ extension AccountsHandlers {
                     VALUES (\(companyID), \(companyName), \(businessType.rawValue), \(industry), \(country))
                     """)
                 try await transaction.query("""
-                    INSERT INTO accounts (id, company_id, email, password_hash, contact_name, title, department, telephone, roles)
+                    INSERT INTO accounts (id, company_id, email, password_hash, contact_name, title, department, telephone, roles, language)
                     VALUES (\(accountID), \(companyID), \(email), \(passwordHash), \(contactName), \(title.nonEmpty),
-                            \(department.nonEmpty), \(telephone), \([role.rawValue]))
+                            \(department.nonEmpty), \(telephone), \([role.rawValue]), \(language.rawValue))
                     """)
             } catch where error.sqlState == "23505" {
                 throw Problem.emailTaken
@@ -52,7 +53,7 @@ extension AccountsHandlers {
                 accountID: accountID, email: email, contactName: contactName,
                 company: CompanyCard(id: companyID, name: companyName, businessType: businessType, industry: industry,
                                      country: country, verified: false),
-                roles: account.roles, registeredAt: account.createdAt))
+                roles: account.roles, registeredAt: account.createdAt, language: account.language))
             try await EmailTokens.requestVerification(of: account, on: transaction)
             return account
         }

@@ -106,5 +106,9 @@ enum AccountsMigrations {
             CREATE INDEX email_tokens_account ON email_tokens (account_id, purpose);
             CREATE INDEX email_tokens_expires_at ON email_tokens (expires_at);
             """),
+        Migration(source: "accounts", version: 5, name: "language", sql: """
+            -- The language the platform writes to the person in (Contracts' Language).
+            ALTER TABLE accounts ADD COLUMN language text NOT NULL DEFAULT 'en';
+            """),
     ]
 }

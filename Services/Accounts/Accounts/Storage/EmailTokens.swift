@@ -20,7 +20,9 @@ enum EmailTokens {
     }
 
     /// A token for `email`, replacing the account's earlier one of `purpose`; the link for the mail.
-    static func issue(_ purpose: Purpose, accountID: UUID, email: String, contactName: String, on transaction: Transaction) async throws -> EmailLink {
+    static func issue(
+        _ purpose: Purpose, accountID: UUID, email: String, contactName: String, language: Language, on transaction: Transaction
+    ) async throws -> EmailLink {
         let token = SecretToken.generate()
         let expiresAt = Date(timeIntervalSinceNow: purpose.lifetime)
         try await transaction.query("DELETE FROM email_tokens WHERE account_id = \(accountID) AND purpose = \(purpose.rawValue)")
@@ -28,12 +30,13 @@ enum EmailTokens {
             INSERT INTO email_tokens (token_hash, account_id, purpose, email, expires_at)
             VALUES (\(SecretToken.hash(token)), \(accountID), \(purpose.rawValue), \(email), \(expiresAt))
             """)
-        return EmailLink(accountID: accountID, email: email, contactName: contactName, token: token, expiresAt: expiresAt)
+        return EmailLink(accountID: accountID, email: email, contactName: contactName, token: token, expiresAt: expiresAt, language: language)
     }
 
     /// Registration or a new address: the owner must confirm it with the mailed link.
     static func requestVerification(of account: Account, on transaction: Transaction) async throws {
-        let link = try await issue(.verifyEmail, accountID: account.id, email: account.email, contactName: account.contactName, on: transaction)
+        let link = try await issue(
+            .verifyEmail, accountID: account.id, email: account.email, contactName: account.contactName, language: account.language, on: transaction)
         try await transaction.emit(EmailVerificationRequested(link: link))
     }
 

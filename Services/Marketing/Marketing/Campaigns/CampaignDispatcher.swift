@@ -49,6 +49,7 @@ struct CampaignDispatcher: Sendable {
         let topic: SubscriptionTopic
         let template: MailTemplate
         let audience: CampaignAudience
+        let language: Language?
         let maxPerSecond: Int
         let cursor: UUID?
         let progressAt: Date?
@@ -62,7 +63,8 @@ struct CampaignDispatcher: Sendable {
             // Read whole before queueing: the connection runs one statement at a time.
             var members: [CampaignAudienceSelection.Member] = []
             for try await row in try await transaction.query(
-                CampaignAudienceSelection.candidates(campaign.audience, topic: campaign.topic, after: campaign.cursor, limit: batch)
+                CampaignAudienceSelection.candidates(
+                    campaign.audience, topic: campaign.topic, language: campaign.language, after: campaign.cursor, limit: batch)
             ).decode(CampaignAudienceSelection.Row.self) {
                 members.append(CampaignAudienceSelection.member(row))
             }
@@ -70,7 +72,8 @@ struct CampaignDispatcher: Sendable {
             for member in members where member.consents(to: campaign.topic, rules: rules) {
                 if try await mailer.queue(
                     campaign.template, values: ["companyName": member.companyName ?? ""],
-                    to: Contact(accountID: member.accountID, email: member.email, name: member.name), purpose: "campaign", marketing: true,
+                    to: Contact(accountID: member.accountID, email: member.email, name: member.name, language: member.language),
+                    purpose: "campaign", marketing: true,
                     topic: campaign.topic, dedupeKey: "campaign:\(campaign.id):\(member.accountID)", campaignID: campaign.id, on: transaction) {
                     queued += 1
                 }
@@ -96,16 +99,17 @@ struct CampaignDispatcher: Sendable {
     }
 
     private func claimDue(on transaction: Transaction) async throws -> Due? {
-        for try await (id, topic, subject, html, text, audience, pace, cursor, progressAt) in try await transaction.query("""
-            SELECT id, topic, subject, html, text_body, audience::text, max_per_second, audience_cursor, progress_at FROM campaigns
+        for try await (id, topic, subject, html, text, audience, language, pace, cursor, progressAt) in try await transaction.query("""
+            SELECT id, topic, subject, html, text_body, audience::text, language, max_per_second, audience_cursor, progress_at FROM campaigns
             WHERE status IN ('scheduled', 'sending') AND NOT audience_complete AND next_batch_at <= \(now())
             ORDER BY next_batch_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """).decode((UUID, String, String, String, String, String, Int, UUID?, Date?).self) {
+            """).decode((UUID, String, String, String, String, String, String?, Int, UUID?, Date?).self) {
             // Stored only after `CampaignPlan` accepted them, so they parse again.
             guard let topic = SubscriptionTopic(rawValue: topic) else { return nil }
             return Due(
                 id: id, topic: topic, template: try MailTemplate(subject: subject, text: text, html: html),
-                audience: try MessageCodec.decode(CampaignAudience.self, from: Data(audience.utf8)), maxPerSecond: pace, cursor: cursor,
+                audience: try MessageCodec.decode(CampaignAudience.self, from: Data(audience.utf8)),
+                language: language.flatMap(Language.init(rawValue:)), maxPerSecond: pace, cursor: cursor,
                 progressAt: progressAt)
         }
         return nil

@@ -59,7 +59,8 @@ struct CampaignHandlers: Sendable {
             else { throw Self.notFound }
             var size = 0
             for try await row in try await transaction.query(
-                CampaignAudienceSelection.candidates(campaign.audience, topic: topic, after: nil, limit: nil)
+                CampaignAudienceSelection.candidates(
+                    campaign.audience, topic: topic, language: campaign.language.flatMap(Language.init(rawValue:)), after: nil, limit: nil)
             ).decode(CampaignAudienceSelection.Row.self) where CampaignAudienceSelection.member(row).consents(to: topic, rules: rules) {
                 size += 1
             }

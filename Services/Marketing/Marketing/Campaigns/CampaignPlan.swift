@@ -16,7 +16,8 @@ struct CampaignPlan: Sendable {
     let name: String
     let topic: SubscriptionTopic
     let template: MailTemplate
-    let language: String?
+    /// Only people who read this language get the campaign; all of them without it.
+    let language: Language?
     /// The filters, normalised (upper-case countries, lower-case industries).
     let audience: CampaignAudience
     let maxPerSecond: Int
@@ -39,11 +40,7 @@ struct CampaignPlan: Sendable {
         } catch {
             checks.fail(error.part, "does not parse as a Mustache template: \(error.reason)")
         }
-        var language = trigger.language
-        if let given = trigger.language {
-            language = given.lowercased()
-            if given.count != 2 || !given.allSatisfy({ $0.isASCII && $0.isLetter }) { checks.fail("language", "must be an ISO 639-1 code such as en or de") }
-        }
+        let language = trigger.language == nil ? nil : checks.oneOf("language", trigger.language?.lowercased(), as: Language.self)
         let pace = trigger.maxPerSecond ?? Self.defaultPace
         if !Self.paceLimit.contains(pace) {
             checks.fail("maxPerSecond", "must be between \(Self.paceLimit.lowerBound) and \(Self.paceLimit.upperBound)")

@@ -51,7 +51,7 @@ enum CampaignRecords {
             INSERT INTO campaigns (id, name, topic, subject, html, text_body, language, audience, max_per_second, source, created_by,
                                    send_at, next_batch_at)
             VALUES (\(trigger.campaignID), \(plan.name), \(plan.topic.rawValue), \(trigger.subject), \(trigger.html), \(trigger.text),
-                    \(plan.language), \(audience)::jsonb, \(plan.maxPerSecond), \(source), \(createdBy), \(sendAt), \(sendAt))
+                    \(plan.language?.rawValue), \(audience)::jsonb, \(plan.maxPerSecond), \(source), \(createdBy), \(sendAt), \(sendAt))
             ON CONFLICT (id) DO NOTHING RETURNING 1
             """).exists
     }

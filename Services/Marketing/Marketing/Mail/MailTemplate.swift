@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Mustache
 
@@ -51,30 +52,29 @@ struct TransactionalTemplates: Sendable {
         case subscriptionConfirmation = "subscription-confirmation"
     }
 
-    static let languages = ["en", "de"]
     private let templates: [String: MailTemplate]
 
     init() throws {
         var templates: [String: MailTemplate] = [:]
         for name in Name.allCases {
-            for language in Self.languages {
-                let folder = "Templates/\(name.rawValue)/\(language)"
+            for language in Language.allCases {
+                let folder = "Templates/\(name.rawValue)/\(language.rawValue)"
                 func read(_ part: String) throws -> String? {
                     guard let url = Bundle.module.url(forResource: part, withExtension: "mustache", subdirectory: folder) else { return nil }
                     return try String(contentsOf: url, encoding: .utf8)
                 }
                 guard let subject = try read("subject"), let text = try read("text"), let html = try read("html") else {
-                    guard language != "en" else { throw MailTemplateError(part: folder, reason: "the English template is missing") }
+                    guard language != .en else { throw MailTemplateError(part: folder, reason: "the English template is missing") }
                     continue
                 }
-                templates["\(name.rawValue)/\(language)"] = try MailTemplate(subject: subject, text: text, html: html)
+                templates["\(name.rawValue)/\(language.rawValue)"] = try MailTemplate(subject: subject, text: text, html: html)
             }
         }
         self.templates = templates
     }
 
     /// The template in `language`, or in English where there is no translation.
-    func template(_ name: Name, language: String?) -> MailTemplate {
-        templates["\(name.rawValue)/\(language ?? "en")"] ?? templates["\(name.rawValue)/en"]!
+    func template(_ name: Name, language: Language) -> MailTemplate {
+        templates["\(name.rawValue)/\(language.rawValue)"] ?? templates["\(name.rawValue)/en"]!
     }
 }

@@ -47,9 +47,10 @@ struct Mailer: Sendable {
     }
 }
 
-/// Who a mail goes to, from the contact directory.
+/// Who a mail goes to, from the contact directory, and the language it is written in.
 struct Contact: Sendable {
     let accountID: UUID
     let email: String
     let name: String
+    let language: Language
 }

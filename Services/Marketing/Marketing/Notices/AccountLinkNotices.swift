@@ -21,12 +21,12 @@ enum AccountLinkNotices {
     ) async throws {
         guard try await !PersonalDataRegister.isErased(link.accountID, on: transaction) else { return }
         try await mailer.queue(
-            mailer.templates.template(name, language: nil),
+            mailer.templates.template(name, language: link.language ?? .en),
             values: [
                 "link": mailer.link("\(path)?token=\(link.token)"),
                 "expiresAt": link.expiresAt.formatted(.iso8601),
             ],
-            to: Contact(accountID: link.accountID, email: link.email, name: link.contactName), purpose: name.rawValue, marketing: false,
+            to: Contact(accountID: link.accountID, email: link.email, name: link.contactName, language: link.language ?? .en), purpose: name.rawValue, marketing: false,
             on: transaction)
     }
 }

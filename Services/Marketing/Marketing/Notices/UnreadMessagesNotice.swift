@@ -19,7 +19,7 @@ enum UnreadMessagesNotice {
                     AND status = 'unsubscribed'
                 """).exists else { return }
             try await mailer.queue(
-                mailer.templates.template(.unreadMessages, language: nil),
+                mailer.templates.template(.unreadMessages, language: contact.language),
                 values: [
                     "fromCompanyName": event.fromCompanyName, "unread": String(event.unread),
                     "conversationURL": mailer.link("/conversations/\(event.conversationID.uuidString.lowercased())"),

@@ -103,7 +103,7 @@ struct SubscriptionHandlers: Sendable {
             ON CONFLICT (account_id, topic, channel) DO UPDATE SET token_hash = excluded.token_hash, expires_at = excluded.expires_at
             """)
         try await mailer.queue(
-            mailer.templates.template(.subscriptionConfirmation, language: nil),
+            mailer.templates.template(.subscriptionConfirmation, language: contact.language),
             values: [
                 "wording": ConsentRules.wording(topic), "link": mailer.link("/confirm-subscription?token=\(token)"),
                 "expiresAt": expiresAt.formatted(.iso8601),
