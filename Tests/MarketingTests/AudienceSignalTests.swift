@@ -67,6 +67,7 @@ import TestSupport
             let task = DataSubjectTask(requestID: UUID(), accountID: follower)
             let export = try await harness.kit.send(.export, task, as: PersonalDataExport.self)
             #expect(export.document.contains(exhibitor.uuidString) && export.document.contains("lastActiveAt"))
+            #expect(export.document.contains("\"campaign\":\"December newsletter\""), "which campaign each mail was")
             _ = try await harness.kit.send(.erase, task, as: ErasureOutcome.self)
             #expect(try await harness.kit.count("SELECT count(*) FROM follows WHERE account_id = \(follower)") == 0)
             #expect(try await harness.kit.count("SELECT count(*) FROM activity WHERE account_id = \(follower)") == 0)

@@ -62,6 +62,8 @@ import TestSupport
 
             let page = try await send(ListCampaigns(page: PageRequest(limit: 1)), harness)
             #expect(page.items.map(\.id) == [trigger.campaignID] && page.nextCursor == nil)
+            let shown = try await send(GetCampaign(campaignID: trigger.campaignID), harness).counts
+            #expect(page.items.first?.counts == shown && shown.audience == queued, "the list counts as the campaign does")
             let missing = await #expect(throws: Problem.self) { try await send(GetCampaign(campaignID: UUID()), harness) }
             #expect(missing?.code == .notFound)
         }

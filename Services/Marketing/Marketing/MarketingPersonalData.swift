@@ -20,12 +20,13 @@ struct MarketingPersonalData: PersonalDataPart {
             document.contact = Contact(email: email, contactName: contactName, companyName: companyName, country: country,
                                        registeredAt: registeredAt, profileChangedAt: changedAt)
         }
-        for try await (purpose, recipient, state, attempts, queuedAt, finishedAt, reply) in try await transaction.query("""
-            SELECT purpose, recipient, state, attempts, queued_at, finished_at, relay_reply FROM mail_outbox
-            WHERE account_id = \(task.accountID) ORDER BY queued_at
-            """).decode((String, String, String, Int, Date, Date?, String?).self) {
-            document.mails.append(Mail(purpose: purpose, to: recipient, state: state, attempts: attempts, queuedAt: queuedAt,
-                                       finishedAt: finishedAt, relayAnswer: reply))
+        for try await (purpose, campaign, recipient, state, attempts, queuedAt, finishedAt, reply) in try await transaction.query("""
+            SELECT m.purpose, c.name, m.recipient, m.state, m.attempts, m.queued_at, m.finished_at, m.relay_reply FROM mail_outbox m
+            LEFT JOIN campaigns c ON c.id = m.campaign_id
+            WHERE m.account_id = \(task.accountID) ORDER BY m.queued_at
+            """).decode((String, String?, String, String, Int, Date, Date?, String?).self) {
+            document.mails.append(Mail(purpose: purpose, campaign: campaign, to: recipient, state: state, attempts: attempts,
+                                       queuedAt: queuedAt, finishedAt: finishedAt, relayAnswer: reply))
         }
         for try await (topic, status, source, ip, wording, policy, at) in try await transaction.query("""
             SELECT topic, status, source, ip, wording, policy_version, recorded_at FROM consent_records
@@ -111,6 +112,8 @@ struct MarketingPersonalData: PersonalDataPart {
 
     struct Mail: Codable {
         var purpose: String
+        /// The campaign's name, for a campaign's mail.
+        var campaign: String?
         var to: String
         var state: String
         var attempts: Int

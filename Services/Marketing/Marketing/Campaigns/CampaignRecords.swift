@@ -86,35 +86,41 @@ enum CampaignRecords {
             found.append((campaign, Cursor(position: row.12, id: row.0.uuidString.lowercased())))
         }
         // Counted once the rows are read: the connection runs one statement at a time.
-        for index in found.indices {
-            found[index].campaign.counts = try await counts(of: found[index].campaign.id, on: transaction)
-        }
+        let counted = try await counts(of: found.map(\.campaign.id), on: transaction)
+        for index in found.indices { found[index].campaign.counts = counted[found[index].campaign.id] ?? CampaignCounts() }
         return found
     }
 
     /// Where the campaign's mails stand, from the outbox's records of them.
     static func counts(of campaignID: UUID, on transaction: Transaction) async throws -> CampaignCounts {
-        var counts = CampaignCounts()
-        for try await (state, number) in try await transaction.query("""
-            SELECT state, count(*)::int FROM mail_outbox WHERE campaign_id = \(campaignID) GROUP BY state
-            """).decode((String, Int).self) {
-            counts.audience += number
+        try await counts(of: [campaignID], on: transaction)[campaignID] ?? CampaignCounts()
+    }
+
+    /// The counts of several campaigns in two statements, whatever their number.
+    static func counts(of campaignIDs: [UUID], on transaction: Transaction) async throws -> [UUID: CampaignCounts] {
+        var counts = Dictionary(uniqueKeysWithValues: campaignIDs.map { ($0, CampaignCounts()) })
+        for try await (id, state, number) in try await transaction.query("""
+            SELECT campaign_id, state, count(*)::int FROM mail_outbox WHERE campaign_id = ANY(\(campaignIDs)::uuid[])
+            GROUP BY campaign_id, state
+            """).decode((UUID, String, Int).self) {
+            counts[id]?.audience += number
             switch state {
-            case "sent": counts.sent = number
-            case "failed": counts.failed = number
-            case "bounced": counts.bounced = number
-            case "suppressed": counts.suppressed = number
+            case "sent": counts[id]?.sent = number
+            case "failed": counts[id]?.failed = number
+            case "bounced": counts[id]?.bounced = number
+            case "suppressed": counts[id]?.suppressed = number
             default: break
             }
         }
         // Who used the one-click link of this campaign's topic after its mail reached them.
-        for try await number in try await transaction.query("""
-            SELECT count(DISTINCT m.account_id)::int FROM mail_outbox m
+        for try await (id, number) in try await transaction.query("""
+            SELECT m.campaign_id, count(DISTINCT m.account_id)::int FROM mail_outbox m
             JOIN consent_records r ON r.account_id = m.account_id AND r.topic = m.topic AND r.source = 'one-click-unsubscribe'
                                   AND r.recorded_at >= m.queued_at
-            WHERE m.campaign_id = \(campaignID) AND m.state = 'sent'
-            """).decode(Int.self) {
-            counts.unsubscribed = number
+            WHERE m.campaign_id = ANY(\(campaignIDs)::uuid[]) AND m.state = 'sent'
+            GROUP BY m.campaign_id
+            """).decode((UUID, Int).self) {
+            counts[id]?.unsubscribed = number
         }
         return counts
     }
