@@ -23,15 +23,21 @@ public struct Transaction: Sendable {
     /// Writes `event` to the outbox in this transaction: it exists exactly when the change it
     /// describes committed, and leaves right after the commit.
     public func emit<Event: EventContract>(_ event: Event) async throws {
-        try await Outbox.enqueue(EventEnvelope(event, context: context), secret: Event.carriesSecret, on: connection, logger: logger)
-        emitted.increment()
+        try await emit([event])
+    }
+
+    /// Writes several events to the outbox in one statement, in this order.
+    public func emit<Event: EventContract>(_ events: [Event]) async throws {
+        let envelopes = try events.map { try EventEnvelope($0, context: context) }
+        try await Outbox.enqueue(envelopes, secret: Event.carriesSecret, on: connection, logger: logger)
+        emitted.add(envelopes.count)
     }
 }
 
 /// How many events a transaction emitted, so the relay is woken only when there are some.
 final class EmitCount: Sendable {
     private let count = Atomic<Int>(0)
-    func increment() { count.add(1, ordering: .relaxed) }
+    func add(_ number: Int) { count.add(number, ordering: .relaxed) }
     var value: Int { count.load(ordering: .relaxed) }
 }
 

@@ -39,13 +39,13 @@ import TestSupport
     @Test func relayPublishesExactlyWhatCommitted() async throws {
         try await withOutbox { database, bus, queue, type in
             try await database.transaction { connection in
-                try await Outbox.enqueue(event(type, "a"), on: connection, logger: logger)
-                try await Outbox.enqueue(event(type, "b"), on: connection, logger: logger)
+                // One statement for both, each with its own correlation id, in this order.
+                try await Outbox.enqueue([event(type, "a"), event(type, "b")], on: connection, logger: logger)
             }
             struct Rollback: Error {}
             await #expect(throws: Rollback.self) {
                 try await database.transaction { connection in
-                    try await Outbox.enqueue(event(type, "rolled back"), on: connection, logger: logger)
+                    try await Outbox.enqueue([event(type, "rolled back")], on: connection, logger: logger)
                     throw Rollback()
                 }
             }
@@ -69,7 +69,7 @@ import TestSupport
     @Test func threeRelaysPublishEachEventOnce() async throws {
         try await withOutbox { database, bus, queue, type in
             try await database.transaction { connection in
-                for index in 0..<600 { try await Outbox.enqueue(event(type, "e\(index)"), on: connection, logger: logger) }
+                for index in 0..<600 { try await Outbox.enqueue([event(type, "e\(index)")], on: connection, logger: logger) }
             }
             let relays = (0..<3).map { _ in OutboxRelay(database: database, bus: bus, batchSize: 50, logger: logger) }
             let published = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -101,7 +101,7 @@ import TestSupport
             let running = Task { try await relay.run() }
             try BrokerControl.stopApp()
             try await database.transaction { connection in
-                try await Outbox.enqueue(event(type, "during outage"), on: connection, logger: logger)
+                try await Outbox.enqueue([event(type, "during outage")], on: connection, logger: logger)
             }
             relay.wake()
             try await Task.sleep(for: .milliseconds(500))

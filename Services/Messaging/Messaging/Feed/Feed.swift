@@ -13,23 +13,30 @@ enum Feed {
     static let messageRead = "message.read"
     static let notification = "notification"
 
-    /// Appends one entry with `data` to the feeds of `accounts`, in the caller's transaction.
+    /// Appends one entry with `data` to the feeds of `accounts`, in the caller's transaction: two
+    /// statements however many feeds (the entries, then their events).
     static func append(_ type: String, _ data: some Encodable, to accounts: some Sequence<UUID>, at time: Date, on transaction: Transaction) async throws {
         let json = String(decoding: try MessageCodec.encode(data), as: UTF8.self)
         // Always in the same order, so two transactions that both append to two feeds cannot deadlock.
-        for account in Set(accounts).sorted(by: { $0.uuidString < $1.uuidString }) {
-            let rows = try await transaction.query("""
-                INSERT INTO feed_heads (account_id, last_cursor) VALUES (\(account), 1)
+        let ordered = Set(accounts).sorted { $0.uuidString < $1.uuidString }
+        guard !ordered.isEmpty else { return }
+        var numbered: [(UUID, Int64)] = []
+        for try await row in try await transaction.query("""
+            WITH heads AS (
+                INSERT INTO feed_heads (account_id, last_cursor)
+                SELECT account, 1 FROM unnest(\(ordered)::uuid[]) WITH ORDINALITY AS a(account, position) ORDER BY position
                 ON CONFLICT (account_id) DO UPDATE SET last_cursor = feed_heads.last_cursor + 1
-                RETURNING last_cursor
-                """)
-            var cursor: Int64 = 0
-            for try await value in rows.decode(Int64.self) { cursor = value }
-            try await transaction.query("""
-                INSERT INTO feed (account_id, cursor, type, data, created_at) VALUES (\(account), \(cursor), \(type), \(json), \(time))
-                """)
-            try await transaction.emit(FeedEntryAdded(accountID: account, entry: FeedEntry(type: type, cursor: cursor, data: json, createdAt: time)))
+                RETURNING account_id, last_cursor
+            )
+            INSERT INTO feed (account_id, cursor, type, data, created_at)
+            SELECT account_id, last_cursor, \(type), \(json), \(time) FROM heads
+            RETURNING account_id, cursor
+            """).decode((UUID, Int64).self) {
+            numbered.append(row)
         }
+        try await transaction.emit(numbered.map { account, cursor in
+            FeedEntryAdded(accountID: account, entry: FeedEntry(type: type, cursor: cursor, data: json, createdAt: time))
+        })
     }
 
     /// The members of the companies, who each get an entry.

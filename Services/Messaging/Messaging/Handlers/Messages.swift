@@ -7,48 +7,62 @@ import ServiceRuntime
 extension MessagingHandlers {
     /// Adds a message to a conversation whose row the transaction may lock: numbered after the
     /// last, read by its sender, waiting for the other company's members, in both sides' feeds.
+    /// One statement numbers, stores and marks it and names the members; the feed takes two more.
     func append(
         _ content: MessageRules.Content, to conversation: UUID, by actor: Actor, of companyID: UUID, at now: Date, on transaction: Transaction
     ) async throws -> ChatMessage {
+        let id = UUID()
+        let warning = MessageRules.mentionsContactDetails(content.text)
+        let attachments = String(decoding: try MessageCodec.encode(content.attachments), as: UTF8.self)
         let rows = try await transaction.query("""
-            UPDATE conversations SET last_seq = last_seq + 1, last_message_at = \(now) WHERE id = \(conversation)
-            RETURNING last_seq, started_by, recipient
+            WITH numbered AS (
+                UPDATE conversations SET last_seq = last_seq + 1, last_message_at = \(now) WHERE id = \(conversation)
+                RETURNING last_seq, started_by, recipient
+            ), stored AS (
+                INSERT INTO messages (id, conversation_id, seq, company_id, author_id, text, attachments, created_at, contact_warning)
+                SELECT \(id), \(conversation), last_seq, \(companyID), \(actor.accountID), \(content.text), \(attachments)::jsonb, \(now), \(warning)
+                FROM numbered
+            ), marked AS (
+                -- Every member of both companies has a read position; the sender has read what it answered.
+                INSERT INTO reads (conversation_id, account_id, company_id, up_to_seq, read_at, pending_since)
+                SELECT \(conversation), m.account_id, m.company_id,
+                       CASE WHEN m.account_id = \(actor.accountID) THEN n.last_seq ELSE 0 END,
+                       CASE WHEN m.account_id = \(actor.accountID) THEN \(now) END,
+                       CASE WHEN m.company_id <> \(companyID) THEN \(now) END
+                FROM members m, numbered n WHERE m.company_id IN (n.started_by, n.recipient)
+                ON CONFLICT (conversation_id, account_id) DO UPDATE SET
+                    up_to_seq = CASE WHEN reads.account_id = \(actor.accountID) THEN EXCLUDED.up_to_seq ELSE reads.up_to_seq END,
+                    read_at = CASE WHEN reads.account_id = \(actor.accountID) THEN \(now) ELSE reads.read_at END,
+                    pending_since = CASE WHEN reads.company_id <> \(companyID) THEN coalesce(reads.pending_since, \(now)) ELSE reads.pending_since END
+            )
+            SELECT n.last_seq, array(SELECT m.account_id FROM members m WHERE m.company_id IN (n.started_by, n.recipient)) FROM numbered n
             """)
-        var numbered: (Int64, UUID, UUID)?
-        for try await row in rows.decode((Int64, UUID, UUID).self) { numbered = row }
-        guard let (seq, startedBy, recipient) = numbered else { throw Problem.noConversation }
+        var numbered: (Int64, [UUID])?
+        for try await row in rows.decode((Int64, [UUID]).self) { numbered = row }
+        guard let (_, members) = numbered else { throw Problem.noConversation }
         let message = ChatMessage(
-            id: UUID(), conversationID: conversation, companyID: companyID, authorID: actor.accountID, text: content.text,
-            attachments: content.attachments, createdAt: now, editedAt: nil, removed: false,
-            contactDetailsWarning: MessageRules.mentionsContactDetails(content.text))
-        try await transaction.query("""
-            INSERT INTO messages (id, conversation_id, seq, company_id, author_id, text, attachments, created_at, contact_warning)
-            VALUES (\(message.id), \(conversation), \(seq), \(companyID), \(actor.accountID), \(message.text),
-                    \(String(decoding: try MessageCodec.encode(message.attachments), as: UTF8.self))::jsonb, \(now), \(message.contactDetailsWarning))
-            """)
-        // Every member of both companies has a read position; the sender has read what it answered.
-        try await transaction.query("""
-            INSERT INTO reads (conversation_id, account_id, company_id, up_to_seq, read_at, pending_since)
-            SELECT \(conversation), m.account_id, m.company_id,
-                   CASE WHEN m.account_id = \(actor.accountID) THEN \(seq) ELSE 0 END,
-                   CASE WHEN m.account_id = \(actor.accountID) THEN \(now) END,
-                   CASE WHEN m.company_id <> \(companyID) THEN \(now) END
-            FROM members m WHERE m.company_id IN (\(startedBy), \(recipient))
-            ON CONFLICT (conversation_id, account_id) DO UPDATE SET
-                up_to_seq = CASE WHEN reads.account_id = \(actor.accountID) THEN \(seq) ELSE reads.up_to_seq END,
-                read_at = CASE WHEN reads.account_id = \(actor.accountID) THEN \(now) ELSE reads.read_at END,
-                pending_since = CASE WHEN reads.company_id <> \(companyID) THEN coalesce(reads.pending_since, \(now)) ELSE reads.pending_since END
-            """)
-        try await Feed.append(Feed.messageCreated, message, to: try await Feed.members(of: [startedBy, recipient], on: transaction), at: now, on: transaction)
+            id: id, conversationID: conversation, companyID: companyID, authorID: actor.accountID, text: content.text,
+            attachments: content.attachments, createdAt: now, editedAt: nil, removed: false, contactDetailsWarning: warning)
+        try await Feed.append(Feed.messageCreated, message, to: members, at: now, on: transaction)
         return message
     }
 
-    /// The conversation's companies for a member who may write in it now: not blocked, not restricted.
+    /// The conversation's companies for a member who may write in it now (not blocked, not
+    /// restricted), its row locked: one statement.
     private func writable(_ id: UUID, by actor: Actor, of companyID: UUID, on transaction: Transaction) async throws -> (UUID, UUID) {
-        guard let (startedBy, recipient) = try await ConversationRecords.participants(of: id, for: actor, lock: true, on: transaction)
-        else { throw Problem.noConversation }
-        if try await ConversationRecords.isBlocked(startedBy, recipient, on: transaction) { throw Problem.blocked }
-        if try await ConversationRecords.isRestricted(startedBy, recipient, on: transaction) { throw Problem.conversationReadOnly }
+        let rows = try await transaction.query("""
+            SELECT c.started_by, c.recipient,
+                   EXISTS (SELECT 1 FROM blocks b WHERE (b.company_id = c.started_by AND b.blocked_company_id = c.recipient)
+                                                     OR (b.company_id = c.recipient AND b.blocked_company_id = c.started_by)),
+                   EXISTS (SELECT 1 FROM members mb JOIN processing_restrictions p ON p.account_id = mb.account_id
+                           WHERE mb.company_id IN (c.started_by, c.recipient))
+            FROM conversations c WHERE c.id = \(id) AND \(companyID) IN (c.started_by, c.recipient) FOR UPDATE OF c
+            """)
+        var found: (UUID, UUID, Bool, Bool)?
+        for try await row in rows.decode((UUID, UUID, Bool, Bool).self) { found = row }
+        guard let (startedBy, recipient, blocked, restricted) = found else { throw Problem.noConversation }
+        if blocked { throw Problem.blocked }
+        if restricted { throw Problem.conversationReadOnly }
         return (startedBy, recipient)
     }
 
