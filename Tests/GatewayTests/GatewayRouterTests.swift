@@ -157,6 +157,27 @@ import TestSupport
         }
     }
 
+    @Test func aPathSpelledAnotherWayIsNotTheDocumentedOne() async throws {
+        // Each of these reached the sign-in handler once, past the sign-in limit keyed on "/v1/sessions".
+        let spellings = ["/v1/sessions/", "//v1/sessions", "/v1//sessions", "/v1/./sessions", "/v1/x/../sessions", "/v1/%73essions", "/v1%2Fsessions"]
+        try await app(["EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "2"]).test(.router) { client in
+            for path in spellings {
+                try await client.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+                    #expect(response.status == .notFound, "\(path)")
+                    let code = try problem(response)["code"] as? String
+                    #expect(code == "not-found", "\(path)")
+                }
+            }
+            // The canonical path still reaches the (absent) broker: the refused spellings were not sign-in attempts.
+            try await client.execute(uri: "/v1/sessions", method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+                #expect(response.status == .serviceUnavailable)
+            }
+            try await client.execute(uri: "/v1/unsubscribe/abc%20def", method: .get) { response in
+                #expect(response.status == .serviceUnavailable, "an encoded space is the canonical spelling: it goes on to the service")
+            }
+        }
+    }
+
     @Test func malformedBodiesAreRefusedAtTheEdgeWithA400() async throws {
         let bodies: [(String, ByteBuffer)] = [
             ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D])),

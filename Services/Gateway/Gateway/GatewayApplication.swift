@@ -55,6 +55,7 @@ public func buildRouter(
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(document: document))
     router.add(middleware: RateLimitMiddleware(stage: .client, limits: settings.limits))
+    router.add(middleware: CanonicalPathMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     router.add(middleware: RateLimitMiddleware(stage: .account, limits: settings.limits))
