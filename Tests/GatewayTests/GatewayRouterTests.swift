@@ -178,6 +178,25 @@ import TestSupport
         }
     }
 
+    @Test func answersCarryTheirSecurityHeadersErrorsIncluded() async throws {
+        try await app().test(.router) { client in
+            try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
+                #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff")
+                #expect(response.headers[.cacheControl] == nil, "nothing secret asked or answered")
+            }
+            try await client.execute(uri: "/v1/me", method: .get) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == "Bearer")
+            }
+            try await client.execute(uri: "/v1/me", method: .get, headers: [.authorization: "Bearer not-a-session"]) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
+                #expect(response.headers[.cacheControl] == "no-store")
+            }
+            try await client.execute(uri: "/v1/sessions", method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+                #expect(response.headers[.cacheControl] == "no-store", "the sign-in answer carries the token")
+            }
+        }
+    }
+
     @Test func malformedBodiesAreRefusedAtTheEdgeWithA400() async throws {
         let bodies: [(String, ByteBuffer)] = [
             ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D])),
