@@ -126,7 +126,8 @@ for service in services {
     switch service.library {
     case "Gateway":
         dependencies += [hummingbird, .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                         .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+                         .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
         resources = [.copy("OpenAPI")]
     case "Accounts":
         dependencies += ["CArgon2", .product(name: "Crypto", package: "swift-crypto"),

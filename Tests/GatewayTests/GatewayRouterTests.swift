@@ -197,6 +197,56 @@ import TestSupport
         }
     }
 
+    /// Sends `request` as raw bytes to the live gateway on `port` (what an HTTP client library
+    /// would not send) and answers the status line and the body.
+    func raw(_ request: String, port: Int) throws -> (status: String, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+            s.sendall(sys.stdin.buffer.read())
+            answer = b""
+            try:
+                while chunk := s.recv(65536):
+                    answer += chunk
+                    if b"\\r\\n\\r\\n" in answer and (b"content-length: 0" in answer.lower() or answer.rstrip().endswith(b"}")):
+                        break
+            except socket.timeout:
+                pass
+            sys.stdout.buffer.write(answer)
+            """, String(port)]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(request.utf8))
+        try input.fileHandleForWriting.close()
+        let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let parts = answer.components(separatedBy: "\r\n\r\n")
+        return (String(parts.first?.split(separator: "\r\n").first ?? ""), parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    @Test func aChunkedBodyOverTheLimitOrMalformedOrInAnUnknownCodingIsAProblem() async throws {
+        let head = "POST /v1/accounts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        let big = String(repeating: "a", count: 3000)  // the limit here is 2048
+        let cases: [(String, String, String)] = [
+            ("over the limit", head + "Transfer-Encoding: chunked\r\n\r\n\(String(big.count, radix: 16))\r\n\(big)\r\n0\r\n\r\n", "413"),
+            ("a malformed chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", "400"),
+            ("an unknown coding", head + "Transfer-Encoding: gzip\r\n\r\n", "501"),
+        ]
+        try await app().test(.live) { client in
+            let port = try #require(client.port)
+            for (name, request, status) in cases {
+                let answer = try raw(request, port: port)
+                #expect(answer.status.hasPrefix("HTTP/1.1 \(status)"), "\(name): \(answer.status)")
+                #expect(answer.body.contains("\"status\":\(status)"), "\(name): a problem document, \(answer.body)")
+            }
+        }
+    }
+
     @Test func malformedBodiesAreRefusedAtTheEdgeWithA400() async throws {
         let bodies: [(String, ByteBuffer)] = [
             ("invalid UTF-8", ByteBuffer(bytes: [0x7B, 0x22, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D])),

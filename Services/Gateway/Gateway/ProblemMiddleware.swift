@@ -3,6 +3,8 @@ import Contracts
 import Foundation
 import Hummingbird
 import MessageBus
+import NIOCore
+import NIOHTTP1
 
 /// Turns every failure into an RFC 9457 `application/problem+json` answer with a stable `code`:
 /// a service's problem as it is, no broker as 503, a missed deadline as 504, and anything
@@ -20,6 +22,8 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             var response = Self.response(problem, instance: request.uri.path)
             if problem.status == 503 { response.headers[.retryAfter] = "1" }
+            // The stream is out of step after a framing error: nothing more can be read from it.
+            if error is HTTPParserError { response.headers[.connection] = "close" }
             if let limited = error as? RateLimitExceeded { response.headers[.retryAfter] = "\(limited.retryAfterSeconds)" }
             if let wrongMethod = error as? MethodNotAllowed { response.headers[.allow] = wrongMethod.allowed.joined(separator: ", ") }
             return response
@@ -44,6 +48,11 @@ struct ProblemMiddleware: RouterMiddleware {
                            detail: "the message broker cannot be reached; try again shortly")
         case let error as HTTPError:
             return problem(for: error)
+        case is NIOTooManyBytesError:
+            // A chunked body that ran over while it was read.
+            return Problem.bodyTooLarge(nil)
+        case is HTTPParserError:
+            return Problem.badRequest("the request's framing is malformed (a chunk size, a length or a header)")
         case let error as DecodingError:
             return Problem.badRequest(IncomingMessage.describe(error))
         default:
@@ -54,7 +63,7 @@ struct ProblemMiddleware: RouterMiddleware {
     private static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .contentTooLarge:
-            Problem(status: 413, code: .bodyTooLarge, title: "The request body is too large", detail: error.body)
+            Problem.bodyTooLarge(nil)
         case .notFound:
             Problem(status: 404, code: .notFound, title: "Not found", detail: error.body ?? "no such resource")
         case .methodNotAllowed:
@@ -97,4 +106,5 @@ extension Problem.Code {
     static let serviceTimeout = Problem.Code("service-timeout")
     static let brokerUnavailable = Problem.Code("broker-unavailable")
     static let upgradeRequired = Problem.Code("upgrade-required")
+    static let transferCodingNotImplemented = Problem.Code("transfer-coding-not-implemented")
 }
