@@ -11,6 +11,8 @@ import TestSupport
 /// The gateway's HTTP behaviour with a broker that is not there: every answer must still be a
 /// clear problem, fast.
 @Suite struct GatewayRouterTests {
+    static let json: HTTPFields = [.contentType: "application/json"]
+
     func app(_ environment: [String: String] = [:]) throws -> some ApplicationProtocol {
         let configuration = try ServiceConfiguration(service: .gateway, environment: [
             "EXPO_CORS_ORIGINS": "https://expo.example", "EXPO_MAX_BODY_BYTES": "2048",
@@ -140,7 +142,7 @@ import TestSupport
             var statuses: [HTTPResponse.Status] = []
             var retryAfter: String?
             for _ in 0..<3 {
-                try await client.execute(uri: "/v1/sessions", method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+                try await client.execute(uri: "/v1/sessions", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
                     statuses.append(response.status)
                     retryAfter = response.headers[.retryAfter]
                     if response.status == .tooManyRequests {
@@ -162,14 +164,14 @@ import TestSupport
         let spellings = ["/v1/sessions/", "//v1/sessions", "/v1//sessions", "/v1/./sessions", "/v1/x/../sessions", "/v1/%73essions", "/v1%2Fsessions"]
         try await app(["EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "2"]).test(.router) { client in
             for path in spellings {
-                try await client.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+                try await client.execute(uri: path, method: .post, headers: Self.json, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
                     #expect(response.status == .notFound, "\(path)")
                     let code = try problem(response)["code"] as? String
                     #expect(code == "not-found", "\(path)")
                 }
             }
             // The canonical path still reaches the (absent) broker: the refused spellings were not sign-in attempts.
-            try await client.execute(uri: "/v1/sessions", method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+            try await client.execute(uri: "/v1/sessions", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
                 #expect(response.status == .serviceUnavailable)
             }
             try await client.execute(uri: "/v1/unsubscribe/abc%20def", method: .get) { response in
@@ -191,7 +193,7 @@ import TestSupport
                 #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
                 #expect(response.headers[.cacheControl] == "no-store")
             }
-            try await client.execute(uri: "/v1/sessions", method: .post, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
+            try await client.execute(uri: "/v1/sessions", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"email":"a@b.example","password":"x"}"#)) { response in
                 #expect(response.headers[.cacheControl] == "no-store", "the sign-in answer carries the token")
             }
         }
@@ -254,18 +256,31 @@ import TestSupport
             ("a number where text belongs", ByteBuffer(string: #"{"email": 5, "password": "long enough pass"}"#)),
             ("an array", ByteBuffer(string: "[]")),
             ("empty", ByteBuffer()),
+            ("a key given twice", ByteBuffer(string: #"{"email": "a@b.example", "email": "c@d.example"}"#)),
+            ("a key given twice, once escaped", ByteBuffer(string: #"{"email": "a@b.example", "em\u0061il": "c@d.example"}"#)),
+            ("a trailing comma", ByteBuffer(string: #"{"email": "a@b.example",}"#)),
+            ("UTF-16", ByteBuffer(bytes: Array(#"{"email": "a@b.example"}"#.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })),
+            ("two documents", ByteBuffer(string: #"{"email": "a@b.example"} {}"#)),
+            ("a comment", ByteBuffer(string: #"{"email": "a@b.example" /* me */}"#)),
         ]
-        try await app().test(.router) { client in
+        // Registration's own limit would answer these before the body is read.
+        try await app(["EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "0"]).test(.router) { client in
             for (name, body) in bodies {
-                try await client.execute(uri: "/v1/accounts", method: .post, body: body) { response in
+                try await client.execute(uri: "/v1/accounts", method: .post, headers: Self.json, body: body) { response in
                     #expect(response.status == .badRequest, "\(name)")
                     let code = try problem(response)["code"] as? String
                     #expect(code == "bad-request", "\(name)")
                 }
             }
-            try await client.execute(uri: "/v1/accounts", method: .post, body: ByteBuffer(string: #"{"email": 5}"#)) { response in
+            try await client.execute(uri: "/v1/accounts", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"email": 5}"#)) { response in
                 let detail = try problem(response)["detail"] as? String
                 #expect(detail?.contains("email") == true, "the problem names the field")
+            }
+            for type in [nil, "text/plain", "application/x-www-form-urlencoded"] {
+                let headers: HTTPFields = type.map { [.contentType: $0] } ?? [:]
+                try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: ByteBuffer(string: #"{"email": "a@b.example"}"#)) { response in
+                    #expect(response.status == .unsupportedMediaType, "\(type ?? "no type")")
+                }
             }
         }
     }

@@ -107,4 +107,5 @@ extension Problem.Code {
     static let brokerUnavailable = Problem.Code("broker-unavailable")
     static let upgradeRequired = Problem.Code("upgrade-required")
     static let transferCodingNotImplemented = Problem.Code("transfer-coding-not-implemented")
+    static let unsupportedMediaType = Problem.Code("unsupported-media-type")
 }

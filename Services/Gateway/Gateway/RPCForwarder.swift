@@ -62,18 +62,27 @@ public struct RPCForwarder: Sendable {
         return reply
     }
 
-    /// The request's JSON body, refused with 413 beyond the limit and 400 if it is not UTF-8 JSON.
+    /// The request's JSON body, refused with 415 under another media type, 413 beyond the limit
+    /// and 400 if it is not strict UTF-8 JSON (`StrictJSON`).
     func jsonBody(_ request: Request) async throws -> Data {
-        try Self.json(try await rawBody(request))
+        try Self.json(try await rawBody(request), request)
     }
 
     private func rawBody(_ request: Request) async throws -> Data {
         Data(buffer: try await request.body.collect(upTo: maxBodyBytes))
     }
 
-    private static func json(_ data: Data) throws -> Data {
-        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
-            throw Problem.badRequest("the body must be a JSON document in UTF-8")
+    private static func json(_ data: Data, _ request: Request) throws -> Data {
+        // `application/json` or a `+json` type, with parameters or without; no type at all is not JSON either.
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if type != "application/json", !(type.hasPrefix("application/") && type.hasSuffix("+json")) {
+            throw Problem(status: 415, code: .unsupportedMediaType, title: "Unsupported media type",
+                          detail: "the body must be application/json")
+        }
+        do {
+            try StrictJSON.validate(data)
+        } catch let malformed as StrictJSON.Malformed {
+            throw Problem.badRequest("the body must be one JSON document in UTF-8: it \(malformed)")
         }
         return data
     }
@@ -81,7 +90,7 @@ public struct RPCForwarder: Sendable {
     /// The request's JSON body as `T`, or nil if it has none.
     func decodeIfPresent<T: Decodable>(_: T.Type, _ request: Request) async throws -> T? {
         let data = try await rawBody(request)
-        return data.isEmpty ? nil : try MessageCodec.decode(T.self, from: try Self.json(data))
+        return data.isEmpty ? nil : try MessageCodec.decode(T.self, from: try Self.json(data, request))
     }
 
     /// The request's JSON body as `T`: a field of the wrong type is a 400 that names it, here at
