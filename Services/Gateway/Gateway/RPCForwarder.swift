@@ -73,9 +73,10 @@ public struct RPCForwarder: Sendable {
     }
 
     private static func json(_ data: Data, _ request: Request) throws -> Data {
-        // `application/json` or a `+json` type, with parameters or without; no type at all is not JSON either.
+        // A body is `application/json` or a `+json` type, with parameters or without; no type at all is not JSON
+        // either. A missing body is the 400 below, whatever the type.
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        if type != "application/json", !(type.hasPrefix("application/") && type.hasSuffix("+json")) {
+        if !data.isEmpty, type != "application/json", !(type.hasPrefix("application/") && type.hasSuffix("+json")) {
             throw Problem(status: 415, code: .unsupportedMediaType, title: "Unsupported media type",
                           detail: "the body must be application/json")
         }
