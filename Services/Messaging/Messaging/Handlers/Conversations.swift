@@ -35,8 +35,7 @@ extension MessagingHandlers {
             }
             guard let own = try await KnownCompany.find(companyID, on: transaction) else { throw Problem.companyNotReady }
             let subject = try await resolve(kind, request.subject?.id, product: product, with: other, for: companyID, on: transaction)
-            if try await ConversationRecords.isBlocked(companyID, target, on: transaction) { throw Problem.blocked }
-            if try await ConversationRecords.isRestricted(companyID, target, on: transaction) { throw Problem.conversationReadOnly }
+            try await ConversationRecords.requireOpen(companyID, target, on: transaction)
             var id = try await existing(between: companyID, and: target, about: subject, on: transaction)
             if id == nil {
                 guard try await mayStart(own, with: target, about: subject, on: transaction) else { throw Problem.inquiryOnly }

@@ -51,11 +51,7 @@ extension MessagingHandlers {
     /// restricted), its row locked: one statement.
     private func writable(_ id: UUID, by actor: Actor, of companyID: UUID, on transaction: Transaction) async throws -> (UUID, UUID) {
         let rows = try await transaction.query("""
-            SELECT c.started_by, c.recipient,
-                   EXISTS (SELECT 1 FROM blocks b WHERE (b.company_id = c.started_by AND b.blocked_company_id = c.recipient)
-                                                     OR (b.company_id = c.recipient AND b.blocked_company_id = c.started_by)),
-                   EXISTS (SELECT 1 FROM members mb JOIN processing_restrictions p ON p.account_id = mb.account_id
-                           WHERE mb.company_id IN (c.started_by, c.recipient))
+            SELECT c.started_by, c.recipient, \(unescaped: ConversationRecords.refusals("c.started_by", "c.recipient"))
             FROM conversations c WHERE c.id = \(id) AND \(companyID) IN (c.started_by, c.recipient) FOR UPDATE OF c
             """)
         var found: (UUID, UUID, Bool, Bool)?

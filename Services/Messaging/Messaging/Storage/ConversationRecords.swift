@@ -105,17 +105,26 @@ enum ConversationRecords {
         return nil
     }
 
-    /// Whether messages between the two companies are refused: a block either way.
-    static func isBlocked(_ one: UUID, _ other: UUID, on transaction: Transaction) async throws -> Bool {
-        try await transaction.query("""
-            SELECT 1 FROM blocks WHERE (company_id = \(one) AND blocked_company_id = \(other)) OR (company_id = \(other) AND blocked_company_id = \(one))
-            """).exists
+    /// The two reasons messages between the companies that the SQL expressions `one` and `other`
+    /// name are refused, as two boolean columns: a block either way, and a member of either with
+    /// processing restricted (their conversations are read-only). The one statement of these rules,
+    /// for a new conversation and inside the locking read of a message's conversation alike.
+    static func refusals(_ one: String, _ other: String) -> String {
+        """
+        EXISTS (SELECT 1 FROM blocks b WHERE (b.company_id = \(one) AND b.blocked_company_id = \(other))
+                                          OR (b.company_id = \(other) AND b.blocked_company_id = \(one))),
+        EXISTS (SELECT 1 FROM members mb JOIN processing_restrictions p ON p.account_id = mb.account_id
+                WHERE mb.company_id IN (\(one), \(other)))
+        """
     }
 
-    /// Whether a member of either company has their processing restricted: their conversations are read-only.
-    static func isRestricted(_ one: UUID, _ other: UUID, on transaction: Transaction) async throws -> Bool {
-        try await transaction.query("""
-            SELECT 1 FROM members mb JOIN processing_restrictions p ON p.account_id = mb.account_id WHERE mb.company_id IN (\(one), \(other))
-            """).exists
+    /// Throws `blocked` or `conversation-read-only` when messages between the two companies are refused.
+    static func requireOpen(_ one: UUID, _ other: UUID, on transaction: Transaction) async throws {
+        var refused = (blocked: false, restricted: false)
+        for try await row in try await transaction.query("""
+            SELECT \(unescaped: refusals("c.one", "c.other")) FROM (VALUES (\(one)::uuid, \(other)::uuid)) AS c(one, other)
+            """).decode((Bool, Bool).self) { refused = row }
+        if refused.blocked { throw Problem.blocked }
+        if refused.restricted { throw Problem.conversationReadOnly }
     }
 }
