@@ -16,11 +16,13 @@ public struct RequestContext: Sendable {
         return actor
     }
 
-    /// The company the signed-in caller acts for; staff, who belong to none, hold no company's
-    /// data (403).
+    /// The company the signed-in caller acts for; staff, who belong to none, and people removed
+    /// from theirs hold no company's data (403).
     public func callerCompany() throws -> (actor: Actor, companyID: UUID) {
         let actor = try caller()
-        guard let companyID = actor.companyID else { throw Problem.forbidden("staff accounts act for no company") }
+        guard let companyID = actor.companyID else {
+            throw Problem.forbidden("this account acts for no company (staff, or removed from its company)")
+        }
         return (actor, companyID)
     }
 

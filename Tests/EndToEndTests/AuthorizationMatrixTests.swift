@@ -36,6 +36,9 @@ import TestSupport
                 "DELETE /v1/me/sessions/{id}": (ownerSessionID, nil, [404]),
                 "POST /v1/admin/accounts/{id}/verification": (ownerID, ["decision": "approve"], [403]),
                 "PUT /v1/admin/accounts/{id}/roles": (ownerID, ["roles": ["admin"]], [403]),
+                // Another company's member is no member of the intruder's own company.
+                "DELETE /v1/me/company/members/{id}": (ownerID, nil, [404]),
+                "PUT /v1/me/company/members/{id}/role": (ownerID, ["role": "member"], [404]),
                 // Public by design: the card carries no personal data (checked below).
                 "GET /v1/companies/{id}": (companyID, nil, [200]),
                 // Public: the showcase carries the card and the company's own description only.

@@ -97,7 +97,7 @@ import TestSupport
             try await harness.decide(supplier, .approve)
             #expect(try await harness.search("pump").total == 1)
 
-            try await harness.kit.deliver(AccountErased(accountID: supplier.actor.accountID, companyID: supplier.companyID, erasedAt: Date()))
+            try await harness.kit.deliver(AccountErased(accountID: supplier.actor.accountID, companyID: supplier.companyID, erasedAt: Date(), companyClosed: true))
             #expect(try await harness.search("pump").total == 0)
             #expect(try await problem { try await harness.send(GetExhibitor(companyID: supplier.companyID)) }?.status == 404)
             #expect(try await harness.count("SELECT count(*) FROM products WHERE status = 'draft' AND created_by IS NULL") == 1,

@@ -46,6 +46,7 @@ enum AccountsRetention {
                 """),
             RetentionRule(name: "live tickets", sql: "DELETE FROM live_tickets WHERE expires_at < now()"),
             RetentionRule(name: "email tokens", sql: "DELETE FROM email_tokens WHERE expires_at < now()"),
+            RetentionRule(name: "company invitations", sql: "DELETE FROM company_invitations WHERE expires_at < now()"),
         ]
     }
 }

@@ -57,8 +57,8 @@ public enum AdminBootstrap {
             }
             do {
                 try await transaction.query("""
-                    INSERT INTO accounts (id, email, password_hash, contact_name, roles, verification_status)
-                    VALUES (\(accountID), \(email), \(passwordHash), \(contactName), \([Role.admin.rawValue]), 'approved')
+                    INSERT INTO accounts (id, email, password_hash, contact_name, roles)
+                    VALUES (\(accountID), \(email), \(passwordHash), \(contactName), \([Role.admin.rawValue]))
                     """)
             } catch where error.sqlState == "23505" {
                 throw ConfigurationError("EXPO_BOOTSTRAP_ADMIN_EMAIL", "\(email) belongs to an existing account; choose a new address for the first admin")

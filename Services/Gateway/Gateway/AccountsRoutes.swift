@@ -71,6 +71,48 @@ struct AccountsRoutes {
             let id = try context.pathID("no account with this id")
             return SetStaffRoles(accountID: id, roles: try await forwarder.decode(RolesForm.self, request).roles)
         }
+        addCompanyTeam(to: router)
+    }
+
+    /// The caller's company team, and the invitation link that joins it.
+    private func addCompanyTeam(to router: Router<GatewayContext>) {
+        router.forward(.get, "/v1/me/company/members", by: forwarder) { _, _ in ListCompanyMembers() }
+        router.forward(.post, "/v1/me/company/invitations", by: forwarder, status: .created) { request, _ in
+            try await forwarder.decode(InviteColleague.self, request)
+        }
+        router.forward(.delete, "/v1/me/company/members/:id", by: forwarder, status: .noContent) { _, context in
+            RemoveCompanyMember(accountID: try context.pathID("no member of your company has this id"))
+        }
+        router.forward(.put, "/v1/me/company/members/:id/role", by: forwarder) { request, context in
+            let id = try context.pathID("no member of your company has this id")
+            return SetCompanyRole(accountID: id, role: try await forwarder.decode(CompanyRoleForm.self, request).role)
+        }
+        // Signed in, the caller's account joins (200); otherwise the body registers one (201).
+        router.post("/v1/company-invitations/:token") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            guard context.actor == nil else {
+                return try await forwarder.forward(AcceptInvitation(token: token), request: request, context: context)
+            }
+            let form = try await forwarder.decode(InvitationAcceptanceForm.self, request)
+            let acceptance = AcceptInvitation(
+                token: token, password: form.password, contactName: form.contactName, title: form.title, department: form.department,
+                telephone: form.telephone,
+                language: form.language ?? Language.preferred(in: request.headers[.acceptLanguage])?.rawValue)
+            return try await forwarder.forward(acceptance, request: request, context: context, status: .created)
+        }
+    }
+
+    struct CompanyRoleForm: Decodable {
+        var role: String?
+    }
+
+    struct InvitationAcceptanceForm: Decodable {
+        var password: String?
+        var contactName: String?
+        var title: String?
+        var department: String?
+        var telephone: String?
+        var language: String?
     }
 
     struct Credentials: Decodable {

@@ -83,6 +83,7 @@ enum ContactDirectory {
 extension ContactDirectory {
     /// A person as the directory knows them: how to address them, and what their defaults depend on.
     struct Person {
+        let accountID: UUID
         let contact: Contact
         let country: String?
         let registeredAt: Date
@@ -94,7 +95,7 @@ extension ContactDirectory {
             SELECT email, contact_name, country, registered_at, language FROM contacts WHERE account_id = \(accountID)
             """).decode((String, String, String?, Date, String).self) {
             let contact = Contact(accountID: accountID, email: email, name: name, language: Language(rawValue: language) ?? .en)
-            return Person(contact: contact, country: country, registeredAt: registeredAt)
+            return Person(accountID: accountID, contact: contact, country: country, registeredAt: registeredAt)
         }
         return nil
     }

@@ -17,7 +17,8 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// Know-your-customer state: every account starts `pending` until staff decide.
+/// Know-your-customer state of a company: every company starts `pending` until staff decide; its
+/// members share it.
 public enum VerificationStatus: String, Codable, Sendable, CaseIterable {
     case pending, approved, rejected
 }
@@ -89,8 +90,11 @@ public struct Account: Codable, Sendable, Equatable {
     public var telephone: String?
     /// The language the platform writes to them in.
     public var language: Language
-    /// Nil for staff accounts, which belong to no exhibiting or purchasing company.
+    /// Nil for staff accounts, which belong to no exhibiting or purchasing company, and for a
+    /// person removed from their company.
     public var company: Company?
+    /// What the person may do in their company; nil without one.
+    public var companyRole: CompanyRole?
     public var roles: [Role]
     public var verificationStatus: VerificationStatus
     public var verification: VerificationRecord?
@@ -100,8 +104,8 @@ public struct Account: Codable, Sendable, Equatable {
 
     public init(
         id: UUID, email: String, emailVerified: Bool, contactName: String, title: String?, department: String?, telephone: String?,
-        language: Language, company: Company?, roles: [Role], verificationStatus: VerificationStatus, verification: VerificationRecord?,
-        createdAt: Date, updatedAt: Date
+        language: Language, company: Company?, companyRole: CompanyRole?, roles: [Role], verificationStatus: VerificationStatus,
+        verification: VerificationRecord?, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.email = email
@@ -112,6 +116,7 @@ public struct Account: Codable, Sendable, Equatable {
         self.telephone = telephone
         self.language = language
         self.company = company
+        self.companyRole = companyRole
         self.roles = roles
         self.verificationStatus = verificationStatus
         self.verification = verification

@@ -80,6 +80,7 @@ public struct SessionRevoked: EventContract {
         case endedByUser = "ended-by-user"
         case passwordChanged = "password-changed"
         case accountErased = "account-erased"
+        case removedFromCompany = "removed-from-company"
     }
 
     public var accountID: UUID
@@ -134,10 +135,17 @@ public struct AccountErased: EventContract {
     public var accountID: UUID
     public var companyID: UUID?
     public var erasedAt: Date
+    /// Whether the company closed with it (it was the company's last member); optional because
+    /// events written before teams have none, when every company had one member (read as true).
+    public var companyClosed: Bool?
 
-    public init(accountID: UUID, companyID: UUID?, erasedAt: Date) {
+    public init(accountID: UUID, companyID: UUID?, erasedAt: Date, companyClosed: Bool) {
         self.accountID = accountID
         self.companyID = companyID
         self.erasedAt = erasedAt
+        self.companyClosed = companyClosed
     }
+
+    /// The company this erasure closed, if any.
+    public var closedCompanyID: UUID? { companyClosed ?? true ? companyID : nil }
 }

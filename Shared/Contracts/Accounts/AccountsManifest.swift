@@ -6,11 +6,12 @@ extension ServiceManifest {
             RegisterAccount.self, CreateSession.self, AuthenticateSession.self, EndSession.self, ListSessions.self,
             ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
             DecideVerification.self, SetStaffRoles.self, IssueLiveTicket.self, RedeemLiveTicket.self, VerifyEmail.self,
-            RequestPasswordReset.self, ResetPassword.self,
+            RequestPasswordReset.self, ResetPassword.self, ListCompanyMembers.self, InviteColleague.self, AcceptInvitation.self,
+            RemoveCompanyMember.self, SetCompanyRole.self,
         ],
         publishes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,
             PasswordChanged.self, AccountRolesChanged.self, AccountErased.self, EmailVerificationRequested.self,
-            PasswordResetRequested.self,
+            PasswordResetRequested.self, ColleagueInvited.self, CompanyMemberJoined.self, CompanyMemberRemoved.self,
         ])
 }

@@ -13,6 +13,6 @@ extension ServiceManifest {
         publishes: [CampaignProgressed.self, CampaignFinished.self],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, EmailVerificationRequested.self,
-            PasswordResetRequested.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
+            PasswordResetRequested.self, ColleagueInvited.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
         ])
 }

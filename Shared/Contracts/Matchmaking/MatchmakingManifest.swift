@@ -14,5 +14,8 @@ extension ServiceManifest {
             RFQPosted.self, RFQExpired.self, QuoteSubmitted.self, QuoteDecided.self, TargetFollowed.self, TargetUnfollowed.self,
             ActivityRecorded.self,
         ],
-        subscribes: [AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self, ConsentChanged.self])
+        subscribes: [
+            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self, CompanyMemberJoined.self,
+            CompanyMemberRemoved.self, ConsentChanged.self,
+        ])
 }

@@ -11,7 +11,7 @@ extension ServiceManifest {
         ],
         publishes: [FeedEntryAdded.self, UnreadReminderDue.self],
         subscribes: [
-            AccountRegistered.self, AccountProfileChanged.self, AccountErased.self, RFQPosted.self, QuoteSubmitted.self,
-            QuoteDecided.self, RFQExpired.self,
+            AccountRegistered.self, AccountProfileChanged.self, AccountErased.self, CompanyMemberJoined.self, CompanyMemberRemoved.self,
+            RFQPosted.self, QuoteSubmitted.self, QuoteDecided.self, RFQExpired.self,
         ])
 }

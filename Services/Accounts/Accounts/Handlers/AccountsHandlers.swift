@@ -7,7 +7,7 @@ import PostgresNIO
 import ServiceRuntime
 
 /// What every accounts request handler works with. The handlers themselves are split by topic
-/// (registration, sessions, profile, administration) in extensions of this type.
+/// (registration, sessions, profile, administration, company teams) in extensions of this type.
 struct AccountsHandlers: Sendable {
     let database: Database
     let hasher: PasswordHasher
@@ -43,6 +43,11 @@ struct AccountsHandlers: Sendable {
         handlers.register(VerifyEmail.self, verifyEmail)
         handlers.register(RequestPasswordReset.self, requestPasswordReset)
         handlers.register(ResetPassword.self, resetPassword)
+        handlers.register(ListCompanyMembers.self, listCompanyMembers)
+        handlers.register(InviteColleague.self, inviteColleague)
+        handlers.register(AcceptInvitation.self, acceptInvitation)
+        handlers.register(RemoveCompanyMember.self, removeCompanyMember)
+        handlers.register(SetCompanyRole.self, setCompanyRole)
     }
 }
 

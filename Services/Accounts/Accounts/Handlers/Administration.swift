@@ -16,7 +16,7 @@ extension AccountsHandlers {
         let (limit, after) = try Cursor.read(request.page, newestFirst: false)
         let rows = try await database.client.query("""
             \(unescaped: AccountRecords.select)
-            WHERE (\(status?.rawValue)::text IS NULL OR a.verification_status = \(status?.rawValue)::text)
+            WHERE (\(status?.rawValue)::text IS NULL OR c.verification_status = \(status?.rawValue)::text)
               AND a.erased_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = a.id)
               AND (floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.id::text) > (\(after.position), \(after.id))
@@ -30,8 +30,8 @@ extension AccountsHandlers {
         return Cursor.page(items, limit: limit)
     }
 
-    /// `accounts.decide-verification.v1`: approve or reject an account; every decision is kept
-    /// with who made it and when, and announced.
+    /// `accounts.decide-verification.v1`: approve or reject the company of an account, for all of
+    /// its members; every decision is kept with who made it and when, and announced.
     @Sendable func decideVerification(_ request: DecideVerification, _ context: RequestContext) async throws -> Account {
         let actor = try context.caller()
         var checks = FieldChecks()
@@ -48,20 +48,20 @@ extension AccountsHandlers {
                               detail: "its owner asked for restriction; no decision can be made until it is lifted")
             }
             let rows = try await transaction.query("""
-                UPDATE accounts SET verification_status = \(decision.status.rawValue), updated_at = now()
-                WHERE id = \(request.accountID) AND company_id IS NOT NULL RETURNING id
+                UPDATE companies c SET verification_status = \(decision.status.rawValue), updated_at = now()
+                FROM accounts a WHERE a.id = \(request.accountID) AND c.id = a.company_id RETURNING c.id
                 """)
-            var exists = false
-            for try await _ in rows { exists = true }
-            guard exists else { throw Problem.notFound("no company account with id \(request.accountID)") }
+            guard let companyID = try await rows.decode(UUID.self).first(where: { _ in true }) else {
+                throw Problem.notFound("no company account with id \(request.accountID)")
+            }
             try await transaction.query("""
-                INSERT INTO verification_decisions (account_id, decision, reason, decided_by)
-                VALUES (\(request.accountID), \(decision.rawValue), \(reason.nonEmpty), \(actor.accountID))
+                INSERT INTO verification_decisions (account_id, company_id, decision, reason, decided_by)
+                VALUES (\(request.accountID), \(companyID), \(decision.rawValue), \(reason.nonEmpty), \(actor.accountID))
                 """)
             let account = try await AccountRecords.require(request.accountID, on: transaction.connection, logger: context.logger)
             guard let decisionRecord = account.verification else { throw Problem.internalError("the decision was not recorded") }
             try await transaction.emit(VerificationDecided(
-                accountID: account.id, companyID: account.company?.id, status: account.verificationStatus, record: decisionRecord))
+                accountID: account.id, companyID: companyID, status: account.verificationStatus, record: decisionRecord))
             return account
         }
         return account

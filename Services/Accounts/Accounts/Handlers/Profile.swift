@@ -40,10 +40,13 @@ extension AccountsHandlers {
             try await requirePassword(password, of: actor.accountID)
             if try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
         }
-        if current.company == nil, companyName != nil || industry != nil || country != nil {
+        let companyFields = companyName != nil || industry != nil || country != nil
+        if current.company == nil, companyFields {
             throw Problem(status: 409, code: .staffWithoutCompany, title: "Staff accounts belong to no company",
-                          detail: "companyName, industry and country cannot be set on a staff account")
+                          detail: "companyName, industry and country cannot be set on an account that acts for no company")
         }
+        // The company's card is the company's: its admins keep it.
+        if companyFields, current.companyRole != .admin { throw Problem.notCompanyAdmin }
 
         var changed: [String] = []
         func note<Value: Equatable>(_ field: String, _ new: Value?, _ old: Value?) { if let new, new != old { changed.append(field) } }
@@ -77,10 +80,15 @@ extension AccountsHandlers {
             } catch where error.sqlState == "23505" {
                 throw Problem.emailTaken
             }
-            if let company = current.company, companyName != nil || industry != nil || country != nil {
+            if let company = current.company, companyFields {
+                // A verified company that changes its legal identity is reviewed again; until staff
+                // decide, what it published stays listed under the earlier verification.
+                let identityChanged = changed.contains("companyName") || changed.contains("country")
                 try await transaction.query("""
                     UPDATE companies SET name = coalesce(\(companyName)::text, name), industry = coalesce(\(industry)::text, industry),
-                        country = coalesce(\(country)::text, country), updated_at = now()
+                        country = coalesce(\(country)::text, country), updated_at = now(),
+                        verification_status = CASE WHEN \(identityChanged) AND verification_status = 'approved' THEN 'pending'
+                                                   ELSE verification_status END
                     WHERE id = \(company.id)
                     """)
             }
@@ -152,8 +160,7 @@ extension AccountsHandlers {
     /// `accounts.get-company.v1`: a company's public card; no personal data.
     @Sendable func getCompany(_ request: GetCompany, _ context: RequestContext) async throws -> CompanyCard {
         let rows = try await database.client.query("""
-            SELECT c.id, c.name, c.business_type, c.industry, c.country,
-                   EXISTS (SELECT 1 FROM accounts a WHERE a.company_id = c.id AND a.verification_status = 'approved')
+            SELECT c.id, c.name, c.business_type, c.industry, c.country, c.verification_status = 'approved'
             FROM companies c WHERE c.id = \(request.companyID)
             """, logger: context.logger)
         for try await (id, name, type, industry, country, verified) in rows.decode((UUID, String, String, String, String, Bool).self) {

@@ -6,7 +6,7 @@ import PostgresNIO
 import ServiceRuntime
 
 extension AccountsHandlers {
-    /// `accounts.register.v1`: a company and its first user, pending verification.
+    /// `accounts.register.v1`: a company and its first user, its admin, pending verification.
     @Sendable func registerAccount(_ request: RegisterAccount, _ context: RequestContext) async throws -> Account {
         var checks = FieldChecks()
         let email = checks.email("email", request.email)
@@ -41,8 +41,9 @@ extension AccountsHandlers {
                     VALUES (\(companyID), \(companyName), \(businessType.rawValue), \(industry), \(country))
                     """)
                 try await transaction.query("""
-                    INSERT INTO accounts (id, company_id, email, password_hash, contact_name, title, department, telephone, roles, language)
-                    VALUES (\(accountID), \(companyID), \(email), \(passwordHash), \(contactName), \(title.nonEmpty),
+                    INSERT INTO accounts (id, company_id, company_role, joined_at, email, password_hash, contact_name, title, department,
+                                          telephone, roles, language)
+                    VALUES (\(accountID), \(companyID), 'admin', now(), \(email), \(passwordHash), \(contactName), \(title.nonEmpty),
                             \(department.nonEmpty), \(telephone), \([role.rawValue]), \(language.rawValue))
                     """)
             } catch where error.sqlState == "23505" {

@@ -37,10 +37,19 @@ struct AccountsPersonalData: PersonalDataPart {
 
     func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
         let id = task.accountID
-        var found: (roles: [String], companyID: UUID?)?
-        for try await row in try await transaction.query("SELECT roles, company_id FROM accounts WHERE id = \(id) FOR UPDATE")
-            .decode(([String], UUID?).self) { found = row }
+        var found: (roles: [String], companyID: UUID?, companyRole: String?)?
+        for try await row in try await transaction.query("SELECT roles, company_id, company_role FROM accounts WHERE id = \(id) FOR UPDATE")
+            .decode(([String], UUID?, String?).self) { found = row }
         guard let found else { return nil }
+        // The company's other members, locked so that none leaves or is demoted meanwhile.
+        var colleagues: [String] = []
+        for try await role in try await transaction.query("""
+            SELECT company_role FROM accounts WHERE company_id = \(found.companyID) AND id <> \(id) AND erased_at IS NULL FOR UPDATE
+            """).decode(String.self) { colleagues.append(role) }
+        if found.companyRole == CompanyRole.admin.rawValue, !colleagues.isEmpty, !colleagues.contains(CompanyRole.admin.rawValue) {
+            return "this is the only admin of a company that has other members: make another member admin, or remove the others "
+                + "so that the company closes with this account"
+        }
         if found.roles.contains(Role.admin.rawValue) {
             let others = try await transaction.query("""
                 SELECT 1 FROM accounts WHERE 'admin' = ANY (roles) AND id <> \(id) AND erased_at IS NULL LIMIT 1
@@ -73,7 +82,9 @@ struct AccountsPersonalData: PersonalDataPart {
             UPDATE companies SET name = 'Erased individual purchaser', updated_at = now()
             WHERE id = \(found.companyID) AND business_type = 'individual-purchaser'
             """)
-        try await transaction.emit(AccountErased(accountID: id, companyID: found.companyID, erasedAt: Date()))
+        // Invitations the person sent stay the company's; the last member takes the open ones along.
+        if colleagues.isEmpty { try await transaction.query("DELETE FROM company_invitations WHERE company_id = \(found.companyID)") }
+        try await transaction.emit(AccountErased(accountID: id, companyID: found.companyID, erasedAt: Date(), companyClosed: colleagues.isEmpty))
         return nil
     }
 

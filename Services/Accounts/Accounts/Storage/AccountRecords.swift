@@ -3,32 +3,32 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Reads accounts as the user center shows them: the account, its company and the latest
-/// verification decision, in one query. Public for the benchmark's baseline, which runs the same read.
+/// Reads accounts as the user center shows them: the account, its company, the person's role in
+/// it and the company's latest verification decision, in one query. Public for the benchmark's baseline, which runs the same read.
 public enum AccountRecords {
     /// The columns `decode` expects, from `accounts a` joined to its company and last decision.
     static let select = """
-        SELECT a.id, a.email, a.contact_name, a.title, a.department, a.telephone, a.roles, a.verification_status,
+        SELECT a.id, a.email, a.contact_name, a.title, a.department, a.telephone, a.roles, coalesce(c.verification_status, 'pending'),
                a.created_at, a.updated_at, c.id, c.name, c.business_type, c.industry, c.country,
                d.decision, d.reason, d.decided_by, d.decided_at,
-               floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.email_verified_at IS NOT NULL, a.language
+               floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.email_verified_at IS NOT NULL, a.language, a.company_role
         FROM accounts a
         LEFT JOIN companies c ON c.id = a.company_id
         LEFT JOIN LATERAL (
             SELECT decision, reason, decided_by, decided_at FROM verification_decisions
-            WHERE account_id = a.id ORDER BY id DESC LIMIT 1
+            WHERE company_id = a.company_id ORDER BY id DESC LIMIT 1
         ) d ON true
         """
 
     typealias Row = (
         UUID, String, String, String?, String?, String?, [String], String, Date, Date,
-        UUID?, String?, String?, String?, String?, String?, String?, UUID?, Date?, Int64, Bool, String
+        UUID?, String?, String?, String?, String?, String?, String?, UUID?, Date?, Int64, Bool, String, String?
     )
 
     /// The account, and its position for paging (microseconds of `created_at`).
     static func decode(_ row: Row) -> (account: Account, position: Int64) {
         let (id, email, contactName, title, department, telephone, roles, status, createdAt, updatedAt,
-             companyID, companyName, businessType, industry, country, decision, reason, decidedBy, decidedAt, position, emailVerified, language) = row
+             companyID, companyName, businessType, industry, country, decision, reason, decidedBy, decidedAt, position, emailVerified, language, companyRole) = row
         var company: Company?
         if let companyID, let companyName, let type = businessType.flatMap(BusinessType.init(rawValue:)), let industry, let country {
             company = Company(id: companyID, name: companyName, businessType: type, industry: industry, country: country)
@@ -39,7 +39,7 @@ public enum AccountRecords {
         }
         let account = Account(
             id: id, email: email, emailVerified: emailVerified, contactName: contactName, title: title, department: department, telephone: telephone,
-            language: Language(rawValue: language) ?? .en, company: company, roles: roles.compactMap(Role.init(rawValue:)).sorted(),
+            language: Language(rawValue: language) ?? .en, company: company, companyRole: companyRole.flatMap(CompanyRole.init(rawValue:)), roles: roles.compactMap(Role.init(rawValue:)).sorted(),
             verificationStatus: VerificationStatus(rawValue: status) ?? .pending, verification: verification,
             createdAt: createdAt, updatedAt: updatedAt)
         return (account, position)

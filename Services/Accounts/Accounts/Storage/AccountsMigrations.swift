@@ -110,5 +110,38 @@ enum AccountsMigrations {
             -- The language the platform writes to the person in (Contracts' Language).
             ALTER TABLE accounts ADD COLUMN language text NOT NULL DEFAULT 'en';
             """),
+        Migration(source: "accounts", version: 6, name: "company teams", sql: """
+            -- A company has several members; what each may do in it. Until now every company had
+            -- one account, which registered it: its admin.
+            ALTER TABLE accounts ADD COLUMN company_role text CHECK (company_role IN ('admin', 'member'));
+            ALTER TABLE accounts ADD COLUMN joined_at timestamptz;
+            UPDATE accounts SET company_role = 'admin', joined_at = created_at WHERE company_id IS NOT NULL;
+            ALTER TABLE accounts ADD CONSTRAINT accounts_company_role CHECK ((company_id IS NULL) = (company_role IS NULL));
+
+            -- Verification is the company's, shared by its members; decisions name the company.
+            ALTER TABLE companies ADD COLUMN verification_status text NOT NULL DEFAULT 'pending'
+                CHECK (verification_status IN ('pending', 'approved', 'rejected'));
+            UPDATE companies c SET verification_status = a.verification_status FROM accounts a WHERE a.company_id = c.id;
+            CREATE INDEX companies_verification ON companies (verification_status, created_at, id);
+            ALTER TABLE verification_decisions ADD COLUMN company_id uuid REFERENCES companies (id);
+            UPDATE verification_decisions d SET company_id = a.company_id FROM accounts a WHERE a.id = d.account_id;
+            CREATE INDEX verification_decisions_company ON verification_decisions (company_id, id);
+            ALTER TABLE accounts DROP COLUMN verification_status;
+
+            -- Open invitations: the address invited and the SHA-256 of the mailed link's token.
+            -- Used or withdrawn ones are deleted; expired ones by retention.
+            CREATE TABLE company_invitations (
+                id         uuid        PRIMARY KEY,
+                company_id uuid        NOT NULL REFERENCES companies (id),
+                email      text        NOT NULL,
+                role       text        NOT NULL CHECK (role IN ('admin', 'member')),
+                token_hash bytea       NOT NULL UNIQUE,
+                invited_by uuid        NOT NULL REFERENCES accounts (id),
+                created_at timestamptz NOT NULL DEFAULT now(),
+                expires_at timestamptz NOT NULL
+            );
+            CREATE UNIQUE INDEX company_invitations_address ON company_invitations (company_id, lower(email));
+            CREATE INDEX company_invitations_expires_at ON company_invitations (expires_at);
+            """),
     ]
 }

@@ -50,6 +50,7 @@ struct TransactionalTemplates: Sendable {
         case emailVerification = "email-verification"
         case passwordReset = "password-reset"
         case subscriptionConfirmation = "subscription-confirmation"
+        case companyInvitation = "company-invitation"
     }
 
     private let templates: [String: MailTemplate]

@@ -24,11 +24,13 @@ struct Mailer: Sendable {
         topic: SubscriptionTopic? = nil, dedupeKey: String? = nil, campaignID: UUID? = nil, on transaction: Transaction
     ) async throws -> Bool {
         var values = values
-        values["contactName"] = contact.name
+        values["contactName"] = contact.name ?? ""
         var headers: [(name: String, value: String)] = []
         if let topic {
+            // Only a user has subscriptions to leave.
+            guard let accountID = contact.accountID else { throw Problem.internalError("a \(topic.rawValue) mail to someone without an account") }
             let url = settings.publicAPIURL.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-                + "/v1/unsubscribe/" + unsubscribeLinks.token(for: contact.accountID, topic: topic)
+                + "/v1/unsubscribe/" + unsubscribeLinks.token(for: accountID, topic: topic)
             values["unsubscribeURL"] = url
             headers = [("List-Unsubscribe", "<\(url)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
         }
@@ -47,10 +49,11 @@ struct Mailer: Sendable {
     }
 }
 
-/// Who a mail goes to, from the contact directory, and the language it is written in.
+/// Who a mail goes to, from the contact directory, and the language it is written in. Only an
+/// invitation goes to someone without an account yet, whose name the platform does not know.
 struct Contact: Sendable {
-    let accountID: UUID
+    let accountID: UUID?
     let email: String
-    let name: String
+    let name: String?
     let language: Language
 }

@@ -3,7 +3,7 @@ import Foundation
 import Persistence
 
 /// Mails the links of accounts' email-ownership events: the address check after registration or
-/// an email change, and the password reset. Transactional: opt-outs and restrictions do not stop
+/// an email change, the password reset, and a company's invitation to a colleague. Transactional: opt-outs and restrictions do not stop
 /// them (they are how the person keeps control of the account). The event carries the address and
 /// name, since the contact directory may not have the registration yet.
 enum AccountLinkNotices {
@@ -13,6 +13,16 @@ enum AccountLinkNotices {
         }
         handlers.register(PasswordResetRequested.self) { event, transaction in
             try await queue(.passwordReset, event.link, path: "/reset-password", mailer: mailer, on: transaction)
+        }
+        handlers.register(ColleagueInvited.self) { event, transaction in
+            try await mailer.queue(
+                mailer.templates.template(.companyInvitation, language: event.language),
+                values: [
+                    "link": mailer.link("/join-company?token=\(event.token)"), "expiresAt": event.expiresAt.formatted(.iso8601),
+                    "companyName": event.companyName, "invitedBy": event.invitedByName,
+                ],
+                to: Contact(accountID: nil, email: event.email, name: nil, language: event.language),
+                purpose: TransactionalTemplates.Name.companyInvitation.rawValue, marketing: false, on: transaction)
         }
     }
 

@@ -64,7 +64,7 @@ enum SubscriptionRecords {
 
     /// One topic of a person the directory knows.
     static func current(_ topic: SubscriptionTopic, of person: ContactDirectory.Person, rules: ConsentRules, on transaction: Transaction) async throws -> Subscription {
-        let all = try await list(for: person.contact.accountID, country: person.country, registeredAt: person.registeredAt, rules: rules, on: transaction)
+        let all = try await list(for: person.accountID, country: person.country, registeredAt: person.registeredAt, rules: rules, on: transaction)
         return all.first { $0.topic == topic }!  // the list has every topic
     }
 

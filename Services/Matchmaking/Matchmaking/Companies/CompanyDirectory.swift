@@ -4,23 +4,21 @@ import MessageBus
 import Persistence
 import PostgresNIO
 
-/// The companies matchmaking knows, kept from accounts' events (registered, profile changed,
-/// verification decided, erased) and never asked for per request. A change to a company rewrites
+/// The companies matchmaking knows and their members, kept from accounts' events (registered,
+/// joined, removed, profile changed, verification decided, erased) and never asked for per request. A change to a company rewrites
 /// whether its products are listed, in the same transaction, so a withdrawn verification or a
 /// cancelled account hides them at once.
 enum CompanyDirectory {
     static func register(into handlers: inout TransactionalEventHandlers) {
         handlers.register(AccountRegistered.self) { event, transaction in
-            guard let company = event.company, try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
-            try await transaction.query("""
-                INSERT INTO companies (company_id, name, business_type, industry, country, verified, card_changed_at)
-                VALUES (\(company.id), \(company.name), \(company.businessType.rawValue), \(company.industry), \(company.country),
-                        \(company.verified), \(event.registeredAt))
-                ON CONFLICT (company_id) DO NOTHING
-                """)
-            try await transaction.query("""
-                INSERT INTO members (account_id, company_id) VALUES (\(event.accountID), \(company.id)) ON CONFLICT DO NOTHING
-                """)
+            guard let company = event.company else { return }
+            try await join(event.accountID, company, at: event.registeredAt, on: transaction)
+        }
+        handlers.register(CompanyMemberJoined.self) { event, transaction in
+            try await join(event.accountID, event.company, at: event.joinedAt, on: transaction)
+        }
+        handlers.register(CompanyMemberRemoved.self) { event, transaction in
+            try await transaction.query("DELETE FROM members WHERE account_id = \(event.accountID) AND company_id = \(event.companyID)")
         }
         handlers.register(AccountProfileChanged.self) { event, transaction in
             guard let company = event.company else { return }
@@ -50,8 +48,8 @@ enum CompanyDirectory {
         }
         handlers.register(AccountErased.self) { event, transaction in
             try await MatchmakingPersonalData.forget(event.accountID, on: transaction)
-            guard let companyID = event.companyID else { return }
-            // The company's only member is gone: the company is cancelled, its showcase removed and
+            guard let companyID = event.closedCompanyID else { return }
+            // The company's last member is gone: the company is cancelled, its showcase removed and
             // its products unpublished and no longer attributed to anyone, its open RFQs closed.
             try await transaction.query("UPDATE companies SET cancelled = true WHERE company_id = \(companyID)")
             try await transaction.query("DELETE FROM exhibitors WHERE company_id = \(companyID)")
@@ -63,6 +61,20 @@ enum CompanyDirectory {
                 """)
             try await relist(companyID, on: transaction)
         }
+    }
+
+    /// A person acts for `company` (which is known from then on, if it was not yet).
+    static func join(_ accountID: UUID, _ company: CompanyCard, at time: Date, on transaction: Transaction) async throws {
+        guard try await !PersonalDataRegister.isErased(accountID, on: transaction) else { return }
+        try await transaction.query("""
+            INSERT INTO companies (company_id, name, business_type, industry, country, verified, card_changed_at)
+            VALUES (\(company.id), \(company.name), \(company.businessType.rawValue), \(company.industry), \(company.country),
+                    \(company.verified), \(time))
+            ON CONFLICT (company_id) DO NOTHING
+            """)
+        try await transaction.query("""
+            INSERT INTO members (account_id, company_id) VALUES (\(accountID), \(company.id)) ON CONFLICT DO NOTHING
+            """)
     }
 
     /// Recomputes which of the company's products are listed, their country and their listings.

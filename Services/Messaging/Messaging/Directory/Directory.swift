@@ -10,15 +10,15 @@ import PostgresNIO
 enum Directory {
     static func register(into handlers: inout TransactionalEventHandlers) {
         handlers.register(AccountRegistered.self) { event, transaction in
-            guard let company = event.company, try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
-            try await transaction.query("""
-                INSERT INTO companies (company_id, name, business_type, card_changed_at)
-                VALUES (\(company.id), \(company.name), \(company.businessType.rawValue), \(event.registeredAt))
-                ON CONFLICT (company_id) DO NOTHING
-                """)
-            try await transaction.query("""
-                INSERT INTO members (account_id, company_id) VALUES (\(event.accountID), \(company.id)) ON CONFLICT DO NOTHING
-                """)
+            guard let company = event.company else { return }
+            try await join(event.accountID, company, at: event.registeredAt, on: transaction)
+        }
+        handlers.register(CompanyMemberJoined.self) { event, transaction in
+            try await join(event.accountID, event.company, at: event.joinedAt, on: transaction)
+        }
+        handlers.register(CompanyMemberRemoved.self) { event, transaction in
+            // Their live feed stops with their membership; what they wrote stays theirs.
+            try await transaction.query("DELETE FROM members WHERE account_id = \(event.accountID) AND company_id = \(event.companyID)")
         }
         handlers.register(AccountProfileChanged.self) { event, transaction in
             guard let company = event.company else { return }
@@ -30,7 +30,7 @@ enum Directory {
         }
         handlers.register(AccountErased.self) { event, transaction in
             try await MessagingPersonalData.forget(event.accountID, on: transaction)
-            if let companyID = event.companyID {
+            if let companyID = event.closedCompanyID {
                 try await transaction.query("UPDATE companies SET cancelled = true WHERE company_id = \(companyID)")
             }
         }
@@ -68,6 +68,19 @@ enum Directory {
                 companies: [event.buyerCompanyID], type: "rfq-expired", title: "Your RFQ reached its deadline and takes no more quotes",
                 data: ["rfqId": event.rfqID.uuidString.lowercased()], at: event.expiredAt, on: transaction)
         }
+    }
+
+    /// A person acts for `company` (which is known from then on, if it was not yet).
+    static func join(_ accountID: UUID, _ company: CompanyCard, at time: Date, on transaction: Transaction) async throws {
+        guard try await !PersonalDataRegister.isErased(accountID, on: transaction) else { return }
+        try await transaction.query("""
+            INSERT INTO companies (company_id, name, business_type, card_changed_at)
+            VALUES (\(company.id), \(company.name), \(company.businessType.rawValue), \(time))
+            ON CONFLICT (company_id) DO NOTHING
+            """)
+        try await transaction.query("""
+            INSERT INTO members (account_id, company_id) VALUES (\(accountID), \(company.id)) ON CONFLICT DO NOTHING
+            """)
     }
 
     static func companyName(_ id: UUID, on transaction: Transaction) async throws -> String {
