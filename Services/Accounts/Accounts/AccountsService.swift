@@ -16,8 +16,8 @@ public func buildAccounts(configuration: ServiceConfiguration, logger: Logger, m
     }
 }
 
-/// The accounts service's schema, handlers, data-rights part, start-up work and retention, for
-/// `Backend.build` and the tests.
+/// The accounts service's schema, handlers, data-rights part, start-up work, retention and the
+/// verification expiry timer, for `Backend.build` and the tests.
 func accountsDefinition(database: Database, logger: Logger, settings: AccountsSettings, policy: PasswordPolicy) -> BackendDefinition {
     let handlers = AccountsHandlers(
         database: database, hasher: PasswordHasher(parameters: settings.argon2), policy: policy, settings: settings)
@@ -29,7 +29,8 @@ func accountsDefinition(database: Database, logger: Logger, settings: AccountsSe
     }
     return BackendDefinition(
         personalData: .held(AccountsPersonalData(settings: settings)), migrations: AccountsMigrations.all, requests: requests, afterMigration: afterMigration,
-        retention: AccountsRetention.rules(settings))
+        retention: AccountsRetention.rules(settings),
+        periodic: [VerificationExpiry.work(settings: settings, database: database, logger: logger)])
 }
 
 /// How long the accounts schema keeps what it records.

@@ -18,11 +18,16 @@ public struct AccountsSettings: Sendable {
     /// The first admin, created at start-up while no admin exists (`EXPO_BOOTSTRAP_ADMIN_EMAIL`,
     /// password read from the file `EXPO_BOOTSTRAP_ADMIN_PASSWORD_FILE`, name `EXPO_BOOTSTRAP_ADMIN_NAME`).
     public var bootstrapAdmin: AdminBootstrap.Request?
+    /// How long an approval of a company holds (`EXPO_VERIFICATION_VALID_DAYS`), and how long before
+    /// its end the company's admins are reminded (`EXPO_VERIFICATION_REMINDER_DAYS`).
+    public var verificationValidDays: Int
+    public var verificationReminderDays: Int
 
     public init(
         sessionIdleTimeout: Duration = .seconds(3600), sessionLifetime: Duration = .seconds(12 * 3600),
         lockoutThreshold: Int = 5, lockoutDuration: Duration = .seconds(900), argon2: Argon2Parameters = .owaspMinimum,
-        loginRecordRetentionDays: Int = 180, bootstrapAdmin: AdminBootstrap.Request? = nil
+        loginRecordRetentionDays: Int = 180, bootstrapAdmin: AdminBootstrap.Request? = nil, verificationValidDays: Int = 365,
+        verificationReminderDays: Int = 30
     ) {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.sessionLifetime = sessionLifetime
@@ -31,6 +36,8 @@ public struct AccountsSettings: Sendable {
         self.argon2 = argon2
         self.loginRecordRetentionDays = loginRecordRetentionDays
         self.bootstrapAdmin = bootstrapAdmin
+        self.verificationValidDays = verificationValidDays
+        self.verificationReminderDays = verificationReminderDays
     }
 
     public init(environment env: Environment) throws {
@@ -43,6 +50,8 @@ public struct AccountsSettings: Sendable {
                 memoryKiB: UInt32(try env.integer("EXPO_ARGON2_MEMORY_KIB", default: 19 * 1024, in: (19 * 1024)...(1 << 22))),
                 iterations: UInt32(try env.integer("EXPO_ARGON2_ITERATIONS", default: 2, in: 2...20))),
             loginRecordRetentionDays: try env.integer("EXPO_LOGIN_RECORD_RETENTION_DAYS", default: 180, in: 1...3650),
-            bootstrapAdmin: try AdminBootstrap.Request(environment: env))
+            bootstrapAdmin: try AdminBootstrap.Request(environment: env),
+            verificationValidDays: try env.integer("EXPO_VERIFICATION_VALID_DAYS", default: 365, in: 1...3650),
+            verificationReminderDays: try env.integer("EXPO_VERIFICATION_REMINDER_DAYS", default: 30, in: 1...365))
     }
 }

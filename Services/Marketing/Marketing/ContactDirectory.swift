@@ -6,7 +6,8 @@ import Persistence
 import PostgresNIO
 
 /// The people marketing may address, kept from the accounts service's events: who registered,
-/// their contact details as last corrected, and their company's kind, industry and verification
+/// their contact details as last corrected, and the company they act for (joined, left) with its
+/// kind, industry and verification
 /// (what a campaign's audience is chosen by). Whether they agreed to receive marketing is the
 /// subscriptions' business; this is only the address book.
 enum ContactDirectory {
@@ -76,6 +77,26 @@ enum ContactDirectory {
                 UPDATE contacts SET company_verified = \(event.status == .approved)
                 WHERE account_id = \(event.accountID) OR company_id = \(event.companyID) RETURNING 1
                 """).exists else { throw ContactNotYetKnown(accountID: event.accountID) }
+        }
+        handlers.register(VerificationExpired.self) { event, transaction in
+            try await transaction.query("UPDATE contacts SET company_verified = false WHERE company_id = \(event.companyID)")
+        }
+        handlers.register(CompanyMemberJoined.self) { event, transaction in
+            guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
+            let company = event.company
+            guard try await transaction.query("""
+                UPDATE contacts SET company_id = \(company.id), company_name = \(company.name), country = \(company.country),
+                    business_type = \(company.businessType.rawValue), industry = \(company.industry), company_verified = \(company.verified)
+                WHERE account_id = \(event.accountID) RETURNING 1
+                """).exists else { throw ContactNotYetKnown(accountID: event.accountID) }
+        }
+        handlers.register(CompanyMemberRemoved.self) { event, transaction in
+            // The person stays a contact (their consent choices too), of no company; the country stays
+            // as the last one known, since consent defaults depend on it.
+            try await transaction.query("""
+                UPDATE contacts SET company_id = NULL, company_name = NULL, business_type = NULL, industry = NULL, company_verified = false
+                WHERE account_id = \(event.accountID) AND company_id = \(event.companyID)
+                """)
         }
     }
 }

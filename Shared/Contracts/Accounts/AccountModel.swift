@@ -19,8 +19,9 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
 
 /// Know-your-customer state of a company: every company starts `pending` until staff decide; its
 /// members share it.
+/// An approval runs out after a configured period (`expired`) until staff approve again.
 public enum VerificationStatus: String, Codable, Sendable, CaseIterable {
-    case pending, approved, rejected
+    case pending, approved, rejected, expired
 }
 
 public enum VerificationDecision: String, Codable, Sendable, CaseIterable {
@@ -98,6 +99,8 @@ public struct Account: Codable, Sendable, Equatable {
     public var roles: [Role]
     public var verificationStatus: VerificationStatus
     public var verification: VerificationRecord?
+    /// When the company's approval runs out unless staff renew it; nil without one.
+    public var verifiedUntil: Date?
     public var capabilities: Capabilities
     public var createdAt: Date
     public var updatedAt: Date
@@ -105,7 +108,7 @@ public struct Account: Codable, Sendable, Equatable {
     public init(
         id: UUID, email: String, emailVerified: Bool, contactName: String, title: String?, department: String?, telephone: String?,
         language: Language, company: Company?, companyRole: CompanyRole?, roles: [Role], verificationStatus: VerificationStatus,
-        verification: VerificationRecord?, createdAt: Date, updatedAt: Date
+        verification: VerificationRecord?, verifiedUntil: Date?, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.email = email
@@ -120,6 +123,7 @@ public struct Account: Codable, Sendable, Equatable {
         self.roles = roles
         self.verificationStatus = verificationStatus
         self.verification = verification
+        self.verifiedUntil = verifiedUntil
         self.capabilities = Capabilities(roles: Set(roles), verification: verificationStatus)
         self.createdAt = createdAt
         self.updatedAt = updatedAt

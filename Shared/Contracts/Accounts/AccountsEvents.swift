@@ -71,6 +71,39 @@ public struct VerificationDecided: EventContract {
     }
 }
 
+/// A company's approval runs out soon (the configured reminder period before): marketing mails its
+/// admins, who ask staff to renew it.
+public struct VerificationExpiring: EventContract {
+    public static let type: MessageType = "accounts.verification-expiring.v1"
+
+    public var companyID: UUID
+    public var companyName: String
+    public var expiresAt: Date
+    /// The company's admins, whom the reminder is for.
+    public var adminAccountIDs: [UUID]
+
+    public init(companyID: UUID, companyName: String, expiresAt: Date, adminAccountIDs: [UUID]) {
+        self.companyID = companyID
+        self.companyName = companyName
+        self.expiresAt = expiresAt
+        self.adminAccountIDs = adminAccountIDs
+    }
+}
+
+/// A company's approval ran out: until staff approve it again it is not verified, so a supplier
+/// publishes and quotes nothing new and its products are no longer listed.
+public struct VerificationExpired: EventContract {
+    public static let type: MessageType = "accounts.verification-expired.v1"
+
+    public var companyID: UUID
+    public var expiredAt: Date
+
+    public init(companyID: UUID, expiredAt: Date) {
+        self.companyID = companyID
+        self.expiredAt = expiredAt
+    }
+}
+
 /// A session ended before its expiry; every gateway replica forgets the token at once.
 public struct SessionRevoked: EventContract {
     public static let type: MessageType = "accounts.session-revoked.v1"

@@ -13,5 +13,6 @@ extension ServiceManifest {
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,
             PasswordChanged.self, AccountRolesChanged.self, AccountErased.self, EmailVerificationRequested.self,
             PasswordResetRequested.self, ColleagueInvited.self, CompanyMemberJoined.self, CompanyMemberRemoved.self,
+            VerificationExpiring.self, VerificationExpired.self,
         ])
 }

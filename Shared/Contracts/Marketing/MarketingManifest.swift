@@ -12,7 +12,8 @@ extension ServiceManifest {
         commands: [TriggerCampaign.self, RecordBounce.self],
         publishes: [CampaignProgressed.self, CampaignFinished.self],
         subscribes: [
-            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, EmailVerificationRequested.self,
+            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, VerificationExpiring.self,
+            VerificationExpired.self, CompanyMemberJoined.self, CompanyMemberRemoved.self, EmailVerificationRequested.self,
             PasswordResetRequested.self, ColleagueInvited.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
         ])
 }

@@ -15,7 +15,7 @@ extension ServiceManifest {
             ActivityRecorded.self,
         ],
         subscribes: [
-            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, AccountErased.self, CompanyMemberJoined.self,
-            CompanyMemberRemoved.self, ConsentChanged.self,
+            AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, VerificationExpired.self, AccountErased.self,
+            CompanyMemberJoined.self, CompanyMemberRemoved.self, ConsentChanged.self,
         ])
 }

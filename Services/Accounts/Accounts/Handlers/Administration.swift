@@ -30,8 +30,9 @@ extension AccountsHandlers {
         return Cursor.page(items, limit: limit)
     }
 
-    /// `accounts.decide-verification.v1`: approve or reject the company of an account, for all of
-    /// its members; every decision is kept with who made it and when, and announced.
+    /// `accounts.decide-verification.v1`: approve (for the configured period) or reject the company of
+    /// an account, for all of its members; every decision is kept with who made it and when, and
+    /// announced.
     @Sendable func decideVerification(_ request: DecideVerification, _ context: RequestContext) async throws -> Account {
         let actor = try context.caller()
         var checks = FieldChecks()
@@ -48,7 +49,8 @@ extension AccountsHandlers {
                               detail: "its owner asked for restriction; no decision can be made until it is lifted")
             }
             let rows = try await transaction.query("""
-                UPDATE companies c SET verification_status = \(decision.status.rawValue), updated_at = now()
+                UPDATE companies c SET verification_status = \(decision.status.rawValue), updated_at = now(), expiry_reminded_at = NULL,
+                    verified_until = CASE WHEN \(decision == .approve) THEN now() + make_interval(days => \(settings.verificationValidDays)::int) END
                 FROM accounts a WHERE a.id = \(request.accountID) AND c.id = a.company_id RETURNING c.id
                 """)
             guard let companyID = try await rows.decode(UUID.self).first(where: { _ in true }) else {

@@ -11,7 +11,8 @@ public enum AccountRecords {
         SELECT a.id, a.email, a.contact_name, a.title, a.department, a.telephone, a.roles, coalesce(c.verification_status, 'pending'),
                a.created_at, a.updated_at, c.id, c.name, c.business_type, c.industry, c.country,
                d.decision, d.reason, d.decided_by, d.decided_at,
-               floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.email_verified_at IS NOT NULL, a.language, a.company_role
+               floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.email_verified_at IS NOT NULL, a.language, a.company_role,
+               c.verified_until
         FROM accounts a
         LEFT JOIN companies c ON c.id = a.company_id
         LEFT JOIN LATERAL (
@@ -22,13 +23,13 @@ public enum AccountRecords {
 
     typealias Row = (
         UUID, String, String, String?, String?, String?, [String], String, Date, Date,
-        UUID?, String?, String?, String?, String?, String?, String?, UUID?, Date?, Int64, Bool, String, String?
+        UUID?, String?, String?, String?, String?, String?, String?, UUID?, Date?, Int64, Bool, String, String?, Date?
     )
 
     /// The account, and its position for paging (microseconds of `created_at`).
     static func decode(_ row: Row) -> (account: Account, position: Int64) {
         let (id, email, contactName, title, department, telephone, roles, status, createdAt, updatedAt,
-             companyID, companyName, businessType, industry, country, decision, reason, decidedBy, decidedAt, position, emailVerified, language, companyRole) = row
+             companyID, companyName, businessType, industry, country, decision, reason, decidedBy, decidedAt, position, emailVerified, language, companyRole, verifiedUntil) = row
         var company: Company?
         if let companyID, let companyName, let type = businessType.flatMap(BusinessType.init(rawValue:)), let industry, let country {
             company = Company(id: companyID, name: companyName, businessType: type, industry: industry, country: country)
@@ -40,7 +41,7 @@ public enum AccountRecords {
         let account = Account(
             id: id, email: email, emailVerified: emailVerified, contactName: contactName, title: title, department: department, telephone: telephone,
             language: Language(rawValue: language) ?? .en, company: company, companyRole: companyRole.flatMap(CompanyRole.init(rawValue:)), roles: roles.compactMap(Role.init(rawValue:)).sorted(),
-            verificationStatus: VerificationStatus(rawValue: status) ?? .pending, verification: verification,
+            verificationStatus: VerificationStatus(rawValue: status) ?? .pending, verification: verification, verifiedUntil: verifiedUntil,
             createdAt: createdAt, updatedAt: updatedAt)
         return (account, position)
     }

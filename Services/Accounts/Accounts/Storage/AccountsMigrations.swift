@@ -118,14 +118,25 @@ enum AccountsMigrations {
             UPDATE accounts SET company_role = 'admin', joined_at = created_at WHERE company_id IS NOT NULL;
             ALTER TABLE accounts ADD CONSTRAINT accounts_company_role CHECK ((company_id IS NULL) = (company_role IS NULL));
 
-            -- Verification is the company's, shared by its members; decisions name the company.
+            -- Verification is the company's, shared by its members; decisions name the company. An
+            -- approval holds until verified_until (while a changed company is reviewed again, that
+            -- still marks the earlier approval); then the company is `expired`. Its admins are
+            -- reminded once before, at expiry_reminded_at.
             ALTER TABLE companies ADD COLUMN verification_status text NOT NULL DEFAULT 'pending'
-                CHECK (verification_status IN ('pending', 'approved', 'rejected'));
+                CHECK (verification_status IN ('pending', 'approved', 'rejected', 'expired'));
+            ALTER TABLE companies ADD COLUMN verified_until timestamptz;
+            ALTER TABLE companies ADD COLUMN expiry_reminded_at timestamptz;
             UPDATE companies c SET verification_status = a.verification_status FROM accounts a WHERE a.company_id = c.id;
             CREATE INDEX companies_verification ON companies (verification_status, created_at, id);
             ALTER TABLE verification_decisions ADD COLUMN company_id uuid REFERENCES companies (id);
             UPDATE verification_decisions d SET company_id = a.company_id FROM accounts a WHERE a.id = d.account_id;
             CREATE INDEX verification_decisions_company ON verification_decisions (company_id, id);
+            -- Approvals made before teams run for the default year from their decision.
+            UPDATE companies c SET verified_until = coalesce((
+                SELECT max(decided_at) FROM verification_decisions d WHERE d.company_id = c.id AND d.decision = 'approve'
+            ), now()) + interval '365 days'
+            WHERE c.verification_status = 'approved';
+            CREATE INDEX companies_verified_until ON companies (verified_until) WHERE verified_until IS NOT NULL;
             ALTER TABLE accounts DROP COLUMN verification_status;
 
             -- Open invitations: the address invited and the SHA-256 of the mailed link's token.

@@ -51,6 +51,7 @@ struct TransactionalTemplates: Sendable {
         case passwordReset = "password-reset"
         case subscriptionConfirmation = "subscription-confirmation"
         case companyInvitation = "company-invitation"
+        case verificationExpiring = "verification-expiring"
     }
 
     private let templates: [String: MailTemplate]

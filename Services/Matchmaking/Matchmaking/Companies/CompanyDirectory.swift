@@ -5,7 +5,7 @@ import Persistence
 import PostgresNIO
 
 /// The companies matchmaking knows and their members, kept from accounts' events (registered,
-/// joined, removed, profile changed, verification decided, erased) and never asked for per request. A change to a company rewrites
+/// joined, removed, profile changed, verification decided or expired, erased) and never asked for per request. A change to a company rewrites
 /// whether its products are listed, in the same transaction, so a withdrawn verification or a
 /// cancelled account hides them at once.
 enum CompanyDirectory {
@@ -36,15 +36,10 @@ enum CompanyDirectory {
         }
         handlers.register(VerificationDecided.self) { event, transaction in
             guard let companyID = event.companyID else { return }
-            let rows = try await transaction.query("""
-                UPDATE companies SET
-                    verified = CASE WHEN verification_changed_at IS NULL OR verification_changed_at <= \(event.record.decidedAt)
-                                    THEN \(event.status == .approved) ELSE verified END,
-                    verification_changed_at = greatest(verification_changed_at, \(event.record.decidedAt))
-                WHERE company_id = \(companyID) RETURNING 1
-                """)
-            guard try await rows.exists else { throw CompanyNotYetKnown(companyID: companyID) }
-            try await relist(companyID, on: transaction)
+            try await verify(companyID, event.status == .approved, at: event.record.decidedAt, on: transaction)
+        }
+        handlers.register(VerificationExpired.self) { event, transaction in
+            try await verify(event.companyID, false, at: event.expiredAt, on: transaction)
         }
         handlers.register(AccountErased.self) { event, transaction in
             try await MatchmakingPersonalData.forget(event.accountID, on: transaction)
@@ -61,6 +56,19 @@ enum CompanyDirectory {
                 """)
             try await relist(companyID, on: transaction)
         }
+    }
+
+    /// The company is verified or not as of `time`: events may be handled out of order, and an
+    /// older one never overrides a newer one. Its products are listed accordingly.
+    static func verify(_ companyID: UUID, _ verified: Bool, at time: Date, on transaction: Transaction) async throws {
+        let rows = try await transaction.query("""
+            UPDATE companies SET
+                verified = CASE WHEN verification_changed_at IS NULL OR verification_changed_at <= \(time) THEN \(verified) ELSE verified END,
+                verification_changed_at = greatest(verification_changed_at, \(time))
+            WHERE company_id = \(companyID) RETURNING 1
+            """)
+        guard try await rows.exists else { throw CompanyNotYetKnown(companyID: companyID) }
+        try await relist(companyID, on: transaction)
     }
 
     /// A person acts for `company` (which is known from then on, if it was not yet).

@@ -1,0 +1,35 @@
+import Contracts
+import Foundation
+@testable import Matchmaking
+import Testing
+import TestSupport
+
+/// Matchmaking learns a company's members and the end of its verification from accounts' events.
+@Suite(.integration) struct CompanyMembershipTests {
+    @Test func membersComeAndGoWithTheirEventsAndAnExpiredSupplierPublishesNothing() async throws {
+        try await MatchmakingHarness.with { harness in
+            let supplier = try await harness.company(verified: true)
+            let card = CompanyCard(id: supplier.companyID, name: "Ningbo Hydraulics Co.", businessType: .supplier, industry: "Machinery",
+                                   country: "CN", verified: true)
+            let colleague = UUID()
+            try await harness.kit.deliver(CompanyMemberJoined(accountID: colleague, company: card, role: .member, joinedAt: Date()))
+            #expect(try await harness.count("SELECT count(*) FROM members WHERE company_id = \(supplier.companyID)") == 2)
+            try await harness.kit.deliver(CompanyMemberRemoved(accountID: colleague, companyID: supplier.companyID, removedBy: supplier.actor.accountID,
+                                                               removedAt: Date()))
+            #expect(try await harness.count("SELECT count(*) FROM members WHERE company_id = \(supplier.companyID)") == 1)
+
+            // A member's erasure leaves the company and its catalogue alone.
+            try await harness.product(supplier)
+            try await harness.kit.deliver(AccountErased(accountID: colleague, companyID: supplier.companyID, erasedAt: Date(), companyClosed: false))
+            #expect(try await harness.search("pump").total == 1)
+
+            try await harness.kit.deliver(VerificationExpired(companyID: supplier.companyID, expiredAt: Date()))
+            #expect(try await harness.search("pump").total == 0, "an expired supplier's products are no longer listed")
+            #expect(try await problem { try await harness.product(supplier, name: "Vane pump") }?.code == .supplierNotVerified)
+            try await harness.decide(supplier, .approve, at: Date(timeIntervalSinceNow: -60))
+            #expect(try await harness.search("pump").total == 0, "an older approval handled late renews nothing")
+            try await harness.decide(supplier, .approve)
+            #expect(try await harness.search("pump").total == 1, "renewed")
+        }
+    }
+}
