@@ -23,6 +23,19 @@ import TestSupport
             try await harness.kit.deliver(AccountErased(accountID: colleague, companyID: supplier.companyID, erasedAt: Date(), companyClosed: false))
             #expect(try await harness.search("pump").total == 1)
 
+            // A change of name is reviewed again: the catalogue stays listed, the showcase says so, until staff decide.
+            var renamed = card
+            renamed.name = "Ningbo Hydraulics Group"
+            renamed.underReview = true
+            try await harness.kit.deliver(AccountProfileChanged(
+                accountID: supplier.actor.accountID, changedFields: ["companyName"], email: "z@example.com", contactName: "Zhang Min",
+                company: renamed, changedAt: Date()))
+            let reviewed = try await harness.send(GetExhibitor(companyID: supplier.companyID))
+            #expect(reviewed.verified && reviewed.verificationUnderReview && reviewed.name == "Ningbo Hydraulics Group")
+            #expect(try await harness.search("pump").total == 1)
+            try await harness.decide(supplier, .approve)
+            #expect(try await !harness.send(GetExhibitor(companyID: supplier.companyID)).verificationUnderReview, "decided")
+
             try await harness.kit.deliver(VerificationExpired(companyID: supplier.companyID, expiredAt: Date()))
             #expect(try await harness.search("pump").total == 0, "an expired supplier's products are no longer listed")
             #expect(try await problem { try await harness.product(supplier, name: "Vane pump") }?.code == .supplierNotVerified)

@@ -138,14 +138,20 @@ public struct CompanyCard: Codable, Sendable, Equatable {
     public var industry: String
     public var country: String
     public var verified: Bool
+    /// Verified under an earlier approval while a change of the company's name or country is
+    /// reviewed again; optional because events written before it have none (read as false).
+    public var underReview: Bool?
 
-    public init(id: UUID, name: String, businessType: BusinessType, industry: String, country: String, verified: Bool) {
+    public init(
+        id: UUID, name: String, businessType: BusinessType, industry: String, country: String, verified: Bool, underReview: Bool? = nil
+    ) {
         self.id = id
         self.name = name
         self.businessType = businessType
         self.industry = industry
         self.country = country
         self.verified = verified
+        self.underReview = underReview
     }
 }
 

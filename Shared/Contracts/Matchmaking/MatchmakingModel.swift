@@ -24,6 +24,8 @@ public struct Exhibitor: Codable, Sendable, Equatable {
     public var industry: String
     public var country: String
     public var verified: Bool
+    /// Verified under its earlier approval while staff review a change of its name or country.
+    public var verificationUnderReview: Bool
     public var description: String?
     public var categoryIDs: [String]
     /// The supplier's own website (the policy's "jump link"): a plain https link, never fetched.
@@ -37,7 +39,8 @@ public struct Exhibitor: Codable, Sendable, Equatable {
     public var updatedAt: Date?
 
     public init(
-        companyID: UUID, name: String, industry: String, country: String, verified: Bool, description: String?, categoryIDs: [String],
+        companyID: UUID, name: String, industry: String, country: String, verified: Bool, verificationUnderReview: Bool,
+        description: String?, categoryIDs: [String],
         website: String?, yearEstablished: Int?, employees: String?, mainMarkets: [String], productCount: Int, followerCount: Int?,
         updatedAt: Date?
     ) {
@@ -46,6 +49,7 @@ public struct Exhibitor: Codable, Sendable, Equatable {
         self.industry = industry
         self.country = country
         self.verified = verified
+        self.verificationUnderReview = verificationUnderReview
         self.description = description
         self.categoryIDs = categoryIDs
         self.website = website

@@ -160,12 +160,14 @@ extension AccountsHandlers {
     /// `accounts.get-company.v1`: a company's public card; no personal data.
     @Sendable func getCompany(_ request: GetCompany, _ context: RequestContext) async throws -> CompanyCard {
         let rows = try await database.client.query("""
-            SELECT c.id, c.name, c.business_type, c.industry, c.country, c.verification_status = 'approved'
+            SELECT c.id, c.name, c.business_type, c.industry, c.country, c.verification_status, c.verified_until IS NOT NULL
             FROM companies c WHERE c.id = \(request.companyID)
             """, logger: context.logger)
-        for try await (id, name, type, industry, country, verified) in rows.decode((UUID, String, String, String, String, Bool).self) {
+        for try await (id, name, type, industry, country, status, approvalHolds) in rows.decode((UUID, String, String, String, String, String, Bool).self) {
             guard let businessType = BusinessType(rawValue: type) else { break }
-            return CompanyCard(id: id, name: name, businessType: businessType, industry: industry, country: country, verified: verified)
+            let standing = VerificationStanding(status: VerificationStatus(rawValue: status) ?? .pending, approvalHolds: approvalHolds)
+            return CompanyCard(id: id, name: name, businessType: businessType, industry: industry, country: country, verified: standing.verified,
+                               underReview: standing.underReview)
         }
         throw Problem.notFound("no company with id \(request.companyID)")
     }
@@ -174,9 +176,21 @@ extension AccountsHandlers {
 extension Account {
     /// The public card of the account's company, if it has one.
     var card: CompanyCard? {
-        company.map {
+        let standing = VerificationStanding(status: verificationStatus, approvalHolds: verifiedUntil != nil)
+        return company.map {
             CompanyCard(id: $0.id, name: $0.name, businessType: $0.businessType, industry: $0.industry, country: $0.country,
-                        verified: verificationStatus == .approved)
+                        verified: standing.verified, underReview: standing.underReview)
         }
     }
+}
+
+/// What the public sees of a company's verification: approved, or reviewed again after a change
+/// of name or country while the earlier approval still holds (shown as verified, under review).
+struct VerificationStanding {
+    let status: VerificationStatus
+    /// The company has an approval that has not run out (`verified_until` is set).
+    let approvalHolds: Bool
+
+    var underReview: Bool { status == .pending && approvalHolds }
+    var verified: Bool { status == .approved || underReview }
 }

@@ -28,6 +28,9 @@ enum CompanyDirectory {
                     name = CASE WHEN card_changed_at <= \(event.changedAt) THEN \(company.name) ELSE name END,
                     industry = CASE WHEN card_changed_at <= \(event.changedAt) THEN \(company.industry) ELSE industry END,
                     country = CASE WHEN card_changed_at <= \(event.changedAt) THEN \(company.country) ELSE country END,
+                    verification_under_review = CASE
+                        WHEN verification_changed_at IS NULL OR verification_changed_at <= \(event.changedAt) THEN \(company.underReview ?? false)
+                        ELSE verification_under_review END,
                     card_changed_at = greatest(card_changed_at, \(event.changedAt))
                 WHERE company_id = \(company.id) RETURNING 1
                 """)
@@ -64,6 +67,7 @@ enum CompanyDirectory {
         let rows = try await transaction.query("""
             UPDATE companies SET
                 verified = CASE WHEN verification_changed_at IS NULL OR verification_changed_at <= \(time) THEN \(verified) ELSE verified END,
+                verification_under_review = verification_under_review AND coalesce(verification_changed_at > \(time), false),
                 verification_changed_at = greatest(verification_changed_at, \(time))
             WHERE company_id = \(companyID) RETURNING 1
             """)

@@ -123,7 +123,7 @@ enum ExhibitorRecords {
 
     static func find(_ companyID: UUID, viewer: UUID?, on connection: PostgresConnection, logger: Logger) async throws -> Exhibitor? {
         let rows = try await connection.query("""
-            SELECT c.company_id, c.name, c.industry, c.country, c.verified, e.description, coalesce(e.category_ids, '{}'), e.website,
+            SELECT c.company_id, c.name, c.industry, c.country, c.verified, c.verification_under_review, e.description, coalesce(e.category_ids, '{}'), e.website,
                    e.year_established, e.employees, coalesce(e.main_markets, '{}'), e.updated_at,
                    (SELECT count(*) FROM products p WHERE p.company_id = c.company_id AND p.listed),
                    (SELECT count(*) FROM follows f WHERE f.kind = 'exhibitor' AND f.target_id = c.company_id)
@@ -131,10 +131,11 @@ enum ExhibitorRecords {
             WHERE c.company_id = \(companyID) AND \(unescaped: shown)
             """, logger: logger)
         for try await row in rows.decode(
-            (UUID, String, String, String, Bool, String?, [String], String?, Int?, String?, [String], Date?, Int, Int).self) {
-            let (id, name, industry, country, verified, description, categoryIDs, website, year, employees, markets, updatedAt, products, followers) = row
+            (UUID, String, String, String, Bool, Bool, String?, [String], String?, Int?, String?, [String], Date?, Int, Int).self) {
+            let (id, name, industry, country, verified, underReview, description, categoryIDs, website, year, employees, markets, updatedAt, products, followers) = row
             return Exhibitor(
-                companyID: id, name: name, industry: industry, country: country, verified: verified, description: description,
+                companyID: id, name: name, industry: industry, country: country, verified: verified, verificationUnderReview: underReview,
+                description: description,
                 categoryIDs: categoryIDs, website: website, yearEstablished: year, employees: employees, mainMarkets: markets,
                 productCount: products, followerCount: viewer == id ? followers : nil, updatedAt: updatedAt)
         }

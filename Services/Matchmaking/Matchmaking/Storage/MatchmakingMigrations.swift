@@ -212,5 +212,10 @@ enum MatchmakingMigrations {
                 PRIMARY KEY (account_id, day)
             );
             """),
+        Migration(source: "matchmaking", version: 7, name: "verification under review", sql: """
+            -- A verified company that changed its name or country stays listed under its earlier
+            -- approval while staff review it again; its showcase says so.
+            ALTER TABLE companies ADD COLUMN verification_under_review boolean NOT NULL DEFAULT false;
+            """),
     ]
 }
