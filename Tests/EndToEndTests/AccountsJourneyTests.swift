@@ -53,7 +53,7 @@ import TestSupport
             let card = try await http("GET", stack.url("/v1/companies/\(companyID)"))
             #expect(card.status == 200)
             #expect(card["verified"] as? Bool == true)
-            #expect(Set(card.json.keys) == ["id", "name", "businessType", "industry", "country", "verified"], "no personal data")
+            #expect(Set(card.json.keys) == ["id", "name", "businessType", "industry", "country", "verified", "underReview"], "no personal data")
 
             // A second user sees only their own sessions and sign-ins, and cannot end the first's session.
             let otherEmail = "\(uniqueName("buyer"))@example.com"

@@ -46,3 +46,23 @@ import TestSupport
         }
     }
 }
+
+extension CompanyMembershipTests {
+    @Test func anRFQAColleaguePostedStaysWithTheCompanyWhenTheyAreErased() async throws {
+        try await MatchmakingHarness.with { harness in
+            let buyer = try await harness.company(.purchaser, country: "NG")
+            let card = CompanyCard(id: buyer.companyID, name: "Ningbo Hydraulics Co.", businessType: .purchaser, industry: "Machinery",
+                                   country: "NG", verified: false)
+            let colleague = MatchmakingHarness.Member(actor: Actor(accountID: UUID(), companyID: buyer.companyID, roles: ["purchaser"]))
+            try await harness.kit.deliver(CompanyMemberJoined(accountID: colleague.actor.accountID, company: card, role: .member, joinedAt: Date()))
+            let posted = try await harness.send(PostRFQ(fields: RFQFields(
+                title: "300 gear pumps", categoryID: "gear-pumps", quantity: .init(amount: 300, unit: "pieces"), destinationCountry: "NG",
+                deadline: (harness.clock.value + 7 * 86400).formatted(.iso8601))), as: colleague)
+
+            let task = DataSubjectTask(requestID: UUID(), accountID: colleague.actor.accountID)
+            #expect(try await harness.send(.erase, task, as: ErasureOutcome.self).state == .done)
+            #expect(try await harness.send(GetRFQ(rfqID: posted.id), as: buyer).status == .open, "the company keeps its requirement")
+            #expect(try await harness.count("SELECT count(*) FROM rfqs WHERE posted_by IS NULL") == 1, "no longer attributed to the erased person")
+        }
+    }
+}

@@ -60,8 +60,9 @@ struct MatchmakingPersonalData: PersonalDataPart {
         return nil
     }
 
-    /// Deletes what is the person's own (follows, RFQs with their quotes) and detaches them from
-    /// what they did for their company.
+    /// Deletes what is the person's own (follows, and the RFQs with their quotes of a company they
+    /// were the last member of) and detaches them from what they did for their company, which
+    /// keeps it while it has other members.
     static func forget(_ accountID: UUID, on transaction: Transaction) async throws {
         try await transaction.query("DELETE FROM follows WHERE account_id = \(accountID)")
         try await transaction.query("DELETE FROM visits WHERE account_id = \(accountID)")
@@ -71,7 +72,11 @@ struct MatchmakingPersonalData: PersonalDataPart {
         try await transaction.query("UPDATE products SET created_by = NULL WHERE created_by = \(accountID)")
         try await transaction.query("UPDATE products SET updated_by = NULL WHERE updated_by = \(accountID)")
         try await transaction.query("UPDATE exhibitors SET updated_by = NULL WHERE updated_by = \(accountID)")
-        try await transaction.query("DELETE FROM rfqs WHERE posted_by = \(accountID)")
+        try await transaction.query("""
+            DELETE FROM rfqs r WHERE posted_by = \(accountID)
+              AND NOT EXISTS (SELECT 1 FROM members m WHERE m.company_id = r.buyer_company_id AND m.account_id <> \(accountID))
+            """)
+        try await transaction.query("UPDATE rfqs SET posted_by = NULL WHERE posted_by = \(accountID)")
         try await transaction.query("UPDATE quotes SET submitted_by = NULL WHERE submitted_by = \(accountID)")
         try await transaction.query("DELETE FROM members WHERE account_id = \(accountID)")
     }
