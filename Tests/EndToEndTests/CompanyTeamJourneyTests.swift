@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdWSClient
 import Testing
 import TestSupport
 
@@ -37,6 +38,8 @@ import TestSupport
             #expect((team["items"] as? [[String: Any]])?.compactMap { $0["accountID"] as? String } == [supplier.accountID, colleagueID])
 
             // The colleague answers the conversation the company received and edits its product.
+            let live = try await LiveClient.open(stack, token: colleague)
+            try await live.wait { $0.contains { $0["type"] as? String == "live.ready" } }
             let answer = try await stack.send(colleague, conversationID, "Yes: 300 pieces, FOB Ningbo, 25 days.")
             #expect(answer.status == 201)
             let messages = try await http("GET", stack.url("/v1/conversations/\(conversationID)/messages"), token: purchaser.token)
@@ -48,7 +51,12 @@ import TestSupport
 
             // Removed, the colleague's session ends, and a new one acts for no company anywhere.
             #expect(try await http("DELETE", stack.url("/v1/me/company/members/\(colleagueID)"), token: supplier.token).status == 204)
-            #expect(try await http("GET", stack.url("/v1/me"), token: colleague).status == 401)
+            // Gateways drop the session as the revocation event reaches them, milliseconds after the commit.
+            let revoked = await eventually(timeout: .seconds(10), interval: .milliseconds(50)) {
+                (try? await http("GET", stack.url("/v1/me"), token: colleague))?.status == 401
+            }
+            #expect(revoked)
+            #expect(try await live.closedByServer()?.closeCode == .policyViolation, "the live feed ends with the session")
             let outsider = try #require(try await stack.signIn(email)["token"] as? String)
             let me = try await http("GET", stack.url("/v1/me"), token: outsider)
             #expect(me.status == 200 && me["company"] == nil && me["companyRole"] == nil)
