@@ -88,6 +88,9 @@ var targets: [Target] = [
         name: "MarketingTests", dependencies: ["Marketing", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
         path: "Tests/MarketingTests", swiftSettings: strict),
     .testTarget(
+        name: "ComplaintsTests", dependencies: ["Complaints", "TestSupport"],
+        path: "Tests/ComplaintsTests", swiftSettings: strict),
+    .testTarget(
         name: "EndToEndTests",
         dependencies: ["TestSupport", "ServiceRuntime", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
         path: "Tests/EndToEndTests", swiftSettings: strict),

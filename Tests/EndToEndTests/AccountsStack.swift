@@ -11,7 +11,7 @@ struct AccountsStack {
     let ports: [Int]
     let accounts: ServiceProcess
     let schema: String
-    let backends: [(process: ServiceProcess, schema: String)]
+    let backends: [(service: ServiceName, process: ServiceProcess, schema: String)]
     let adminEmail: String
     static let adminPassword = "operators only, never a default 9"
     static let password = "correct horse battery staple 42"
@@ -19,7 +19,8 @@ struct AccountsStack {
     func url(_ path: String, gateway: Int = 0) -> String { "http://127.0.0.1:\(ports[gateway])\(path)" }
 
     static func start(
-        gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], backends names: [ServiceName] = []
+        gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], backends names: [ServiceName] = [],
+        environment: [String: String] = [:]
     ) async throws -> AccountsStack {
         let (schema, database) = try await TestDatabase.freshSchema(for: "accounts")
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("admin-password"))
@@ -40,7 +41,7 @@ struct AccountsStack {
                 environment: ["EXPO_HTTP_PORT": "\(port)", "EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "6000"].merging(environment) { $1 }))
             ports.append(port)
         }
-        var backends: [(process: ServiceProcess, schema: String)] = []
+        var backends: [(service: ServiceName, process: ServiceProcess, schema: String)] = []
         for name in names {
             // A fresh schema has seen none of the earlier tests' events: they must not queue ahead of this test's.
             try await withBus(topology: PlatformTopology.make()) { bus in
@@ -48,8 +49,9 @@ struct AccountsStack {
                 if !ServiceManifest.of(name).commands.isEmpty { try await bus.publisher.purge(queue: PlatformTopology.commandQueue(name)) }
             }
             let (backendSchema, backendDatabase) = try await TestDatabase.freshSchema(for: name.rawValue)
-            backends.append((try ServiceProcess(
-                name.rawValue, instance: uniqueName(name.rawValue), opsPort: freePort(), environment: backendDatabase), backendSchema))
+            backends.append((name, try ServiceProcess(
+                name.rawValue, instance: uniqueName(name.rawValue), opsPort: freePort(),
+                environment: backendDatabase.merging(environment) { $1 }), backendSchema))
         }
         let stack = AccountsStack(
             gateways: processes, ports: ports, accounts: accountsProcess, schema: schema, backends: backends, adminEmail: adminEmail)
@@ -74,12 +76,13 @@ struct AccountsStack {
         for backend in backends { try await TestDatabase.drop(schema: backend.schema) }
     }
 
-    /// Runs `body` with a started stack and stops it afterwards, also when `body` fails.
+    /// Runs `body` with a started stack and stops it afterwards, also when `body` fails;
+    /// `environment` goes to every backend but accounts.
     static func with(
         gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], backends: [ServiceName] = [],
-        _ body: (AccountsStack) async throws -> Void
+        environment: [String: String] = [:], _ body: (AccountsStack) async throws -> Void
     ) async throws {
-        let stack = try await start(gateways: gateways, accounts: accounts, backends: backends)
+        let stack = try await start(gateways: gateways, accounts: accounts, backends: backends, environment: environment)
         do {
             try await body(stack)
         } catch {
@@ -102,6 +105,11 @@ struct AccountsStack {
     func signIn(_ email: String, _ password: String = password, gateway: Int = 0) async throws -> HTTPAnswer {
         try await http("POST", url("/v1/sessions", gateway: gateway), json: ["email": email, "password": password],
                        headers: ["User-Agent": "JourneyTest/1.0"])
+    }
+
+    /// The fresh schema a backend of this stack runs on.
+    func schema(of name: ServiceName) -> String {
+        backends.first { $0.service == name }?.schema ?? name.rawValue
     }
 
     func count(_ table: String) async throws -> Int {

@@ -7,7 +7,7 @@ import TestSupport
 /// gateway's own OpenAPI document: a new one without a row here fails the test.
 @Suite(.serialized, .integration) struct AuthorizationMatrixTests {
     @Test func aSecondUserNeverReachesTheFirstUsersObjects() async throws {
-        try await AccountsStack.with(backends: [.matchmaking, .messaging]) { stack in
+        try await AccountsStack.with(backends: [.matchmaking, .messaging, .complaints]) { stack in
             let owner = "\(uniqueName("owner"))@example.com"
             let intruder = "\(uniqueName("intruder"))@example.com"
             let ownerAccount = try await stack.register(owner, businessType: "supplier")
@@ -29,6 +29,8 @@ import TestSupport
             let inquiry = try await stack.openConversation(buyer.token, with: companyID, text: "Do you ship to Lagos?")
             let conversationID = try #require(inquiry["id"] as? String, "\(inquiry.status) \(inquiry.code ?? "")")
             let messageID = try #require((inquiry["lastMessage"] as? [String: any Sendable])?["id"] as? String)
+            // The buyer's complaint about that conversation, for the complaint operations.
+            let complaintID = try #require(try await stack.fileComplaint(buyer.token, against: companyID, about: conversationID)["id"] as? String)
 
             // What the intruder tries, and what must come back.
             typealias Attempt = (id: String, body: [String: any Sendable]?, allowed: Set<Int>)
@@ -67,6 +69,14 @@ import TestSupport
                 "POST /v1/admin/campaigns/{id}/pause": (UUID().uuidString, nil, [403]),
                 "POST /v1/admin/campaigns/{id}/resume": (UUID().uuidString, nil, [403]),
                 "POST /v1/admin/campaigns/{id}/cancel": (UUID().uuidString, nil, [403]),
+                // Neither party's, and not staff: the complaint does not exist for the intruder.
+                "GET /v1/complaints/{id}": (complaintID, nil, [404]),
+                "GET /v1/complaints/{id}/events": (complaintID, nil, [404]),
+                "POST /v1/complaints/{id}/evidence": (complaintID, ["description": "Forged"], [404]),
+                "POST /v1/complaints/{id}/actions": (complaintID, ["action": "withdraw"], [404]),
+                "POST /v1/admin/complaints/{id}/assignment": (complaintID, nil, [403]),
+                "POST /v1/admin/complaints/{id}/notes": (complaintID, ["text": "Taken over"], [403]),
+                "POST /v1/admin/complaints/{id}/decision": (complaintID, ["outcome": "dismissed", "reason": "Taken over"], [403]),
                 // Another person's notification ids name nothing for the caller (the owner has none yet: any id).
                 "POST /v1/me/notifications/{id}/read": (UUID().uuidString, nil, [404]),
             ]
@@ -103,6 +113,8 @@ import TestSupport
             #expect(stillOpen["status"] as? String == "open" && stillOpen["quoteCount"] as? Int == 0)
             let messages = try await http("GET", stack.url("/v1/conversations/\(conversationID)/messages"), token: buyer.token)
             #expect((messages["items"] as? [[String: any Sendable]])?.map { $0["text"] as? String } == ["Do you ship to Lagos?"])
+            let complaint = try await http("GET", stack.url("/v1/complaints/\(complaintID)"), token: buyer.token)
+            #expect(complaint["status"] as? String == "negotiating" && (complaint["evidence"] as? [Any])?.isEmpty == true)
             let product = try await http("GET", stack.url("/v1/products/\(draftID)"), token: ownerToken)
             #expect(product["name"] as? String == "Hydraulic gear pump HGP-3" && product["status"] as? String == "draft")
             // Lists of one's own things hold nothing of the owner's.

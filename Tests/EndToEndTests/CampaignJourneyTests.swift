@@ -58,7 +58,7 @@ import TestSupport
 
     @Test func theToolsTriggerReachesTheConsentingAudienceAndOneClickTakesAReaderOut() async throws {
         try await AccountsStack.with(backends: [.marketing]) { stack in
-            let marketing = stack.backends[0].schema
+            let marketing = stack.schema(of: .marketing)
             let reader = uniqueAddress("campaign-reader")
             let colleague = uniqueAddress("campaign-colleague")
             #expect(try await stack.register(reader).status == 201)

@@ -55,6 +55,11 @@ public enum TestDatabase {
         return result
     }
 
+    /// Runs a statement as the superuser, e.g. to move a stored deadline as time passing would.
+    public static func adminExecute(_ sql: String) async throws {
+        try await admin { connection, logger in _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+    }
+
     /// A service role's configuration, as the local stack's defaults give it.
     public static func configuration(role: String, schema: String) throws -> DatabaseConfiguration {
         var components = URLComponents(string: TestEnvironment.postgresURL)!

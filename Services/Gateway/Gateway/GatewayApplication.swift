@@ -81,6 +81,7 @@ public func buildRouter(
     MatchmakingRoutes(forwarder: forwarder).add(to: router)
     MessagingRoutes(forwarder: forwarder).add(to: router)
     MarketingRoutes(forwarder: forwarder).add(to: router)
+    ComplaintsRoutes(forwarder: forwarder).add(to: router)
     LiveRoutes.addHTTPAnswer(to: router)
     document.addRoutes(to: router)
     return router

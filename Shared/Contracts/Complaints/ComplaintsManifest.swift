@@ -1,5 +1,12 @@
 extension ServiceManifest {
-    /// Nothing beyond `ping` yet, and no personal data: its requests, events and data-rights part
-    /// arrive with its issue.
-    public static let complaints = ServiceManifest(.complaints, holdsPersonalData: false)
+    /// Complaints and disputes between buyers and sellers: filing, negotiation, escalation on
+    /// durable clocks and staff decisions. Who took part in what is known from matchmaking's and
+    /// messaging's events.
+    public static let complaints = ServiceManifest(
+        .complaints, holdsPersonalData: true,
+        requests: [
+            FileComplaint.self, ListComplaints.self, GetComplaint.self, ListComplaintEvents.self, AddEvidence.self, TakeComplaintAction.self,
+            ListComplaintQueue.self, AssignComplaint.self, AddStaffNote.self, DecideComplaint.self,
+        ],
+        subscribes: [RFQPosted.self, QuoteSubmitted.self, ConversationOpened.self])
 }

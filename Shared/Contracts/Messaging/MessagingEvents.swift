@@ -45,3 +45,23 @@ public struct UnreadReminderDue: EventContract {
         self.oldestUnreadAt = oldestUnreadAt
     }
 }
+
+/// Two companies began a conversation (the first inquiry on a subject): who took part in it, for
+/// services that need to know, such as complaints about it.
+public struct ConversationOpened: EventContract {
+    public static let type: MessageType = "messaging.conversation-opened.v1"
+
+    public var conversationID: UUID
+    public var startedBy: UUID
+    public var recipient: UUID
+    public var subject: ConversationSubject?
+    public var openedAt: Date
+
+    public init(conversationID: UUID, startedBy: UUID, recipient: UUID, subject: ConversationSubject?, openedAt: Date) {
+        self.conversationID = conversationID
+        self.startedBy = startedBy
+        self.recipient = recipient
+        self.subject = subject
+        self.openedAt = openedAt
+    }
+}

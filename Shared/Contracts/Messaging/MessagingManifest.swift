@@ -9,7 +9,7 @@ extension ServiceManifest {
             UnblockCompany.self, ListBlocks.self, ReportConversation.self, ListReports.self, ListNotifications.self,
             MarkNotificationRead.self, ReadFeed.self,
         ],
-        publishes: [FeedEntryAdded.self, UnreadReminderDue.self],
+        publishes: [FeedEntryAdded.self, UnreadReminderDue.self, ConversationOpened.self],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, AccountErased.self, CompanyMemberJoined.self, CompanyMemberRemoved.self,
             RFQPosted.self, QuoteSubmitted.self, QuoteDecided.self, RFQExpired.self,

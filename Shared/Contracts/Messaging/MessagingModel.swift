@@ -22,21 +22,6 @@ public struct ConversationSubject: Codable, Sendable, Equatable {
     }
 }
 
-/// A file a message points to; the platform hosts no files and never fetches the URL.
-public struct Attachment: Codable, Sendable, Equatable {
-    public var name: String
-    public var contentType: String
-    public var size: Int
-    public var url: String
-
-    public init(name: String, contentType: String, size: Int, url: String) {
-        self.name = name
-        self.contentType = contentType
-        self.size = size
-        self.url = url
-    }
-}
-
 public struct ChatMessage: Codable, Sendable, Equatable {
     public var id: UUID
     public var conversationID: UUID

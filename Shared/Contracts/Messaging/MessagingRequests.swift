@@ -1,20 +1,5 @@
 import Foundation
 
-/// An attachment reference as a sender writes it.
-public struct AttachmentFields: Codable, Sendable, Equatable {
-    public var name: String?
-    public var contentType: String?
-    public var size: Int?
-    public var url: String?
-
-    public init(name: String?, contentType: String?, size: Int?, url: String?) {
-        self.name = name
-        self.contentType = contentType
-        self.size = size
-        self.url = url
-    }
-}
-
 /// A message's content as a sender writes it.
 public struct MessageFields: Codable, Sendable, Equatable {
     public var text: String?

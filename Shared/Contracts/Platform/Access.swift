@@ -8,6 +8,8 @@ public enum Access: Sendable, Equatable {
     case signedIn
     /// A signed-in user who holds this role.
     case role(Role)
+    /// A signed-in user who holds one of these roles (e.g. staff who handle complaints).
+    case oneOf(Set<Role>)
 
     /// The problem that refuses `actor`, or nil when it may send the request.
     public func refusal(of actor: Actor?) -> Problem? {
@@ -19,6 +21,10 @@ public enum Access: Sendable, Equatable {
         case .role(let role):
             guard let actor else { return .unauthorized("this request needs a signed-in user") }
             return actor.has(role: role.rawValue) ? nil : .forbidden("only staff with the \(role.rawValue) role may do this")
+        case .oneOf(let roles):
+            guard let actor else { return .unauthorized("this request needs a signed-in user") }
+            let names = roles.map(\.rawValue).sorted()
+            return names.contains(where: actor.has(role:)) ? nil : .forbidden("only staff with the \(names.joined(separator: " or ")) role may do this")
         }
     }
 }

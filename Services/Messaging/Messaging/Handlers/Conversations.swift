@@ -45,6 +45,9 @@ extension MessagingHandlers {
                     ON CONFLICT DO NOTHING RETURNING id
                     """)
                 for try await found in created.decode(UUID.self) { id = found }
+                if let id {
+                    try await transaction.emit(ConversationOpened(conversationID: id, startedBy: companyID, recipient: target, subject: subject, openedAt: now))
+                }
                 // Both sides opened it at once: the other insert won, and this message joins it.
                 if id == nil { id = try await existing(between: companyID, and: target, about: subject, on: transaction) }
             }

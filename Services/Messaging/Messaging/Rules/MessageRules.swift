@@ -7,7 +7,6 @@ import ServiceRuntime
 enum MessageRules {
     static let maxText = 4000
     static let maxAttachments = 10
-    static let maxAttachmentBytes = 100 * 1024 * 1024
 
     struct Content {
         var text: String
@@ -34,19 +33,7 @@ enum MessageRules {
         var result: [Attachment] = []
         let before = checks.errors.count
         for (index, item) in list.enumerated() {
-            let field = "attachments[\(index)]"
-            let name = checks.required("\(field).name", item.name, maxLength: 200)
-            let type = checks.required("\(field).contentType", item.contentType, maxLength: 100)
-            if let type, type.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/) == nil {
-                checks.fail("\(field).contentType", "must be a media type such as application/pdf")
-            }
-            if let size = item.size, !(1...maxAttachmentBytes).contains(size) {
-                checks.fail("\(field).size", "must be from 1 to \(maxAttachmentBytes) bytes")
-            } else if item.size == nil {
-                checks.fail("\(field).size", "is required")
-            }
-            let url = checks.httpsURL("\(field).url", item.url)
-            if let name, let type, let size = item.size, let url { result.append(Attachment(name: name, contentType: type.lowercased(), size: size, url: url)) }
+            if let attachment = checks.attachment("attachments[\(index)]", item) { result.append(attachment) }
         }
         return checks.errors.count > before ? nil : result
     }
