@@ -61,6 +61,12 @@ import TestSupport
             #expect(timeline.map(\.party) == [.complainant, .respondent, .respondent, .complainant, .system, .staff, .staff])
             #expect(timeline[1].actor == supplier.accountID && timeline[4].actor == nil && timeline[4].text == "the negotiation window ended unresolved")
             #expect(try await problem { try await harness.act(buyer, filed.id, "withdraw") }?.code == .transitionNotAllowed, "decided is final")
+
+            // Every step is announced with what it holds: the quote and its RFQ, released by the decision.
+            let announced = try await harness.kit.events(ComplaintChanged.self)
+            #expect(announced.map(\.step) == timeline.map(\.kind))
+            #expect(announced.first?.evidence.quoteIDs == [quote] && announced.first?.evidence.rfqIDs.count == 1)
+            #expect(announced.first?.companiesToTell == [try #require(supplier.companyID)] && announced.last?.status == .decided)
         }
     }
 

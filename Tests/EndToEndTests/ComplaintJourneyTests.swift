@@ -7,7 +7,7 @@ import TestSupport
 /// the decision seen by both parties.
 @Suite(.serialized, .integration) struct ComplaintJourneyTests {
     @Test func aDisputeIsNegotiatedEscalatedOnTheClockAndDecidedAndBothPartiesSeeTheDecision() async throws {
-        try await AccountsStack.with(backends: [.messaging, .complaints], environment: ["EXPO_COMPLAINT_TIMER_SECONDS": "1"]) { stack in
+        try await AccountsStack.with(backends: [.messaging, .complaints, .marketing], environment: ["EXPO_COMPLAINT_TIMER_SECONDS": "1"]) { stack in
             let purchaser = try await stack.company("purchaser")
             let supplier = try await stack.company("supplier")
             let outsider = try await stack.company("purchaser")
@@ -18,6 +18,15 @@ import TestSupport
             #expect(filed.status == 201 && filed["status"] as? String == "negotiating")
             let id = try #require(filed["id"] as? String)
             #expect(try await stack.fileComplaint(outsider.token, against: supplier.companyID, about: conversationID, wait: false).code == "not-a-party")
+
+            // The supplier is told live and by mail.
+            let told = await eventually(timeout: .seconds(30), interval: .milliseconds(200)) {
+                let notifications = try? await http("GET", stack.url("/v1/me/notifications"), token: supplier.token)
+                return (notifications?["items"] as? [[String: Any]])?.contains { $0["type"] as? String == "complaint-filed" } == true
+            }
+            #expect(told)
+            let mails = try await MailSink.waitForMails(to: supplier.email, count: 2, timeout: .seconds(60))
+            #expect(mails.contains { $0.header("Subject") == "A complaint was filed against your company on Online Expo" }, "after the address check")
 
             // Negotiation: the supplier answers and offers half; the purchaser refuses.
             let act = { (token: String, body: [String: any Sendable]) in try await http("POST", stack.url("/v1/complaints/\(id)/actions"), token: token, json: body) }

@@ -107,6 +107,7 @@ extension AccountsStack {
         var accountID: String
         var companyID: String
         var token: String
+        var email: String
     }
 
     /// Registers a company and signs its user in.
@@ -116,7 +117,7 @@ extension AccountsStack {
         let accountID = try #require(account["id"] as? String)
         let companyID = try #require((account["company"] as? [String: Any])?["id"] as? String)
         let token = try #require(try await signIn(email)["token"] as? String)
-        return Company(accountID: accountID, companyID: companyID, token: token)
+        return Company(accountID: accountID, companyID: companyID, token: token, email: email)
     }
 
     /// Posts an RFQ, again while matchmaking answers that the buyer's registration has not reached

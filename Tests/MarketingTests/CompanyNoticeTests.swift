@@ -53,3 +53,34 @@ import TestSupport
         }
     }
 }
+
+extension CompanyNoticeTests {
+    @Test func aComplaintFiledAgainstACompanyIsMailedToItsPeopleAndTheDecisionToBothSides() async throws {
+        try await MarketingHarness.with { harness in
+            let buyerAddress = uniqueAddress("complainant")
+            let supplierAddress = uniqueAddress("respondent")
+            let buyer = try await harness.person(email: buyerAddress)
+            let supplier = try await harness.person(email: supplierAddress, businessType: .supplier)
+            let company = { (id: UUID) in
+                try #require(try await harness.kit.database.client.query("SELECT company_id FROM contacts WHERE account_id = \(id)")
+                    .decode(UUID.self).first { _ in true })
+            }
+            let (buyerCompany, supplierCompany) = (try await company(buyer), try await company(supplier))
+            let complaintID = UUID()
+            let changed = { (step: String, party: ComplaintParty, status: ComplaintStatus) in
+                ComplaintChanged(complaintID: complaintID, complainantCompanyID: buyerCompany, respondentCompanyID: supplierCompany, step: step,
+                                 party: party, status: status, evidence: HeldEvidence(), at: Date())
+            }
+            try await harness.kit.deliver(changed("filed", .complainant, .negotiating))
+            try await harness.kit.deliver(changed("replied", .respondent, .negotiating))
+            #expect(try await harness.sender.drain() == 1, "the filing to the respondent; a reply is told live only")
+            let filed = try #require(try await MailSink.waitForMails(to: supplierAddress).first)
+            #expect(filed.header("Subject") == "A complaint was filed against your company on Online Expo")
+            #expect(filed.text?.contains("/complaints/\(complaintID.uuidString.lowercased())") == true)
+
+            try await harness.kit.deliver(changed("decided", .staff, .decided))
+            #expect(try await harness.sender.drain() == 2)
+            #expect(try await MailSink.waitForMails(to: buyerAddress).first?.header("Subject") == "A complaint on Online Expo was decided")
+        }
+    }
+}

@@ -195,3 +195,25 @@ import TestSupport
         }
     }
 }
+
+extension RequirementTests {
+    @Test func anRFQThatIsEvidenceInAnOpenComplaintHoldsItsPostersErasure() async throws {
+        try await MatchmakingHarness.with { harness in
+            let buyer = try await harness.company(.purchaser, country: "NG")
+            let posted = try await rfq(harness, buyer)
+            let complaint = UUID()
+            let changed = { (status: ComplaintStatus) in
+                ComplaintChanged(
+                    complaintID: complaint, complainantCompanyID: UUID(), respondentCompanyID: buyer.companyID, step: "filed", party: .complainant,
+                    status: status, evidence: HeldEvidence(rfqIDs: [posted.id]), at: Date())
+            }
+            try await harness.kit.deliver(changed(.negotiating))
+            let task = DataSubjectTask(requestID: UUID(), accountID: buyer.actor.accountID)
+            #expect(try await harness.send(.erase, task, as: ErasureOutcome.self).state == .postponed)
+            #expect(try await harness.count("SELECT count(*) FROM rfqs") == 1)
+            try await harness.kit.deliver(changed(.withdrawn))
+            #expect(try await harness.send(.erase, task, as: ErasureOutcome.self).state == .done)
+            #expect(try await harness.count("SELECT count(*) FROM rfqs") == 0)
+        }
+    }
+}

@@ -26,7 +26,7 @@ import Testing
 
     @Test func aBackendAnsweringOnlyPingMatchesAnEmptyManifest() throws {
         var requests = RPCHandlers()
-        requests.register(MessageType.ping(.complaints)) { _ in Data() }
-        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .complaints)
+        requests.register(MessageType.ping(.dataRights)) { _ in Data() }
+        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .dataRights)
     }
 }

@@ -25,6 +25,7 @@ func matchmakingDefinition(
     var events = TransactionalEventHandlers()
     CompanyDirectory.register(into: &events)
     ConsentDirectory.register(into: &events)
+    ComplaintHolds.register(into: &events)
     let expiry = PeriodicWork(name: "rfq expiry", interval: RFQExpiry.interval) {
         try await RFQExpiry.expireDue(now: now(), database: database, logger: logger)
     }

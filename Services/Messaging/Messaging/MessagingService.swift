@@ -27,6 +27,7 @@ func messagingDefinition(
     MessagingHandlers(database: database, subjects: subjects, now: now).register(into: &requests)
     var events = TransactionalEventHandlers()
     Directory.register(into: &events)
+    ComplaintNotices.register(into: &events)
     let reminders = PeriodicWork(name: "unread reminders", interval: UnreadReminders.interval) {
         try await UnreadReminders.remindDue(now: now(), delay: settings.reminderDelay, database: database, logger: logger)
     }

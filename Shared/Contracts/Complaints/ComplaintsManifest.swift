@@ -8,5 +8,6 @@ extension ServiceManifest {
             FileComplaint.self, ListComplaints.self, GetComplaint.self, ListComplaintEvents.self, AddEvidence.self, TakeComplaintAction.self,
             ListComplaintQueue.self, AssignComplaint.self, AddStaffNote.self, DecideComplaint.self,
         ],
+        publishes: [ComplaintChanged.self],
         subscribes: [RFQPosted.self, QuoteSubmitted.self, ConversationOpened.self])
 }

@@ -16,6 +16,6 @@ extension ServiceManifest {
         ],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, VerificationExpired.self, AccountErased.self,
-            CompanyMemberJoined.self, CompanyMemberRemoved.self, ConsentChanged.self,
+            CompanyMemberJoined.self, CompanyMemberRemoved.self, ConsentChanged.self, ComplaintChanged.self,
         ])
 }

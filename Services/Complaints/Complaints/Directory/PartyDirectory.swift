@@ -57,4 +57,26 @@ enum PartyDirectory {
                 """).exists
         }
     }
+
+    /// What a complaint about `subject` holds as evidence: the conversation, the RFQ, the quote with
+    /// its RFQ, or the conversations between the two companies about the product.
+    static func evidence(of subject: ComplaintSubject, between one: UUID, and other: UUID, on transaction: Transaction) async throws -> HeldEvidence {
+        switch subject.kind {
+        case .conversation:
+            return HeldEvidence(conversationIDs: [subject.id])
+        case .rfq:
+            return HeldEvidence(rfqIDs: [subject.id])
+        case .quote:
+            let rfq = try await transaction.query("SELECT rfq_id FROM quote_parties WHERE quote_id = \(subject.id)").decode(UUID.self)
+                .first { _ in true }
+            return HeldEvidence(rfqIDs: rfq.map { [$0] } ?? [], quoteIDs: [subject.id])
+        case .product:
+            var conversations: [UUID] = []
+            for try await id in try await transaction.query("""
+                SELECT conversation_id FROM conversation_parties WHERE subject_kind = 'product' AND subject_id = \(subject.id)
+                  AND ((started_by = \(one) AND recipient = \(other)) OR (started_by = \(other) AND recipient = \(one)))
+                """).decode(UUID.self) { conversations.append(id) }
+            return HeldEvidence(conversationIDs: conversations)
+        }
+    }
 }

@@ -103,7 +103,8 @@ enum ComplaintRecords {
         return notes
     }
 
-    /// Appends one entry to the complaint's timeline.
+    /// Appends one entry to the complaint's timeline and announces it, with the evidence the
+    /// complaint holds.
     static func record(
         _ kind: String, on complaintID: UUID, by party: ComplaintParty, actor: UUID?, text: String? = nil, proposal: ComplaintProposal? = nil,
         status: ComplaintStatus, at time: Date, on transaction: Transaction
@@ -113,6 +114,19 @@ enum ComplaintRecords {
             INSERT INTO complaint_events (complaint_id, at, kind, party, actor, text, proposal, status)
             VALUES (\(complaintID), \(time), \(kind), \(party.rawValue), \(actor), \(text), \(proposalJSON)::jsonb, \(status.rawValue))
             """)
+        let rows = try await transaction.query("""
+            SELECT complainant_company_id, respondent_company_id, subject_kind, subject_id FROM complaints WHERE id = \(complaintID)
+            """)
+        guard let (complainant, respondent, subjectKind, subject) = try await rows.decode((UUID, UUID, String, UUID).self).first(where: { _ in true })
+        else {
+            throw Problem.internalError("complaint \(complaintID) vanished")
+        }
+        let evidence = try await PartyDirectory.evidence(
+            of: ComplaintSubject(kind: ComplaintSubjectKind(rawValue: subjectKind) ?? .conversation, id: subject), between: complainant, and: respondent,
+            on: transaction)
+        try await transaction.emit(ComplaintChanged(
+            complaintID: complaintID, complainantCompanyID: complainant, respondentCompanyID: respondent, step: kind,
+            party: party, status: status, evidence: evidence, at: time))
     }
 
     /// The complaint's row locked for a change, with the caller's side of it; 404 for anyone it is not for.

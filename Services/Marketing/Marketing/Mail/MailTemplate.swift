@@ -52,6 +52,8 @@ struct TransactionalTemplates: Sendable {
         case subscriptionConfirmation = "subscription-confirmation"
         case companyInvitation = "company-invitation"
         case verificationExpiring = "verification-expiring"
+        case complaintFiled = "complaint-filed"
+        case complaintDecided = "complaint-decided"
     }
 
     private let templates: [String: MailTemplate]

@@ -56,6 +56,7 @@ struct MatchmakingPersonalData: PersonalDataPart {
     }
 
     func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
+        if let hold = try await ComplaintHolds.hold(on: task.accountID, on: transaction) { return hold }
         try await Self.forget(task.accountID, on: transaction)
         return nil
     }

@@ -217,5 +217,16 @@ enum MatchmakingMigrations {
             -- approval while staff review it again; its showcase says so.
             ALTER TABLE companies ADD COLUMN verification_under_review boolean NOT NULL DEFAULT false;
             """),
+        Migration(source: "matchmaking", version: 8, name: "legal holds", sql: """
+            -- RFQs and quotes that are evidence in an open complaint (from complaints' events): the
+            -- erasure of who posted or submitted them waits until the complaint closes.
+            CREATE TABLE legal_holds (
+                complaint_id uuid NOT NULL,
+                kind         text NOT NULL CHECK (kind IN ('rfq', 'quote')),
+                target_id    uuid NOT NULL,
+                PRIMARY KEY (complaint_id, kind, target_id)
+            );
+            CREATE INDEX legal_holds_target ON legal_holds (kind, target_id);
+            """),
     ]
 }

@@ -61,6 +61,7 @@ struct MessagingPersonalData: PersonalDataPart {
     }
 
     func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
+        if let hold = try await ComplaintNotices.hold(on: task.accountID, on: transaction) { return hold }
         try await Self.forget(task.accountID, on: transaction)
         return nil
     }

@@ -143,5 +143,15 @@ enum MessagingMigrations {
             );
             CREATE INDEX feed_created_at ON feed (created_at);
             """),
+        Migration(source: "messaging", version: 2, name: "legal holds", sql: """
+            -- Conversations that are evidence in an open complaint (from complaints' events): the
+            -- erasure of what is in them waits until the complaint closes.
+            CREATE TABLE legal_holds (
+                complaint_id    uuid NOT NULL,
+                conversation_id uuid NOT NULL,
+                PRIMARY KEY (complaint_id, conversation_id)
+            );
+            CREATE INDEX legal_holds_conversation ON legal_holds (conversation_id);
+            """),
     ]
 }
