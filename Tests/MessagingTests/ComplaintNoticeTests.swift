@@ -19,7 +19,12 @@ import TestSupport
                     complaintID: complaintID, complainantCompanyID: buyer.companyID, respondentCompanyID: supplier.companyID, step: step,
                     party: party, status: status, evidence: HeldEvidence(conversationIDs: [conversation.id]), at: Date())
             }
+            let support = Actor(accountID: UUID(), roles: ["support"], sessionID: UUID())
+            #expect(try await problem { try await harness.send(ListMessages(conversationID: conversation.id), actor: support) }?.status == 404)
             try await harness.kit.deliver(changed("filed", .complainant, .negotiating))
+            // The conversation is evidence: support staff may read it, and each read is recorded.
+            #expect(try await harness.send(ListMessages(conversationID: conversation.id), actor: support).items.map(\.text).contains("The seals leak."))
+            #expect(try await harness.count("SELECT count(*) FROM staff_reads WHERE staff_id = \(support.accountID)") == 1)
             let told = try await harness.send(ListNotifications(), as: supplier).items
             #expect(told.map(\.type) == ["complaint-filed"] && told.first?.data["complaintId"] == complaintID.uuidString.lowercased())
             #expect(try await harness.send(ListNotifications(), as: buyer).items.isEmpty, "the complainant knows")

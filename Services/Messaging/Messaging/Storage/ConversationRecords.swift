@@ -87,7 +87,8 @@ enum ConversationRecords {
     }
 
     /// The conversation's two companies, if `viewer` may read it: a member of either, or staff
-    /// with the `support` role once it was reported (each such read is recorded).
+    /// with the `support` role once it was reported or while it is evidence in an open complaint
+    /// (each such read is recorded).
     static func participants(
         of id: UUID, for actor: Actor, lock: Bool = false, on transaction: Transaction
     ) async throws -> (startedBy: UUID, recipient: UUID)? {
@@ -97,8 +98,10 @@ enum ConversationRecords {
         for try await (startedBy, recipient) in rows.decode((UUID, UUID).self) {
             if let company = actor.companyID { return company == startedBy || company == recipient ? (startedBy, recipient) : nil }
             guard actor.has(role: Role.support.rawValue) else { return nil }
-            let reported = try await transaction.query("SELECT 1 FROM reports WHERE conversation_id = \(id) LIMIT 1")
-            guard try await reported.exists else { return nil }
+            let reviewable = try await transaction.query("""
+                SELECT 1 FROM reports WHERE conversation_id = \(id) UNION ALL SELECT 1 FROM legal_holds WHERE conversation_id = \(id) LIMIT 1
+                """)
+            guard try await reviewable.exists else { return nil }
             try await transaction.query("INSERT INTO staff_reads (conversation_id, staff_id) VALUES (\(id), \(actor.accountID))")
             return (startedBy, recipient)
         }
