@@ -86,5 +86,13 @@ public enum PersonalDataRegister {
             INSERT INTO erased_subjects (account_id, request_id) VALUES (\(task.accountID), \(task.requestID))
             ON CONFLICT (account_id) DO NOTHING
             """)
+        // What the platform's own tables still keep about the person: events already published
+        // (kept a week for diagnosis) and stored replies of idempotent requests that name them.
+        // Events not yet published stay: the erasure's own announcements are among them.
+        let pattern = "%\(task.accountID.uuidString)%"
+        try await transaction.query("DELETE FROM outbox WHERE state = 'published' AND convert_from(body, 'UTF8') ILIKE \(pattern)")
+        try await transaction.query("""
+            DELETE FROM idempotency_keys WHERE scope ILIKE \(pattern) OR convert_from(response, 'UTF8') ILIKE \(pattern)
+            """)
     }
 }

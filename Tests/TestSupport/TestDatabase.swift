@@ -55,6 +55,15 @@ public enum TestDatabase {
         return result
     }
 
+    /// The first column of a superuser query's rows, as text.
+    public static func adminRows(_ sql: String) async throws -> [String] {
+        var rows: [String] = []
+        try await admin { connection, logger in
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String.self) { rows.append(value) }
+        }
+        return rows
+    }
+
     /// Runs a statement as the superuser, e.g. to move a stored deadline as time passing would.
     public static func adminExecute(_ sql: String) async throws {
         try await admin { connection, logger in _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }

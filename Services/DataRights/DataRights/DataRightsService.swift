@@ -1,11 +1,37 @@
+import Foundation
 import Logging
+import MessageBus
+import Persistence
 import Prometheus
 import ServiceLifecycle
 import ServiceRuntime
 
-/// The dataRights service: data-subject requests, consents, export bundles, breach notices, retention.
-/// So far the platform skeleton only: it owns and migrates its schema, serves its request queue
-/// (ping) and reports health; its features arrive with their issues.
+/// The data-rights service: data-subject requests fanned out to every backend that holds personal
+/// data, on the statutory clock, with an append-only audit trail and export bundles, on its own
+/// `data_rights` schema.
 public func buildDataRights(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry?) throws -> ServiceGroup {
-    try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { _ in BackendDefinition(personalData: .holdsNone) }
+    let interval = Duration.seconds(try configuration.environment.integer("EXPO_DATA_RIGHTS_TASK_SECONDS", default: 1, in: 1...300))
+    return try Backend.build(configuration: configuration, logger: logger, metrics: metrics) { backend in
+        dataRightsDefinition(
+            database: backend.database, services: SubjectServices(bus: backend.bus, timeout: configuration.rpcTimeout), taskInterval: interval,
+            logger: backend.logger)
+    }
+}
+
+/// The data-rights service's schema, handlers, its own data-rights part, the task runner and
+/// retention, for `Backend.build`.
+func dataRightsDefinition(database: Database, services: SubjectServices, taskInterval: Duration, logger: Logger) -> BackendDefinition {
+    let now: @Sendable () -> Date = { Date() }
+    var requests = RPCHandlers()
+    DataRequestHandlers(database: database, services: services, now: now).register(into: &requests)
+    let runner = TaskRunner(database: database, services: services, logger: logger, now: now)
+    return BackendDefinition(
+        personalData: .held(DataRightsPersonalData()), migrations: DataRightsMigrations.all, requests: requests,
+        retention: [
+            RetentionRule(name: "exports", sql: "DELETE FROM exports WHERE available_until < now()"),
+            RetentionRule(name: "closed data requests", sql: """
+                DELETE FROM data_requests WHERE completed_at < now() - make_interval(years => \(DataRightsPersonalData.retentionYears))
+                """),
+        ],
+        periodic: [runner.work(interval: taskInterval)])
 }

@@ -82,6 +82,7 @@ public func buildRouter(
     MessagingRoutes(forwarder: forwarder).add(to: router)
     MarketingRoutes(forwarder: forwarder).add(to: router)
     ComplaintsRoutes(forwarder: forwarder).add(to: router)
+    DataRightsRoutes(forwarder: forwarder).add(to: router)
     LiveRoutes.addHTTPAnswer(to: router)
     document.addRoutes(to: router)
     return router

@@ -291,3 +291,20 @@ public struct RedeemLiveTicket: RequestContract {
 
     public init(ticket: String) { self.ticket = ticket }
 }
+
+/// Another service confirms that the signed-in caller typed their password (the data-rights
+/// service before it acts on a request); no route at the gateway. 403 `wrong-password` otherwise.
+public struct VerifyPassword: RequestContract {
+    public typealias Reply = NoContent
+    public static let type: MessageType = "accounts.verify-password.v1"
+    public static let access = Access.signedIn
+
+    public var password: String?
+    /// The field the caller's form named it, for the 403's field error.
+    public var field: String
+
+    public init(password: String?, field: String = "password") {
+        self.password = password
+        self.field = field
+    }
+}

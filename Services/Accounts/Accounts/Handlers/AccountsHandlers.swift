@@ -48,6 +48,7 @@ struct AccountsHandlers: Sendable {
         handlers.register(AcceptInvitation.self, acceptInvitation)
         handlers.register(RemoveCompanyMember.self, removeCompanyMember)
         handlers.register(SetCompanyRole.self, setCompanyRole)
+        handlers.register(VerifyPassword.self, verifyPassword)
     }
 }
 

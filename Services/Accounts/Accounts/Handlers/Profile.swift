@@ -149,12 +149,23 @@ extension AccountsHandlers {
         try await transaction.emit(PasswordChanged(accountID: accountID, endedSessions: ended.count, changedAt: Date()))
     }
 
+    /// `accounts.verify-password.v1`: the caller's password, confirmed for another service.
+    @Sendable func verifyPassword(_ request: VerifyPassword, _ context: RequestContext) async throws -> NoContent {
+        let actor = try context.caller()
+        let field = request.field.printable(maxLength: 64)
+        guard let password = request.password, !password.isEmpty, password.count <= PasswordPolicy.maximumLength else {
+            throw Problem.wrongPassword(field: field)
+        }
+        try await requirePassword(password, of: actor.accountID, field: field)
+        return NoContent()
+    }
+
     /// Throws a field error unless `password` is the account's.
-    private func requirePassword(_ password: String, of accountID: UUID) async throws {
+    private func requirePassword(_ password: String, of accountID: UUID, field: String = "currentPassword") async throws {
         let rows = try await database.client.query("SELECT password_hash FROM accounts WHERE id = \(accountID)")
         var hash: String?
         for try await value in rows.decode(String.self) { hash = value }
-        guard let hash, try await hasher.verify(password, against: hash) else { throw Problem.wrongPassword(field: "currentPassword") }
+        guard let hash, try await hasher.verify(password, against: hash) else { throw Problem.wrongPassword(field: field) }
     }
 
     /// `accounts.get-company.v1`: a company's public card; no personal data.

@@ -1,0 +1,28 @@
+import Contracts
+import Foundation
+import MessageBus
+
+/// The services a request is fanned out to, reached over the bus: each backend's data-rights
+/// part, and accounts for the password that confirms a request.
+struct SubjectServices: Sendable {
+    let bus: MessageBus
+    let timeout: Duration
+
+    /// The backends that hold personal data, besides this one.
+    static let holders: [ServiceName] = ServiceName.backends.filter { $0 != .dataRights && ServiceManifest.of($0).holdsPersonalData }
+
+    /// Sends one data-rights operation to `service` and answers its reply body; a `Problem` or a
+    /// transport error (broker away, no answer in time) is thrown.
+    func perform<Body: Encodable>(_ operation: PersonalDataOperation, on service: ServiceName, _ body: Body, requestID: UUID) async throws -> Data {
+        let reply = try await bus.call(
+            operation.type(of: service), body: try MessageCodec.encode(body),
+            context: MessageContext(correlationID: requestID.uuidString.lowercased()), timeout: timeout)
+        if reply.isProblem { _ = try reply.decode(NoContent.self) }
+        return reply.body
+    }
+
+    /// Throws accounts' 403 `wrong-password` unless `password` is the caller's.
+    func verify(password: String?, of context: RequestContext) async throws {
+        _ = try await bus.call(VerifyPassword(password: password), context: MessageContext(context.message), timeout: timeout)
+    }
+}

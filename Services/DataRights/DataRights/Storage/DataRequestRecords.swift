@@ -1,0 +1,53 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+import ServiceRuntime
+
+/// Reads requests as their subject sees them, and writes the audit trail.
+enum DataRequestRecords {
+    static let select = """
+        SELECT r.id, r.kind, r.scope, r.lifting, r.status, r.received_at, r.due_at, r.completed_at, e.available_until,
+               floor(extract(epoch FROM r.received_at) * 1000000)::int8
+        FROM data_requests r LEFT JOIN exports e ON e.request_id = r.id
+        """
+    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64)
+
+    static func decode(_ row: Row, parts: [DataRequestPart], at now: Date) throws -> DataRequest {
+        let (id, kind, scope, lifting, status, receivedAt, dueAt, completedAt, availableUntil, _) = row
+        guard let kind = DataRequestKind(rawValue: kind), let status = DataRequestStatus(rawValue: status) else {
+            throw Problem.internalError("request \(id) holds an unknown value")
+        }
+        return DataRequest(
+            id: id, kind: kind, scope: scope.flatMap(ObjectionScope.init(rawValue:)), lifting: lifting, status: status, receivedAt: receivedAt,
+            dueAt: dueAt, overdue: status.isOpen && dueAt <= now, completedAt: completedAt, parts: parts,
+            exportAvailableUntil: availableUntil.flatMap { $0 > now ? $0 : nil })
+    }
+
+    static func parts(of ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [DataRequestPart]] {
+        var parts: [UUID: [DataRequestPart]] = [:]
+        for try await (id, service, state, reason, attempts, answeredAt) in try await connection.query("""
+            SELECT request_id, service, state, reason, attempts, answered_at FROM data_request_tasks
+            WHERE request_id = ANY(\(ids)) ORDER BY service
+            """, logger: logger).decode((UUID, String, String, String?, Int, Date?).self) {
+            guard let service = ServiceName(rawValue: service), let state = DataRequestPart.State(rawValue: state) else { continue }
+            parts[id, default: []].append(DataRequestPart(service: service, state: state, reason: reason, attempts: attempts, answeredAt: answeredAt))
+        }
+        return parts
+    }
+
+    /// The caller's request, or 404 for anyone else's.
+    static func find(_ id: UUID, of accountID: UUID, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> DataRequest {
+        let rows = try await connection.query("\(unescaped: select) WHERE r.id = \(id) AND r.account_id = \(accountID)", logger: logger)
+        guard let row = try await rows.decode(Row.self).first(where: { _ in true }) else { throw Problem.notFound("no request of yours has this id") }
+        return try decode(row, parts: try await parts(of: [id], on: connection, logger: logger)[id] ?? [], at: now)
+    }
+
+    /// One step in the append-only audit trail.
+    static func audit(_ requestID: UUID, by actor: String, _ event: String, _ detail: String? = nil, at time: Date, on transaction: Transaction) async throws {
+        try await transaction.query("""
+            INSERT INTO data_request_events (request_id, at, actor, event, detail) VALUES (\(requestID), \(time), \(actor), \(event), \(detail))
+            """)
+    }
+}

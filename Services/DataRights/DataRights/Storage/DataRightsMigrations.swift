@@ -1,0 +1,66 @@
+import Persistence
+
+/// The data_rights schema, one numbered step at a time (never edit a released step; add one).
+enum DataRightsMigrations {
+    static let all: [Migration] = [
+        Migration(source: "data-rights", version: 1, name: "requests, tasks, audit trail, exports", sql: """
+            -- A data-subject request: what, whose, on which clock.
+            CREATE TABLE data_requests (
+                id           uuid        PRIMARY KEY,
+                account_id   uuid        NOT NULL,
+                kind         text        NOT NULL,
+                scope        text,
+                lifting      boolean     NOT NULL DEFAULT false,
+                details      text,
+                status       text        NOT NULL,
+                received_at  timestamptz NOT NULL,
+                due_at       timestamptz NOT NULL,
+                completed_at timestamptz
+            );
+            CREATE INDEX data_requests_account ON data_requests (account_id, received_at);
+            CREATE INDEX data_requests_open ON data_requests (due_at) WHERE status IN ('unverified', 'in-progress', 'waiting-for-services');
+
+            -- One service's part of a request: asked until it answers, with backoff.
+            CREATE TABLE data_request_tasks (
+                request_id      uuid        NOT NULL REFERENCES data_requests ON DELETE CASCADE,
+                service         text        NOT NULL,
+                state           text        NOT NULL CHECK (state IN ('pending', 'waiting', 'done', 'postponed', 'cancelled')),
+                reason          text,
+                attempts        integer     NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL,
+                lease_until     timestamptz,
+                answered_at     timestamptz,
+                -- An export's part, kept until the bundle is built.
+                result          bytea,
+                PRIMARY KEY (request_id, service)
+            );
+            CREATE INDEX data_request_tasks_due ON data_request_tasks (next_attempt_at) WHERE state = 'pending';
+
+            -- Every step of every request: who (the subject, a service, the platform), what, when.
+            -- Append-only: the proof that the platform kept its word.
+            CREATE TABLE data_request_events (
+                sequence   bigserial   PRIMARY KEY,
+                request_id uuid        NOT NULL REFERENCES data_requests ON DELETE CASCADE,
+                at         timestamptz NOT NULL,
+                actor      text        NOT NULL,
+                event      text        NOT NULL,
+                detail     text
+            );
+            CREATE INDEX data_request_events_request ON data_request_events (request_id, sequence);
+            CREATE FUNCTION data_request_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the audit trail is append-only';
+            END $$;
+            CREATE TRIGGER data_request_events_append_only BEFORE UPDATE ON data_request_events
+                FOR EACH ROW EXECUTE FUNCTION data_request_events_append_only();
+
+            -- The zip of an access or portability request, downloadable for 7 days.
+            CREATE TABLE exports (
+                request_id      uuid        PRIMARY KEY REFERENCES data_requests ON DELETE CASCADE,
+                bundle          bytea       NOT NULL,
+                available_until timestamptz NOT NULL
+            );
+            CREATE INDEX exports_available_until ON exports (available_until);
+            """),
+    ]
+}

@@ -1,0 +1,33 @@
+import Contracts
+import Foundation
+import Hummingbird
+
+/// The data-rights part of the HTTP API (API.md, "Data rights"): the signed-in person's requests,
+/// their export download and lifting a restriction or objection.
+struct DataRightsRoutes {
+    let forwarder: RPCForwarder
+
+    func add(to router: Router<GatewayContext>) {
+        let noRequest = "no request of yours has this id"
+        router.forward(.post, "/v1/me/data-requests", by: forwarder, status: .accepted) { request, _ in
+            try await forwarder.decode(CreateDataRequest.self, request)
+        }
+        router.forward(.get, "/v1/me/data-requests", by: forwarder) { request, _ in ListDataRequests(page: try request.pageRequest()) }
+        router.forward(.get, "/v1/me/data-requests/:id", by: forwarder) { _, context in GetDataRequest(requestID: try context.pathID(noRequest)) }
+        router.forward(.post, "/v1/me/data-requests/:id/cancel", by: forwarder) { _, context in
+            CancelDataRequest(requestID: try context.pathID(noRequest))
+        }
+        router.forward(.delete, "/v1/me/restrictions/:scope", by: forwarder, status: .accepted) { _, context in
+            LiftRestriction(scope: context.parameters.get("scope") ?? "")
+        }
+        // The export is a file, not JSON: its bytes with its media type, as a download.
+        router.get("/v1/me/exports/:id") { request, context in
+            let file = try await forwarder.call(DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request,
+                                                context: context)
+            return Response(
+                status: .ok,
+                headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// The rights a person exercises through `POST /v1/me/data-requests`.
+public enum DataRequestKind: String, Codable, Sendable, CaseIterable {
+    case access, rectification, erasure, cancellation, restriction, objection, portability
+    case withdrawConsent = "withdraw-consent"
+}
+
+/// Where a request stands. `waiting-for-services` means a service has not answered yet and is
+/// being asked again; `partially-completed` that some part is postponed (a legal hold), with the
+/// reason.
+public enum DataRequestStatus: String, Codable, Sendable, CaseIterable {
+    case unverified
+    case inProgress = "in-progress"
+    case waitingForServices = "waiting-for-services"
+    case completed
+    case partiallyCompleted = "partially-completed"
+    case denied, cancelled, expired
+
+    public var isOpen: Bool { [.unverified, .inProgress, .waitingForServices].contains(self) }
+}
+
+/// One service's part of a request.
+public struct DataRequestPart: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
+        /// Not asked yet, or asked again after no answer (`attempts` counts the tries).
+        case pending
+        /// Waits for the other services first (the account is erased last).
+        case waiting
+        case done, postponed, cancelled
+    }
+
+    public var service: ServiceName
+    public var state: State
+    /// Why a part is postponed: what the law or a hold requires.
+    public var reason: String?
+    public var attempts: Int
+    public var answeredAt: Date?
+
+    public init(service: ServiceName, state: State, reason: String?, attempts: Int, answeredAt: Date?) {
+        self.service = service
+        self.state = state
+        self.reason = reason
+        self.attempts = attempts
+        self.answeredAt = answeredAt
+    }
+}
+
+/// A data-subject request as its subject sees it.
+public struct DataRequest: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var kind: DataRequestKind
+    /// The objection's scope.
+    public var scope: ObjectionScope?
+    /// A request that lifts a restriction or takes an objection back.
+    public var lifting: Bool
+    public var status: DataRequestStatus
+    public var receivedAt: Date
+    /// One calendar month after receipt (GDPR Art. 12(3)).
+    public var dueAt: Date
+    public var overdue: Bool
+    public var completedAt: Date?
+    public var parts: [DataRequestPart]
+    /// Until when the export of an access or portability request can be downloaded.
+    public var exportAvailableUntil: Date?
+
+    public init(
+        id: UUID, kind: DataRequestKind, scope: ObjectionScope?, lifting: Bool, status: DataRequestStatus, receivedAt: Date, dueAt: Date,
+        overdue: Bool, completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.scope = scope
+        self.lifting = lifting
+        self.status = status
+        self.receivedAt = receivedAt
+        self.dueAt = dueAt
+        self.overdue = overdue
+        self.completedAt = completedAt
+        self.parts = parts
+        self.exportAvailableUntil = exportAvailableUntil
+    }
+}
+
+/// A downloadable file: the gateway answers it with its media type instead of JSON.
+public struct DownloadedFile: Codable, Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var data: Data
+
+    public init(fileName: String, contentType: String, data: Data) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.data = data
+    }
+}

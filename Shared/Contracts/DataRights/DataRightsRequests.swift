@@ -1,0 +1,79 @@
+import Foundation
+
+// Requests the data-rights service answers on `data-rights.rpc`.
+
+/// `POST /v1/me/data-requests`: the signed-in person exercises a right; the password confirms it.
+public struct CreateDataRequest: RequestContract {
+    public typealias Reply = DataRequest
+    public static let type: MessageType = "data-rights.create-request.v1"
+    public static let access = Access.signedIn
+
+    public var kind: String?
+    /// For an objection: `direct-marketing`, `profiling` or `legitimate-interest`.
+    public var scope: String?
+    public var details: String?
+    public var password: String?
+
+    public init(kind: String?, scope: String? = nil, details: String? = nil, password: String?) {
+        self.kind = kind
+        self.scope = scope
+        self.details = details
+        self.password = password
+    }
+}
+
+/// `GET /v1/me/data-requests`: the caller's requests, newest first.
+public struct ListDataRequests: RequestContract {
+    public typealias Reply = Page<DataRequest>
+    public static let type: MessageType = "data-rights.list-requests.v1"
+    public static let access = Access.signedIn
+
+    public var page: PageRequest
+
+    public init(page: PageRequest = PageRequest()) { self.page = page }
+}
+
+/// `GET /v1/me/data-requests/{id}`: one of the caller's, with each service's part.
+public struct GetDataRequest: RequestContract {
+    public typealias Reply = DataRequest
+    public static let type: MessageType = "data-rights.get-request.v1"
+    public static let access = Access.signedIn
+
+    public var requestID: UUID
+
+    public init(requestID: UUID) { self.requestID = requestID }
+}
+
+/// `POST /v1/me/data-requests/{id}/cancel`: while open; parts already answered stay done.
+public struct CancelDataRequest: RequestContract {
+    public typealias Reply = DataRequest
+    public static let type: MessageType = "data-rights.cancel-request.v1"
+    public static let access = Access.signedIn
+
+    public var requestID: UUID
+
+    public init(requestID: UUID) { self.requestID = requestID }
+}
+
+/// `GET /v1/me/exports/{requestId}`: the zip of a completed access or portability request.
+public struct DownloadExport: RequestContract {
+    public typealias Reply = DownloadedFile
+    public static let type: MessageType = "data-rights.download-export.v1"
+    public static let access = Access.signedIn
+
+    public var requestID: UUID
+
+    public init(requestID: UUID) { self.requestID = requestID }
+}
+
+/// `DELETE /v1/me/restrictions/{scope}`: lifts the restriction (`restriction`) or takes back an
+/// objection (its scope), in every service.
+public struct LiftRestriction: RequestContract {
+    public typealias Reply = DataRequest
+    public static let type: MessageType = "data-rights.lift-restriction.v1"
+    public static let access = Access.signedIn
+
+    public var scope: String
+
+    public init(scope: String) { self.scope = scope }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Data-subject requests through the real gateway and every backend: a person with data in every
+/// service gets it all in one export, and is erased everywhere once a complaint that holds part of
+/// it has closed; after that no table of any schema holds their address.
+@Suite(.serialized, .integration) struct DataRightsJourneyTests {
+    @Test func aPersonExportsEverythingAndIsErasedEverywhereOnceTheHoldEnds() async throws {
+        try await AccountsStack.with(backends: [.matchmaking, .messaging, .marketing, .complaints, .dataRights]) { stack in
+            let buyer = try await stack.company("purchaser")
+            let supplier = try await stack.company("supplier")
+            let opened = try await stack.openConversation(buyer.token, with: supplier.companyID, text: "Do you ship gear pumps to Lagos?")
+            let conversationID = try #require(opened["id"] as? String)
+            #expect(try await stack.postRFQ(buyer.token).status == 201)
+            let complaint = try await stack.fileComplaint(buyer.token, against: supplier.companyID, about: conversationID)
+            let complaintID = try #require(complaint["id"] as? String)
+
+            // Access: confirmed by the password, answered by every service, downloadable by its subject only.
+            let wrong = try await stack.dataRequest(buyer.token, ["kind": "access", "password": "not my password at all"])
+            #expect(wrong.status == 403 && wrong.code == "wrong-password")
+            let access = try await stack.dataRequest(buyer.token, ["kind": "access", "password": AccountsStack.password])
+            #expect(access.status == 202 && access["dueAt"] != nil)
+            let accessID = try #require(access["id"] as? String)
+            let exported = try await stack.waitForDataRequest(accessID, token: buyer.token, until: ["completed"])
+            #expect((exported["parts"] as? [[String: Any]])?.count == 5)
+            let trail = try await TestDatabase.adminRows("""
+                SELECT actor || ' ' || event FROM \(stack.schema(of: .dataRights)).data_request_events WHERE request_id = '\(accessID)' ORDER BY sequence
+                """)
+            #expect(trail.first == "subject received" && trail.last == "platform completed" && trail.filter { $0.hasSuffix(" done") }.count == 5,
+                    "every step in the audit trail: \(trail)")
+            let zip = try await http("GET", stack.url("/v1/me/exports/\(accessID)"), token: buyer.token)
+            #expect(zip.status == 200 && zip.headers["content-type"] == "application/zip")
+            let files = try Self.unzip(zip.body)
+            #expect(Set(files.keys) == ["accounts.json", "matchmaking.json", "messaging.json", "marketing.json", "complaints.json",
+                                        "data-rights.json", "manifest.json"])
+            #expect(files["accounts.json"]?.contains(buyer.email) == true)
+            #expect(files["messaging.json"]?.contains("Do you ship gear pumps to Lagos?") == true)
+            #expect(files["complaints.json"]?.contains(complaintID) == true)
+            #expect(files["manifest.json"]?.contains("legalBasis") == true)
+            #expect(try await http("GET", stack.url("/v1/me/exports/\(accessID)"), token: supplier.token).status == 404, "another's export")
+
+            // Erasure while the complaint is open: what it holds stays, each part says why, and so does the account.
+            let first = try await stack.dataRequest(buyer.token, ["kind": "erasure", "password": AccountsStack.password])
+            let held = try await stack.waitForDataRequest(try #require(first["id"] as? String), token: buyer.token, until: ["partially-completed"])
+            let parts = (held["parts"] as? [[String: Any]]) ?? []
+            let postponed = Dictionary(uniqueKeysWithValues: parts.compactMap { part in
+                part["state"] as? String == "postponed" ? (part["service"] as? String ?? "", part["reason"] as? String ?? "") : nil
+            })
+            #expect(Set(postponed.keys) == ["complaints", "messaging", "accounts"])
+            #expect(postponed["complaints"]?.hasPrefix("evidence in an open complaint") == true)
+            #expect(try await http("GET", stack.url("/v1/me"), token: buyer.token).status == 200, "the account stays while held")
+
+            // The complaint closes, its hold is released, and the erasure goes through everywhere.
+            #expect(try await http("POST", stack.url("/v1/complaints/\(complaintID)/actions"), token: buyer.token, json: ["action": "withdraw"]).status == 200)
+            let released = await eventually(timeout: .seconds(30), interval: .milliseconds(200)) {
+                (try? await TestDatabase.adminCount("SELECT count(*) FROM \(stack.schema(of: .messaging)).legal_holds")) == 0
+            }
+            #expect(released)
+            let second = try await stack.dataRequest(buyer.token, ["kind": "erasure", "password": AccountsStack.password])
+            let secondID = try #require(second["id"] as? String)
+            // Its subject can no longer read it once it is through: the trail says so.
+            let erased = await eventually(timeout: .seconds(60), interval: .milliseconds(200)) {
+                (try? await TestDatabase.adminCount("""
+                    SELECT count(*) FROM \(stack.schema(of: .dataRights)).data_requests WHERE id = '\(secondID)' AND status = 'completed'
+                    """)) == 1
+            }
+            #expect(erased)
+            #expect(try await http("GET", stack.url("/v1/me"), token: buyer.token).status == 401, "every session ended")
+            #expect(try await stack.signIn(buyer.email).status == 401, "the account can no longer sign in")
+
+            // No table of any schema holds the address any more.
+            let schemas = [stack.schema] + [.matchmaking, .messaging, .marketing, .complaints, .dataRights].map { stack.schema(of: $0) }
+            let tables = try await TestDatabase.adminRows("""
+                SELECT table_schema || '.' || table_name FROM information_schema.tables
+                WHERE table_schema IN (\(schemas.map { "'\($0)'" }.joined(separator: ", "))) AND table_type = 'BASE TABLE'
+                """)
+            #expect(tables.count > 30)
+            for table in tables {
+                let found = try await TestDatabase.adminCount("SELECT count(*) FROM \(table) t WHERE t::text ILIKE '%\(buyer.email)%'")
+                #expect(found == 0, "\(table) still holds the erased person's address")
+            }
+        }
+    }
+
+    /// The files of a zip, read by Python's zipfile: an independent reader of the format.
+    static func unzip(_ data: Data) throws -> [String: String] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("export") + ".zip")
+        try data.write(to: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import json, sys, zipfile
+            with zipfile.ZipFile(sys.argv[1]) as z:
+                assert z.testzip() is None
+                print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))
+            """, path.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("python's zipfile refused the export") }
+        return try JSONDecoder().decode([String: String].self, from: bytes)
+    }
+}
+
+extension AccountsStack {
+    func dataRequest(_ token: String, _ body: [String: any Sendable]) async throws -> HTTPAnswer {
+        try await http("POST", url("/v1/me/data-requests"), token: token, json: body)
+    }
+
+    /// Reads the request until its status is one of `statuses` (the services answer asynchronously).
+    func waitForDataRequest(_ id: String, token: String, until statuses: Set<String>) async throws -> HTTPAnswer {
+        var answer = try await http("GET", url("/v1/me/data-requests/\(id)"), token: token)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !statuses.contains(answer["status"] as? String ?? ""), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            answer = try await http("GET", url("/v1/me/data-requests/\(id)"), token: token)
+        }
+        guard statuses.contains(answer["status"] as? String ?? "") else {
+            let steps = try await TestDatabase.adminRows("""
+                SELECT actor || ' ' || event || ' ' || coalesce(detail, '') FROM \(schema(of: .dataRights)).data_request_events
+                WHERE request_id = '\(id)' ORDER BY sequence
+                """)
+            throw TestFailure("request \(id) is not \(statuses): \(answer.status), its trail: \(steps)")
+        }
+        return answer
+    }
+}
