@@ -91,6 +91,9 @@ var targets: [Target] = [
         name: "ComplaintsTests", dependencies: ["Complaints", "TestSupport"],
         path: "Tests/ComplaintsTests", swiftSettings: strict),
     .testTarget(
+        name: "DataRightsTests", dependencies: ["DataRights", "TestSupport"],
+        path: "Tests/DataRightsTests", swiftSettings: strict),
+    .testTarget(
         name: "EndToEndTests",
         dependencies: ["TestSupport", "ServiceRuntime", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
         path: "Tests/EndToEndTests", swiftSettings: strict),

@@ -7,7 +7,7 @@ import TestSupport
 /// gateway's own OpenAPI document: a new one without a row here fails the test.
 @Suite(.serialized, .integration) struct AuthorizationMatrixTests {
     @Test func aSecondUserNeverReachesTheFirstUsersObjects() async throws {
-        try await AccountsStack.with(backends: [.matchmaking, .messaging, .complaints]) { stack in
+        try await AccountsStack.with(backends: [.matchmaking, .messaging, .complaints, .dataRights]) { stack in
             let owner = "\(uniqueName("owner"))@example.com"
             let intruder = "\(uniqueName("intruder"))@example.com"
             let ownerAccount = try await stack.register(owner, businessType: "supplier")
@@ -31,6 +31,9 @@ import TestSupport
             let messageID = try #require((inquiry["lastMessage"] as? [String: any Sendable])?["id"] as? String)
             // The buyer's complaint about that conversation, for the complaint operations.
             let complaintID = try #require(try await stack.fileComplaint(buyer.token, against: companyID, about: conversationID)["id"] as? String)
+            // The owner's own data-protection request, for the data-rights operations.
+            let dataRequest = try await stack.dataRequest(ownerToken, ["kind": "access", "password": AccountsStack.password])
+            let dataRequestID = try #require(dataRequest["id"] as? String, "\(dataRequest.status) \(dataRequest.code ?? "")")
 
             // What the intruder tries, and what must come back.
             typealias Attempt = (id: String, body: [String: any Sendable]?, allowed: Set<Int>)
@@ -77,6 +80,10 @@ import TestSupport
                 "POST /v1/admin/complaints/{id}/assignment": (complaintID, nil, [403]),
                 "POST /v1/admin/complaints/{id}/notes": (complaintID, ["text": "Taken over"], [403]),
                 "POST /v1/admin/complaints/{id}/decision": (complaintID, ["outcome": "dismissed", "reason": "Taken over"], [403]),
+                // A person's data-protection requests and exports are theirs alone.
+                "GET /v1/me/data-requests/{id}": (dataRequestID, nil, [404]),
+                "POST /v1/me/data-requests/{id}/cancel": (dataRequestID, nil, [404]),
+                "GET /v1/me/exports/{id}": (dataRequestID, nil, [404]),
                 // Another person's notification ids name nothing for the caller (the owner has none yet: any id).
                 "POST /v1/me/notifications/{id}/read": (UUID().uuidString, nil, [404]),
             ]

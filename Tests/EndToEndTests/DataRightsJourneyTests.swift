@@ -31,7 +31,7 @@ import TestSupport
                     "every step in the audit trail: \(trail)")
             let zip = try await http("GET", stack.url("/v1/me/exports/\(accessID)"), token: buyer.token)
             #expect(zip.status == 200 && zip.headers["content-type"] == "application/zip")
-            let files = try Self.unzip(zip.body)
+            let files = try readZip(zip.body).mapValues(\.text)
             #expect(Set(files.keys) == ["accounts.json", "matchmaking.json", "messaging.json", "marketing.json", "complaints.json",
                                         "data-rights.json", "manifest.json"])
             #expect(files["accounts.json"]?.contains(buyer.email) == true)
@@ -82,27 +82,6 @@ import TestSupport
             }
         }
     }
-
-    /// The files of a zip, read by Python's zipfile: an independent reader of the format.
-    static func unzip(_ data: Data) throws -> [String: String] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("export") + ".zip")
-        try data.write(to: path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import json, sys, zipfile
-            with zipfile.ZipFile(sys.argv[1]) as z:
-                assert z.testzip() is None
-                print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))
-            """, path.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("python's zipfile refused the export") }
-        return try JSONDecoder().decode([String: String].self, from: bytes)
-    }
 }
 
 extension AccountsStack {
@@ -126,5 +105,38 @@ extension AccountsStack {
             throw TestFailure("request \(id) is not \(statuses): \(answer.status), its trail: \(steps)")
         }
         return answer
+    }
+}
+
+extension DataRightsJourneyTests {
+    @Test func oneOpenRequestOfAKindAtATimeAndACancelledOneIsNotAskedFurther() async throws {
+        // The services are not asked during this test: requests stay open as long as it needs.
+        try await AccountsStack.with(backends: [.dataRights], environment: ["EXPO_DATA_RIGHTS_TASK_SECONDS": "300"]) { stack in
+            let person = try await stack.company("purchaser")
+            let other = try await stack.company("purchaser")
+            let body: [String: any Sendable] = ["kind": "objection", "scope": "profiling", "password": AccountsStack.password]
+            let first = try await stack.dataRequest(person.token, body)
+            #expect(first.status == 202 && first["status"] as? String == "in-progress" && first["scope"] as? String == "profiling")
+            let firstID = try #require(first["id"] as? String)
+            let again = try await stack.dataRequest(person.token, body)
+            #expect(again.status == 409 && again.code == "request-open" && again["detail"].map { "\($0)".contains(firstID.lowercased()) } == true)
+            #expect(try await stack.dataRequest(person.token, ["kind": "objection", "scope": "direct-marketing", "password": AccountsStack.password])
+                .status == 202, "another scope is another request")
+            let bad = try await stack.dataRequest(person.token, ["kind": "objection", "password": AccountsStack.password])
+            #expect(bad.status == 422 && bad.code == "validation-failed")
+            #expect(try await stack.dataRequest(person.token, ["kind": "gossip", "password": AccountsStack.password]).status == 422)
+
+            for path in ["/v1/me/data-requests/\(firstID)", "/v1/me/exports/\(firstID)"] {
+                #expect(try await http("GET", stack.url(path), token: other.token).status == 404, "\(path) is the person's own")
+            }
+            #expect(try await http("POST", stack.url("/v1/me/data-requests/\(firstID)/cancel"), token: other.token).status == 404)
+            let cancelled = try await http("POST", stack.url("/v1/me/data-requests/\(firstID)/cancel"), token: person.token)
+            #expect(cancelled.status == 200 && cancelled["status"] as? String == "cancelled")
+            #expect((cancelled["parts"] as? [[String: Any]])?.allSatisfy { $0["state"] as? String == "cancelled" } == true)
+            #expect(try await http("POST", stack.url("/v1/me/data-requests/\(firstID)/cancel"), token: person.token).code == "request-closed")
+            #expect(try await stack.dataRequest(person.token, body).status == 202, "a new one once the first is closed")
+            let listed = try await http("GET", stack.url("/v1/me/data-requests"), token: person.token)
+            #expect((listed["items"] as? [[String: Any]])?.count == 3)
+        }
     }
 }

@@ -27,6 +27,6 @@ import Testing
     @Test func aBackendAnsweringOnlyPingMatchesAnEmptyManifest() throws {
         var requests = RPCHandlers()
         requests.register(MessageType.ping(.dataRights)) { _ in Data() }
-        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: .dataRights)
+        try ManifestMismatch.check(BackendDefinition(personalData: .holdsNone, requests: requests), against: ServiceManifest(.dataRights, holdsPersonalData: false))
     }
 }
