@@ -24,11 +24,17 @@ func dataRightsDefinition(database: Database, services: SubjectServices, taskInt
     let now: @Sendable () -> Date = { Date() }
     var requests = RPCHandlers()
     DataRequestHandlers(database: database, services: services, now: now).register(into: &requests)
+    ConsentHandlers(database: database).register(into: &requests)
     let runner = TaskRunner(database: database, services: services, logger: logger, now: now)
     return BackendDefinition(
         personalData: .held(DataRightsPersonalData()), migrations: DataRightsMigrations.all, requests: requests,
         retention: [
             RetentionRule(name: "exports", sql: "DELETE FROM exports WHERE available_until < now()"),
+            // A browser's choices are kept as long as its cookie may live; the proof of each change a while longer.
+            RetentionRule(name: "visitor consents", sql: "DELETE FROM consents WHERE subject_kind = 'visitor' AND changed_at < now() - interval '13 months'"),
+            RetentionRule(name: "consent history", sql: """
+                DELETE FROM consent_history WHERE changed_at < now() - make_interval(years => \(DataRightsPersonalData.retentionYears))
+                """),
             RetentionRule(name: "closed data requests", sql: """
                 DELETE FROM data_requests WHERE completed_at < now() - make_interval(years => \(DataRightsPersonalData.retentionYears))
                 """),

@@ -20,6 +20,23 @@ struct DataRightsRoutes {
         router.forward(.delete, "/v1/me/restrictions/:scope", by: forwarder, status: .accepted) { _, context in
             LiftRestriction(scope: context.parameters.get("scope") ?? "")
         }
+        router.forward(.get, "/v1/privacy-policy", by: forwarder) { _, _ in GetPrivacyPolicy() }
+        router.forward(.post, "/v1/admin/privacy-policy", by: forwarder, status: .created) { request, _ in
+            try await forwarder.decode(PublishPrivacyPolicy.self, request)
+        }
+        router.forward(.put, "/v1/consents/:id", by: forwarder) { request, context in
+            let visitor = try context.pathID("a visitor id is a random UUID the browser keeps")
+            let form = try await forwarder.decode(ConsentForm.self, request)
+            return SetConsent(visitorID: visitor, essential: form.essential, analytics: form.analytics, personalization: form.personalization,
+                              policyVersion: form.policyVersion)
+        }
+        router.forward(.put, "/v1/me/consents", by: forwarder) { request, context in
+            _ = try context.requireActor()
+            let form = try await forwarder.decode(ConsentForm.self, request)
+            return SetConsent(visitorID: nil, mergeVisitorID: form.visitorID, essential: form.essential, analytics: form.analytics,
+                              personalization: form.personalization, policyVersion: form.policyVersion)
+        }
+        router.forward(.get, "/v1/me/consents", by: forwarder) { _, _ in GetMyConsent() }
         // The export is a file, not JSON: its bytes with its media type, as a download.
         router.get("/v1/me/exports/:id") { request, context in
             let file = try await forwarder.call(DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request,
@@ -29,5 +46,14 @@ struct DataRightsRoutes {
                 headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
                 body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
         }
+    }
+
+    struct ConsentForm: Decodable {
+        /// The browser whose earlier choices the signed-in person's replace.
+        var visitorID: UUID?
+        var essential: Bool?
+        var analytics: Bool?
+        var personalization: Bool?
+        var policyVersion: String?
     }
 }

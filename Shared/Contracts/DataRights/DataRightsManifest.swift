@@ -1,12 +1,12 @@
 extension ServiceManifest {
     /// Data-subject requests fanned out to every backend that holds personal data, on the
-    /// statutory clock, with their audit trail and export bundles. Its consent event's contract is
-    /// declared already, for the services that honour it.
+    /// statutory clock, with their audit trail and export bundles; cookie choices under the
+    /// privacy policy's versions, announced for the services that honour them.
     public static let dataRights = ServiceManifest(
         .dataRights, holdsPersonalData: true,
         requests: [
             CreateDataRequest.self, ListDataRequests.self, GetDataRequest.self, CancelDataRequest.self, DownloadExport.self,
-            LiftRestriction.self,
+            LiftRestriction.self, GetPrivacyPolicy.self, PublishPrivacyPolicy.self, SetConsent.self, GetMyConsent.self,
         ],
         publishes: [ConsentChanged.self])
 }

@@ -17,6 +17,9 @@ struct DataRightsPersonalData: PersonalDataPart {
         PersonalDataCategory(
             name: "exports", purpose: "giving the person their data (access, portability)", legalBasis: "legal obligation",
             retention: "7 days after it was made"),
+        PersonalDataCategory(
+            name: "cookie choices", purpose: "honouring the person's choice of analytics and personalization cookies", legalBasis: "consent",
+            retention: "the current choice until it changes; each change \(retentionYears) years as proof"),
     ]
 
     struct Document: Encodable {
@@ -38,7 +41,15 @@ struct DataRightsPersonalData: PersonalDataPart {
             var steps: [Step]
         }
 
+        struct Consent: Encodable {
+            var analytics: Bool
+            var personalization: Bool
+            var policyVersion: String
+            var changedAt: Date
+        }
+
         var requests: [Request] = []
+        var consents: [Consent] = []
     }
 
     func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
@@ -49,6 +60,8 @@ struct DataRightsPersonalData: PersonalDataPart {
     func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
         try await transaction.query("DELETE FROM exports WHERE request_id IN (SELECT id FROM data_requests WHERE account_id = \(task.accountID))")
         try await transaction.query("UPDATE data_requests SET details = NULL WHERE account_id = \(task.accountID)")
+        try await transaction.query("DELETE FROM consents WHERE subject_id = \(task.accountID)")
+        try await transaction.query("DELETE FROM consent_history WHERE subject_id = \(task.accountID)")
         return nil
     }
 
@@ -66,6 +79,11 @@ struct DataRightsPersonalData: PersonalDataPart {
                 """).decode((Date, String, String, String?).self) {
                 document.requests[index].steps.append(.init(at: at, actor: actor, event: event, detail: detail))
             }
+        }
+        for try await (analytics, personalization, version, at) in try await transaction.query("""
+            SELECT analytics, personalization, policy_version, changed_at FROM consent_history WHERE subject_id = \(accountID) ORDER BY sequence
+            """).decode((Bool, Bool, String, Date).self) {
+            document.consents.append(.init(analytics: analytics, personalization: personalization, policyVersion: version, changedAt: at))
         }
         return document
     }

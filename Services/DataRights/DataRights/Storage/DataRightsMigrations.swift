@@ -62,5 +62,37 @@ enum DataRightsMigrations {
             );
             CREATE INDEX exports_available_until ON exports (available_until);
             """),
+        Migration(source: "data-rights", version: 2, name: "privacy policy and cookie consent", sql: """
+            -- Every published version of the privacy policy; the newest is in force.
+            CREATE TABLE privacy_policies (
+                version      text        PRIMARY KEY,
+                summary      text,
+                substantial  boolean     NOT NULL,
+                published_at timestamptz NOT NULL DEFAULT now()
+            );
+            INSERT INTO privacy_policies (version, summary, substantial)
+            VALUES ('1', 'The platform''s privacy policy as first published', true);
+
+            -- The cookie choices of a browser (its random visitor id) or a signed-in person (their
+            -- account id), under a policy version; every change kept for proof.
+            CREATE TABLE consents (
+                subject_id      uuid        PRIMARY KEY,
+                subject_kind    text        NOT NULL CHECK (subject_kind IN ('visitor', 'account')),
+                analytics       boolean     NOT NULL,
+                personalization boolean     NOT NULL,
+                policy_version  text        NOT NULL REFERENCES privacy_policies (version),
+                changed_at      timestamptz NOT NULL
+            );
+            CREATE TABLE consent_history (
+                sequence        bigserial   PRIMARY KEY,
+                subject_id      uuid        NOT NULL,
+                analytics       boolean     NOT NULL,
+                personalization boolean     NOT NULL,
+                policy_version  text        NOT NULL,
+                changed_at      timestamptz NOT NULL
+            );
+            CREATE INDEX consent_history_subject ON consent_history (subject_id, sequence);
+            CREATE INDEX consent_history_changed_at ON consent_history (changed_at);
+            """),
     ]
 }
