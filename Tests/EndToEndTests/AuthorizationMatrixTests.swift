@@ -84,6 +84,10 @@ import TestSupport
                 "GET /v1/me/data-requests/{id}": (dataRequestID, nil, [404]),
                 "POST /v1/me/data-requests/{id}/cancel": (dataRequestID, nil, [404]),
                 "GET /v1/me/exports/{id}": (dataRequestID, nil, [404]),
+                // Staff only.
+                "POST /v1/admin/data-requests/{id}/extension": (dataRequestID, ["reason": "Taken over", "newDueAt": "2030-01-01T00:00:00Z"], [403]),
+                // A browser's own random id is its only credential (no sign-in): a new one names a new browser.
+                "PUT /v1/consents/{id}": (UUID().uuidString, ["analytics": false, "personalization": false, "policyVersion": "1"], [200]),
                 // Another person's notification ids name nothing for the caller (the owner has none yet: any id).
                 "POST /v1/me/notifications/{id}/read": (UUID().uuidString, nil, [404]),
             ]

@@ -137,6 +137,43 @@ extension DataRightsJourneyTests {
             #expect(try await stack.dataRequest(person.token, body).status == 202, "a new one once the first is closed")
             let listed = try await http("GET", stack.url("/v1/me/data-requests"), token: person.token)
             #expect((listed["items"] as? [[String: Any]])?.count == 3)
+
+            // A disclosure to a third party, recorded by staff, is shown to the person only.
+            let admin = try #require(try await stack.signIn(stack.adminEmail, AccountsStack.adminPassword)["token"] as? String)
+            let disclosure: [String: any Sendable] = [
+                "accountID": person.accountID, "recipient": "Customs authority of Nigeria", "purpose": "Import clearance inquiry",
+                "legalBasis": "legal obligation", "dataCategories": ["company profile", "contact details"],
+            ]
+            #expect(try await http("POST", stack.url("/v1/admin/disclosures"), token: person.token, json: disclosure).status == 403)
+            #expect(try await http("POST", stack.url("/v1/admin/disclosures"), token: admin, json: ["accountID": person.accountID, "dataCategories": [String]()] as [String: any Sendable])
+                .status == 422)
+            #expect(try await http("POST", stack.url("/v1/admin/disclosures"), token: admin, json: disclosure).status == 201)
+            let seen = try await http("GET", stack.url("/v1/me/disclosures"), token: person.token)
+            let item = try #require((seen["items"] as? [[String: Any]])?.first)
+            #expect(item["recipient"] as? String == "Customs authority of Nigeria" && item["recordedBy"] == nil)
+            #expect((try await http("GET", stack.url("/v1/me/disclosures"), token: other.token)["items"] as? [Any])?.isEmpty == true)
+
+            // Staff see the open requests with the services not yet answered, and may extend a deadline within the law's limit.
+            #expect(try await http("GET", stack.url("/v1/admin/data-requests"), token: person.token).status == 403)
+            let queue = try await http("GET", stack.url("/v1/admin/data-requests?status=in-progress"), token: admin)
+            let open = try #require((queue["items"] as? [[String: Any]])?.first { $0["accountID"] as? String == person.accountID })
+            #expect((open["parts"] as? [[String: Any]])?.allSatisfy { $0["state"] as? String == "pending" } == true)
+            let openID = try #require(open["id"] as? String)
+            let received = try #require((open["receivedAt"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            let extend = { (months: Int) in
+                try await http("POST", stack.url("/v1/admin/data-requests/\(openID)/extension"), token: admin, json: [
+                    "reason": "Ten years of conversations take longer to export.",
+                    "newDueAt": Calendar(identifier: .gregorian).date(byAdding: .month, value: months, to: received)!.formatted(.iso8601),
+                ])
+            }
+            #expect(try await extend(4).status == 422, "at most two further months")
+            let extended = try await extend(3)
+            #expect(extended.status == 200 && extended["extensionReason"] as? String == "Ten years of conversations take longer to export.")
+            let seenByPerson = try await http("GET", stack.url("/v1/me/data-requests/\(openID)"), token: person.token)
+            #expect(seenByPerson["extensionReason"] as? String == "Ten years of conversations take longer to export.", "the person sees why")
+            #expect(try await http("POST", stack.url("/v1/admin/data-requests/\(firstID)/extension"), token: admin, json: [
+                "reason": "Too late.", "newDueAt": Date(timeIntervalSinceNow: 40 * 86400).formatted(.iso8601),
+            ]).code == "request-closed")
         }
     }
 }

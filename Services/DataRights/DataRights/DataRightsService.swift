@@ -25,6 +25,8 @@ func dataRightsDefinition(database: Database, services: SubjectServices, taskInt
     var requests = RPCHandlers()
     DataRequestHandlers(database: database, services: services, now: now).register(into: &requests)
     ConsentHandlers(database: database).register(into: &requests)
+    DisclosureHandlers(database: database).register(into: &requests)
+    StaffHandlers(database: database, now: now).register(into: &requests)
     let runner = TaskRunner(database: database, services: services, logger: logger, now: now)
     return BackendDefinition(
         personalData: .held(DataRightsPersonalData()), migrations: DataRightsMigrations.all, requests: requests,

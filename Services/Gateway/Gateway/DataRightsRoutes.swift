@@ -37,6 +37,19 @@ struct DataRightsRoutes {
                               personalization: form.personalization, policyVersion: form.policyVersion)
         }
         router.forward(.get, "/v1/me/consents", by: forwarder) { _, _ in GetMyConsent() }
+        router.forward(.post, "/v1/admin/disclosures", by: forwarder, status: .created) { request, _ in
+            try await forwarder.decode(RecordDisclosure.self, request)
+        }
+        router.forward(.get, "/v1/me/disclosures", by: forwarder) { _, _ in ListMyDisclosures() }
+        router.forward(.get, "/v1/admin/data-requests", by: forwarder) { request, _ in
+            ListDataRequestQueue(status: request.uri.queryParameters.get("status"), overdue: request.uri.queryParameters.get("overdue"),
+                                 page: try request.pageRequest())
+        }
+        router.forward(.post, "/v1/admin/data-requests/:id/extension", by: forwarder) { request, context in
+            let id = try context.pathID("no request has this id")
+            let form = try await forwarder.decode(ExtensionForm.self, request)
+            return ExtendDataRequest(requestID: id, reason: form.reason, newDueAt: form.newDueAt)
+        }
         // The export is a file, not JSON: its bytes with its media type, as a download.
         router.get("/v1/me/exports/:id") { request, context in
             let file = try await forwarder.call(DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request,
@@ -46,6 +59,11 @@ struct DataRightsRoutes {
                 headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
                 body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
         }
+    }
+
+    struct ExtensionForm: Decodable {
+        var reason: String?
+        var newDueAt: String?
     }
 
     struct ConsentForm: Decodable {

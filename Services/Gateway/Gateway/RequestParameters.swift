@@ -27,9 +27,10 @@ extension Request {
         return PageRequest(limit: limit, cursor: query.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// A `?name=true|false` flag: nil when absent or empty, a `validation-failed` naming it otherwise.
+    /// A `?name=true|false` flag: nil when absent, a `validation-failed` naming it otherwise.
     func flag(_ name: String) throws -> Bool? {
-        guard let text = uri.queryParameters.get(name), !text.isEmpty else { return nil }
+        // Absent is absent; present, it is a boolean (an empty value is none, refused like any other).
+        guard let text = uri.queryParameters.get(name) else { return nil }
         guard text == "true" || text == "false" else {
             throw Problem.validationFailed([.init(field: name, message: "must be true or false")])
         }

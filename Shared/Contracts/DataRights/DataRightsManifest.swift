@@ -6,7 +6,8 @@ extension ServiceManifest {
         .dataRights, holdsPersonalData: true,
         requests: [
             CreateDataRequest.self, ListDataRequests.self, GetDataRequest.self, CancelDataRequest.self, DownloadExport.self,
-            LiftRestriction.self, GetPrivacyPolicy.self, PublishPrivacyPolicy.self, SetConsent.self, GetMyConsent.self,
+            LiftRestriction.self, GetPrivacyPolicy.self, PublishPrivacyPolicy.self, SetConsent.self, GetMyConsent.self, RecordDisclosure.self,
+            ListMyDisclosures.self, ListDataRequestQueue.self, ExtendDataRequest.self,
         ],
         publishes: [ConsentChanged.self])
 }

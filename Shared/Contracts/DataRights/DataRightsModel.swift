@@ -49,6 +49,8 @@ public struct DataRequestPart: Codable, Sendable, Equatable {
 /// A data-subject request as its subject sees it.
 public struct DataRequest: Codable, Sendable, Equatable {
     public var id: UUID
+    /// Whose request it is.
+    public var accountID: UUID
     public var kind: DataRequestKind
     /// The objection's scope.
     public var scope: ObjectionScope?
@@ -56,8 +58,10 @@ public struct DataRequest: Codable, Sendable, Equatable {
     public var lifting: Bool
     public var status: DataRequestStatus
     public var receivedAt: Date
-    /// One calendar month after receipt (GDPR Art. 12(3)).
+    /// One calendar month after receipt (GDPR Art. 12(3)), or later when staff extended it.
     public var dueAt: Date
+    /// Why staff extended the deadline, which the person is shown.
+    public var extensionReason: String?
     public var overdue: Bool
     public var completedAt: Date?
     public var parts: [DataRequestPart]
@@ -65,10 +69,12 @@ public struct DataRequest: Codable, Sendable, Equatable {
     public var exportAvailableUntil: Date?
 
     public init(
-        id: UUID, kind: DataRequestKind, scope: ObjectionScope?, lifting: Bool, status: DataRequestStatus, receivedAt: Date, dueAt: Date,
-        overdue: Bool, completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
+        id: UUID, accountID: UUID, kind: DataRequestKind, scope: ObjectionScope?, lifting: Bool, status: DataRequestStatus, receivedAt: Date,
+        dueAt: Date, extensionReason: String?, overdue: Bool, completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
     ) {
         self.id = id
+        self.accountID = accountID
+        self.extensionReason = extensionReason
         self.kind = kind
         self.scope = scope
         self.lifting = lifting

@@ -77,3 +77,39 @@ public struct LiftRestriction: RequestContract {
 
     public init(scope: String) { self.scope = scope }
 }
+
+/// `GET /v1/admin/data-requests?status=&overdue=`: staff see every request, oldest due first, with
+/// the services that have not answered yet.
+public struct ListDataRequestQueue: RequestContract {
+    public typealias Reply = Page<DataRequest>
+    public static let type: MessageType = "data-rights.list-queue.v1"
+    public static let access = Access.oneOf([.support, .admin])
+
+    public var status: String?
+    public var overdue: String?
+    public var page: PageRequest
+
+    public init(status: String? = nil, overdue: String? = nil, page: PageRequest = PageRequest()) {
+        self.status = status
+        self.overdue = overdue
+        self.page = page
+    }
+}
+
+/// `POST /v1/admin/data-requests/{id}/extension`: staff move an open request's deadline, at most
+/// two further months past the first, with a reason the person is shown.
+public struct ExtendDataRequest: RequestContract {
+    public typealias Reply = DataRequest
+    public static let type: MessageType = "data-rights.extend-request.v1"
+    public static let access = Access.oneOf([.support, .admin])
+
+    public var requestID: UUID
+    public var reason: String?
+    public var newDueAt: String?
+
+    public init(requestID: UUID, reason: String?, newDueAt: String?) {
+        self.requestID = requestID
+        self.reason = reason
+        self.newDueAt = newDueAt
+    }
+}

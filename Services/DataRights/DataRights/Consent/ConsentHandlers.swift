@@ -59,7 +59,9 @@ struct ConsentHandlers: Sendable {
         if request.essential == false { checks.fail("essential", "cannot be refused: the platform does not work without these cookies") }
         if request.analytics == nil { checks.fail("analytics", "is required") }
         if request.personalization == nil { checks.fail("personalization", "is required") }
-        let version = checks.required("policyVersion", request.policyVersion, maxLength: 50)
+        // Compared as sent with the version in force: any other text is a stale or unknown version (409).
+        let version = request.policyVersion
+        if version == nil { checks.fail("policyVersion", "is required") }
         try checks.finish()
         guard let version, let analytics = request.analytics, let personalization = request.personalization else {
             throw Problem.internalError("validation let a missing field through")

@@ -18,6 +18,9 @@ struct DataRightsPersonalData: PersonalDataPart {
             name: "exports", purpose: "giving the person their data (access, portability)", legalBasis: "legal obligation",
             retention: "7 days after it was made"),
         PersonalDataCategory(
+            name: "disclosures to third parties", purpose: "telling the person to whom their data was disclosed, why and on which basis",
+            legalBasis: "legal obligation", retention: "as long as the platform keeps the person's records"),
+        PersonalDataCategory(
             name: "cookie choices", purpose: "honouring the person's choice of analytics and personalization cookies", legalBasis: "consent",
             retention: "the current choice until it changes; each change \(retentionYears) years as proof"),
     ]
@@ -50,6 +53,7 @@ struct DataRightsPersonalData: PersonalDataPart {
 
         var requests: [Request] = []
         var consents: [Consent] = []
+        var disclosures: [Disclosure] = []
     }
 
     func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
@@ -84,6 +88,11 @@ struct DataRightsPersonalData: PersonalDataPart {
             SELECT analytics, personalization, policy_version, changed_at FROM consent_history WHERE subject_id = \(accountID) ORDER BY sequence
             """).decode((Bool, Bool, String, Date).self) {
             document.consents.append(.init(analytics: analytics, personalization: personalization, policyVersion: version, changedAt: at))
+        }
+        document.disclosures = try await DisclosureHandlers.disclosures(of: accountID, on: transaction).map {
+            var listed = $0
+            listed.recordedBy = nil
+            return listed
         }
         return document
     }

@@ -9,19 +9,19 @@ import ServiceRuntime
 enum DataRequestRecords {
     static let select = """
         SELECT r.id, r.kind, r.scope, r.lifting, r.status, r.received_at, r.due_at, r.completed_at, e.available_until,
-               floor(extract(epoch FROM r.received_at) * 1000000)::int8
+               floor(extract(epoch FROM r.received_at) * 1000000)::int8, r.account_id, r.extension_reason
         FROM data_requests r LEFT JOIN exports e ON e.request_id = r.id
         """
-    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64)
+    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64, UUID, String?)
 
     static func decode(_ row: Row, parts: [DataRequestPart], at now: Date) throws -> DataRequest {
-        let (id, kind, scope, lifting, status, receivedAt, dueAt, completedAt, availableUntil, _) = row
+        let (id, kind, scope, lifting, status, receivedAt, dueAt, completedAt, availableUntil, _, accountID, extensionReason) = row
         guard let kind = DataRequestKind(rawValue: kind), let status = DataRequestStatus(rawValue: status) else {
             throw Problem.internalError("request \(id) holds an unknown value")
         }
         return DataRequest(
-            id: id, kind: kind, scope: scope.flatMap(ObjectionScope.init(rawValue:)), lifting: lifting, status: status, receivedAt: receivedAt,
-            dueAt: dueAt, overdue: status.isOpen && dueAt <= now, completedAt: completedAt, parts: parts,
+            id: id, accountID: accountID, kind: kind, scope: scope.flatMap(ObjectionScope.init(rawValue:)), lifting: lifting, status: status,
+            receivedAt: receivedAt, dueAt: dueAt, extensionReason: extensionReason, overdue: status.isOpen && dueAt <= now, completedAt: completedAt, parts: parts,
             exportAvailableUntil: availableUntil.flatMap { $0 > now ? $0 : nil })
     }
 

@@ -94,5 +94,23 @@ enum DataRightsMigrations {
             CREATE INDEX consent_history_subject ON consent_history (subject_id, sequence);
             CREATE INDEX consent_history_changed_at ON consent_history (changed_at);
             """),
+        Migration(source: "data-rights", version: 3, name: "disclosures", sql: """
+            -- Each disclosure of a person's data to a third party, as staff recorded it.
+            CREATE TABLE disclosures (
+                id              uuid        PRIMARY KEY,
+                account_id      uuid        NOT NULL,
+                recipient       text        NOT NULL,
+                purpose         text        NOT NULL,
+                legal_basis     text        NOT NULL,
+                data_categories text[]      NOT NULL,
+                disclosed_at    timestamptz NOT NULL DEFAULT now(),
+                recorded_by     uuid
+            );
+            CREATE INDEX disclosures_account ON disclosures (account_id, disclosed_at);
+            """),
+        Migration(source: "data-rights", version: 4, name: "deadline extensions", sql: """
+            -- Why staff moved a request's deadline (GDPR Art. 12(3): up to two further months).
+            ALTER TABLE data_requests ADD COLUMN extension_reason text;
+            """),
     ]
 }
