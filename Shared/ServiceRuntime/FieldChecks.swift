@@ -127,6 +127,16 @@ public struct FieldChecks {
         return text
     }
 
+    /// A `true` or `false` given as text, e.g. a query parameter; nil when absent.
+    public mutating func flag(_ field: String, _ value: String?) -> Bool? {
+        guard let value else { return nil }
+        guard value == "true" || value == "false" else {
+            fail(field, "must be true or false")
+            return nil
+        }
+        return value == "true"
+    }
+
     /// One of an enumeration's raw values.
     public mutating func oneOf<Value: RawRepresentable & CaseIterable>(_ field: String, _ value: String?, as _: Value.Type) -> Value?
     where Value.RawValue == String {

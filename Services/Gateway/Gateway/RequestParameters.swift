@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Hummingbird
+import ServiceRuntime
 
 // What routes read from the URL, the same way for every service.
 
@@ -29,11 +30,9 @@ extension Request {
 
     /// A `?name=true|false` flag: nil when absent, a `validation-failed` naming it otherwise.
     func flag(_ name: String) throws -> Bool? {
-        // Absent is absent; present, it is a boolean (an empty value is none, refused like any other).
-        guard let text = uri.queryParameters.get(name) else { return nil }
-        guard text == "true" || text == "false" else {
-            throw Problem.validationFailed([.init(field: name, message: "must be true or false")])
-        }
-        return text == "true"
+        var checks = FieldChecks()
+        let value = checks.flag(name, uri.queryParameters.get(name))
+        try checks.finish()
+        return value
     }
 }

@@ -10,13 +10,7 @@ extension ComplaintsHandlers {
     @Sendable func listQueue(_ request: ListComplaintQueue, _ context: RequestContext) async throws -> Page<Complaint> {
         var checks = FieldChecks()
         let status = request.status == nil ? nil : checks.oneOf("status", request.status, as: ComplaintStatus.self)
-        var overdue: Bool?
-        switch request.overdue {
-        case nil: break
-        case "true": overdue = true
-        case "false": overdue = false
-        default: checks.fail("overdue", "must be true or false")
-        }
+        let overdue = checks.flag("overdue", request.overdue)
         try checks.finish()
         let (limit, after) = try Cursor.read(request.page, newestFirst: false)
         let now = self.now()

@@ -22,13 +22,7 @@ struct StaffHandlers: Sendable {
     @Sendable func listQueue(_ request: ListDataRequestQueue, _ context: RequestContext) async throws -> Page<DataRequest> {
         var checks = FieldChecks()
         let status = request.status == nil ? nil : checks.oneOf("status", request.status, as: DataRequestStatus.self)
-        var overdue: Bool?
-        switch request.overdue {
-        case nil: break
-        case "true": overdue = true
-        case "false": overdue = false
-        default: checks.fail("overdue", "must be true or false")
-        }
+        let overdue = checks.flag("overdue", request.overdue)
         try checks.finish()
         let (limit, after) = try Cursor.read(request.page, newestFirst: false)
         let now = self.now()
