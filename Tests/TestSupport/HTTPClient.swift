@@ -17,6 +17,8 @@ public struct HTTPAnswer: Sendable {
 
     public subscript(key: String) -> (any Sendable)? { json[key] }
     public var code: String? { json["code"] as? String }
+    /// The fields a problem's `errors` name, in order.
+    public var fieldErrors: [String] { ((json["errors"] as? [[String: any Sendable]]) ?? []).compactMap { $0["field"] as? String } }
 }
 
 /// A real HTTP request over a socket to the gateway; `json` is serialized, `body` sent as is.

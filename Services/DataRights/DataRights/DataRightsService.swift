@@ -27,7 +27,9 @@ func dataRightsDefinition(database: Database, services: SubjectServices, taskInt
     ConsentHandlers(database: database).register(into: &requests)
     DisclosureHandlers(database: database).register(into: &requests)
     StaffHandlers(database: database, now: now).register(into: &requests)
+    AssistedRequestHandlers(database: database, services: services, now: now).register(into: &requests)
     let runner = TaskRunner(database: database, services: services, logger: logger, now: now)
+    let expiry = UnverifiedExpiry(database: database, logger: logger, now: now)
     return BackendDefinition(
         personalData: .held(DataRightsPersonalData()), migrations: DataRightsMigrations.all, requests: requests,
         retention: [
@@ -41,5 +43,5 @@ func dataRightsDefinition(database: Database, services: SubjectServices, taskInt
                 DELETE FROM data_requests WHERE completed_at < now() - make_interval(years => \(DataRightsPersonalData.retentionYears))
                 """),
         ],
-        periodic: [runner.work(interval: taskInterval)])
+        periodic: [runner.work(interval: taskInterval), expiry.work(interval: taskInterval)])
 }

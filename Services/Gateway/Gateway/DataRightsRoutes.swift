@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// The data-rights part of the HTTP API (API.md, "Data rights"): the signed-in person's requests,
-/// their export download and lifting a restriction or objection.
+/// their export download and lifting a restriction or objection; staff's queue, requests entered for
+/// people who wrote or called, extensions and denials; consent and disclosures.
 struct DataRightsRoutes {
     let forwarder: RPCForwarder
 
@@ -50,6 +51,20 @@ struct DataRightsRoutes {
             let form = try await forwarder.decode(ExtensionForm.self, request)
             return ExtendDataRequest(requestID: id, reason: form.reason, newDueAt: form.newDueAt)
         }
+        router.forward(.post, "/v1/admin/data-requests", by: forwarder, status: .accepted) { request, _ in
+            try await forwarder.decode(EnterDataRequest.self, request)
+        }
+        router.forward(.post, "/v1/data-requests/:id/verification", by: forwarder) { request, context in
+            // A malformed id is refused like a wrong code: nothing tells the two apart.
+            let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID()
+            let form = try await forwarder.decode(VerificationForm.self, request)
+            return VerifyDataRequest(requestID: id, code: form.code)
+        }
+        router.forward(.post, "/v1/admin/data-requests/:id/denial", by: forwarder) { request, context in
+            let id = try context.pathID("no request has this id")
+            let form = try await forwarder.decode(DenialForm.self, request)
+            return DenyDataRequest(requestID: id, reason: form.reason, legalGround: form.legalGround)
+        }
         // The export is a file, not JSON: its bytes with its media type, as a download.
         router.get("/v1/me/exports/:id") { request, context in
             let file = try await forwarder.call(DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request,
@@ -59,6 +74,15 @@ struct DataRightsRoutes {
                 headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
                 body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
         }
+    }
+
+    struct VerificationForm: Decodable {
+        var code: String?
+    }
+
+    struct DenialForm: Decodable {
+        var reason: String?
+        var legalGround: String?
     }
 
     struct ExtensionForm: Decodable {

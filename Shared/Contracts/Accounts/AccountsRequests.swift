@@ -308,3 +308,21 @@ public struct VerifyPassword: RequestContract {
         self.field = field
     }
 }
+
+/// The data-rights service finds the subject of a request support staff entered by the address it
+/// names; no route at the gateway. 404 when no account uses it (an erased one no longer does).
+public struct FindAccount: RequestContract {
+    public typealias Reply = FoundAccount
+    public static let type: MessageType = "accounts.find-account.v1"
+    public static let access = Access.oneOf([.support, .admin])
+
+    public var email: String?
+
+    public init(email: String?) { self.email = email }
+}
+
+public struct FoundAccount: Codable, Sendable, Equatable {
+    public var accountID: UUID
+
+    public init(accountID: UUID) { self.accountID = accountID }
+}

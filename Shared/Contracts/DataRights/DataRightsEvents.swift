@@ -22,3 +22,62 @@ public struct ConsentChanged: EventContract {
         self.changedAt = changedAt
     }
 }
+
+/// A request staff entered waits for its subject: marketing mails the code to the account's
+/// registered address. It carries the code, so the outbox forgets it once published.
+public struct DataRequestVerificationRequested: EventContract {
+    public static let type: MessageType = "data-rights.verification-requested.v1"
+    public static let carriesSecret = true
+
+    public var requestID: UUID
+    public var accountID: UUID
+    public var kind: DataRequestKind
+    public var channel: RequestChannel
+    public var code: String
+    public var verifyBy: Date
+
+    public init(requestID: UUID, accountID: UUID, kind: DataRequestKind, channel: RequestChannel, code: String, verifyBy: Date) {
+        self.requestID = requestID
+        self.accountID = accountID
+        self.kind = kind
+        self.channel = channel
+        self.code = code
+        self.verifyBy = verifyBy
+    }
+}
+
+/// Staff extended a request's deadline; the subject is mailed the reason (GDPR Art. 12(3)).
+public struct DataRequestExtended: EventContract {
+    public static let type: MessageType = "data-rights.request-extended.v1"
+
+    public var requestID: UUID
+    public var accountID: UUID
+    public var kind: DataRequestKind
+    public var dueAt: Date
+    public var reason: String
+
+    public init(requestID: UUID, accountID: UUID, kind: DataRequestKind, dueAt: Date, reason: String) {
+        self.requestID = requestID
+        self.accountID = accountID
+        self.kind = kind
+        self.dueAt = dueAt
+        self.reason = reason
+    }
+}
+
+/// Staff denied a request under one of the policy's exceptions; the subject is mailed why.
+public struct DataRequestDenied: EventContract {
+    public static let type: MessageType = "data-rights.request-denied.v1"
+
+    public var requestID: UUID
+    public var accountID: UUID
+    public var kind: DataRequestKind
+    public var denial: DataRequestDenial
+
+    public init(requestID: UUID, accountID: UUID, kind: DataRequestKind, denial: DataRequestDenial) {
+        self.requestID = requestID
+        self.accountID = accountID
+        self.kind = kind
+        self.denial = denial
+    }
+}

@@ -18,6 +18,8 @@ public enum DataRequestStatus: String, Codable, Sendable, CaseIterable {
     case denied, cancelled, expired
 
     public var isOpen: Bool { [.unverified, .inProgress, .waitingForServices].contains(self) }
+    /// The statutory clock runs once the identity is verified, until the request closes.
+    public var runsClock: Bool { self == .inProgress || self == .waitingForServices }
 }
 
 /// One service's part of a request.
@@ -58,11 +60,17 @@ public struct DataRequest: Codable, Sendable, Equatable {
     public var lifting: Bool
     public var status: DataRequestStatus
     public var receivedAt: Date
-    /// One calendar month after receipt (GDPR Art. 12(3)), or later when staff extended it.
+    /// One calendar month after receipt (GDPR Art. 12(3)), or after the identity was verified for a
+    /// request staff entered, or later when staff extended it.
     public var dueAt: Date
     /// Why staff extended the deadline, which the person is shown.
     public var extensionReason: String?
+    /// False while the clock is paused: an unverified request is never overdue.
     public var overdue: Bool
+    public var channel: RequestChannel
+    /// Until when an unverified request can be confirmed with its mailed code.
+    public var verifyBy: Date?
+    public var denial: DataRequestDenial?
     public var completedAt: Date?
     public var parts: [DataRequestPart]
     /// Until when the export of an access or portability request can be downloaded.
@@ -70,8 +78,12 @@ public struct DataRequest: Codable, Sendable, Equatable {
 
     public init(
         id: UUID, accountID: UUID, kind: DataRequestKind, scope: ObjectionScope?, lifting: Bool, status: DataRequestStatus, receivedAt: Date,
-        dueAt: Date, extensionReason: String?, overdue: Bool, completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
+        dueAt: Date, extensionReason: String?, overdue: Bool, channel: RequestChannel, verifyBy: Date?, denial: DataRequestDenial?,
+        completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
     ) {
+        self.channel = channel
+        self.verifyBy = verifyBy
+        self.denial = denial
         self.id = id
         self.accountID = accountID
         self.extensionReason = extensionReason

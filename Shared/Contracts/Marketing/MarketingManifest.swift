@@ -14,6 +14,7 @@ extension ServiceManifest {
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, VerificationExpiring.self,
             VerificationExpired.self, CompanyMemberJoined.self, CompanyMemberRemoved.self, EmailVerificationRequested.self,
-            PasswordResetRequested.self, ColleagueInvited.self, ComplaintChanged.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
+            PasswordResetRequested.self, ColleagueInvited.self, ComplaintChanged.self, DataRequestVerificationRequested.self,
+            DataRequestExtended.self, DataRequestDenied.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
         ])
 }

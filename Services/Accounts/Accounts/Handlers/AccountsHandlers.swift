@@ -49,6 +49,7 @@ struct AccountsHandlers: Sendable {
         handlers.register(RemoveCompanyMember.self, removeCompanyMember)
         handlers.register(SetCompanyRole.self, setCompanyRole)
         handlers.register(VerifyPassword.self, verifyPassword)
+        handlers.register(FindAccount.self, findAccount)
     }
 }
 

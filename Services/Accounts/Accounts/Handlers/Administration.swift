@@ -30,6 +30,21 @@ extension AccountsHandlers {
         return Cursor.page(items, limit: limit)
     }
 
+    /// `accounts.find-account.v1`: the subject of a request staff entered. A restricted account is
+    /// found too: its person may be asking to lift the restriction.
+    @Sendable func findAccount(_ request: FindAccount, _ context: RequestContext) async throws -> FoundAccount {
+        var checks = FieldChecks()
+        let email = checks.email("email", request.email)
+        try checks.finish()
+        let rows = try await database.client.query("""
+            SELECT id FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
+            """, logger: context.logger)
+        guard let id = try await rows.decode(UUID.self).first(where: { _ in true }) else {
+            throw Problem.notFound("no account is registered with this address")
+        }
+        return FoundAccount(accountID: id)
+    }
+
     /// `accounts.decide-verification.v1`: approve (for the configured period) or reject the company of
     /// an account, for all of its members; every decision is kept with who made it and when, and
     /// announced.

@@ -3,7 +3,7 @@ import Foundation
 import MessageBus
 
 /// The services a request is fanned out to, reached over the bus: each backend's data-rights
-/// part, and accounts for the password that confirms a request.
+/// part, and accounts for the password that confirms a request and the account an address names.
 struct SubjectServices: Sendable {
     let bus: MessageBus
     let timeout: Duration
@@ -24,5 +24,14 @@ struct SubjectServices: Sendable {
     /// Throws accounts' 403 `wrong-password` unless `password` is the caller's.
     func verify(password: String?, of context: RequestContext) async throws {
         _ = try await bus.call(VerifyPassword(password: password), context: MessageContext(context.message), timeout: timeout)
+    }
+
+    /// The account registered with `email`, asked as the staff member in `context`; nil when none is.
+    func account(using email: String, by context: RequestContext) async throws -> UUID? {
+        do {
+            return try await bus.call(FindAccount(email: email), context: MessageContext(context.message), timeout: timeout).accountID
+        } catch let problem as Problem where problem.code == .notFound {
+            return nil
+        }
     }
 }

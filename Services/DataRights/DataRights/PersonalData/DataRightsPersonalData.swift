@@ -5,8 +5,8 @@ import Persistence
 import ServiceRuntime
 
 /// The data-rights service's own part: a person's requests and their audit trail. Erasure deletes
-/// the exports and what the person wrote in a request; the requests and their trail stay, without
-/// it, as the proof the law asks for that each right was honoured.
+/// the exports and what the person or staff wrote in a request; the requests and their trail stay,
+/// without it, as the proof the law asks for that each right was honoured.
 struct DataRightsPersonalData: PersonalDataPart {
     static let retentionYears = 3
 
@@ -38,6 +38,11 @@ struct DataRightsPersonalData: PersonalDataPart {
             var kind: String
             var scope: String?
             var status: String
+            var channel: String
+            /// How staff noted a request that reached them by email, telephone or form.
+            var staffNote: String?
+            var denialReason: String?
+            var denialGround: String?
             var receivedAt: Date
             var dueAt: Date
             var completedAt: Date?
@@ -63,7 +68,7 @@ struct DataRightsPersonalData: PersonalDataPart {
 
     func erase(_ task: DataSubjectTask, in transaction: Transaction) async throws -> String? {
         try await transaction.query("DELETE FROM exports WHERE request_id IN (SELECT id FROM data_requests WHERE account_id = \(task.accountID))")
-        try await transaction.query("UPDATE data_requests SET details = NULL WHERE account_id = \(task.accountID)")
+        try await transaction.query("UPDATE data_requests SET details = NULL, staff_note = NULL WHERE account_id = \(task.accountID)")
         try await transaction.query("DELETE FROM consents WHERE subject_id = \(task.accountID)")
         try await transaction.query("DELETE FROM consent_history WHERE subject_id = \(task.accountID)")
         return nil
@@ -71,11 +76,13 @@ struct DataRightsPersonalData: PersonalDataPart {
 
     static func document(of accountID: UUID, on transaction: Transaction) async throws -> Document {
         var document = Document()
-        for try await (id, kind, scope, status, receivedAt, dueAt, completedAt) in try await transaction.query("""
-            SELECT id, kind, scope, status, received_at, due_at, completed_at FROM data_requests WHERE account_id = \(accountID) ORDER BY received_at
-            """).decode((UUID, String, String?, String, Date, Date, Date?).self) {
-            document.requests.append(.init(id: id, kind: kind, scope: scope, status: status, receivedAt: receivedAt, dueAt: dueAt,
-                                           completedAt: completedAt, steps: []))
+        for try await (id, kind, scope, status, channel, note, denialReason, denialGround, receivedAt, dueAt, completedAt) in try await transaction.query("""
+            SELECT id, kind, scope, status, channel, staff_note, denial_reason, denial_ground, received_at, due_at, completed_at
+            FROM data_requests WHERE account_id = \(accountID) ORDER BY received_at
+            """).decode((UUID, String, String?, String, String, String?, String?, String?, Date, Date, Date?).self) {
+            document.requests.append(.init(
+                id: id, kind: kind, scope: scope, status: status, channel: channel, staffNote: note, denialReason: denialReason,
+                denialGround: denialGround, receivedAt: receivedAt, dueAt: dueAt, completedAt: completedAt, steps: []))
         }
         for index in document.requests.indices {
             for try await (at, actor, event, detail) in try await transaction.query("""

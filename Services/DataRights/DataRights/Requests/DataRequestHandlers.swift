@@ -27,16 +27,7 @@ struct DataRequestHandlers: Sendable {
     @Sendable func createRequest(_ request: CreateDataRequest, _ context: RequestContext) async throws -> DataRequest {
         let actor = try context.caller()
         var checks = FieldChecks()
-        let kind = checks.oneOf("kind", request.kind, as: DataRequestKind.self)
-        if kind == .rectification {
-            checks.fail("kind", "rectification is not taken here yet: correct the account and the company with PATCH /v1/me")
-        }
-        var scope: ObjectionScope?
-        if kind == .objection {
-            scope = checks.oneOf("scope", request.scope, as: ObjectionScope.self)
-        } else if request.scope != nil {
-            checks.fail("scope", "is only for an objection")
-        }
+        let (kind, scope) = RequestIntake.kindAndScope(request.kind, request.scope, checks: &checks)
         let details = checks.optional("details", request.details, maxLength: 2000)
         if (request.password ?? "").isEmpty { checks.fail("password", "is required to confirm the request") }
         try checks.finish()
@@ -65,28 +56,8 @@ struct DataRequestHandlers: Sendable {
         let id = UUID()
         let fingerprint = try MessageCodec.encode(["kind": kind.rawValue, "scope": scope?.rawValue ?? "", "lifting": "\(lifting)"])
         return try await database.transaction(context, idempotent: fingerprint) { transaction in
-            // One open request of a kind at a time; the lock serialises two racing ones.
-            try await transaction.query("SELECT pg_advisory_xact_lock(hashtext(\(actor.accountID.uuidString + kind.rawValue)))")
-            let openOne = try await transaction.query("""
-                SELECT id FROM data_requests WHERE account_id = \(actor.accountID) AND kind = \(kind.rawValue) AND scope IS NOT DISTINCT FROM \(scope?.rawValue)
-                  AND lifting = \(lifting) AND status IN ('unverified', 'in-progress', 'waiting-for-services')
-                """).decode(UUID.self).first { _ in true }
-            if let openOne {
-                throw Problem(status: 409, code: .requestOpen, title: "A request of this kind is open already",
-                              detail: "request \(openOne.uuidString.lowercased()) is still being handled; follow it or cancel it first")
-            }
-            let due = Calendar(identifier: .gregorian).date(byAdding: .month, value: 1, to: now) ?? now.addingTimeInterval(30 * 86400)
-            try await transaction.query("""
-                INSERT INTO data_requests (id, account_id, kind, scope, lifting, details, status, received_at, due_at)
-                VALUES (\(id), \(actor.accountID), \(kind.rawValue), \(scope?.rawValue), \(lifting), \(details), 'in-progress', \(now), \(due))
-                """)
-            // An erasure reaches the account last: it waits until every other service has answered.
-            for service in SubjectServices.holders {
-                let state: DataRequestPart.State = kind.erases && service == .accounts ? .waiting : .pending
-                try await transaction.query("""
-                    INSERT INTO data_request_tasks (request_id, service, state, next_attempt_at) VALUES (\(id), \(service.rawValue), \(state.rawValue), \(now))
-                    """)
-            }
+            let entry = RequestIntake.Entry(accountID: actor.accountID, kind: kind, scope: scope, lifting: lifting, details: details, channel: .platform)
+            try await RequestIntake.receive(entry, id: id, verified: true, at: now, on: transaction)
             try await DataRequestRecords.audit(id, by: "subject", "received", lifting ? "lift \(scope?.rawValue ?? "restriction")" : nil, at: now,
                                                on: transaction)
             try await DataRequestRecords.audit(id, by: "platform", "identity verified", verifiedBy, at: now, on: transaction)
@@ -170,4 +141,5 @@ extension DataRequestKind {
 extension Problem.Code {
     static let requestOpen = Problem.Code("request-open")
     static let requestClosed = Problem.Code("request-closed")
+    static let requestUnverified = Problem.Code("request-unverified")
 }

@@ -9,20 +9,25 @@ import ServiceRuntime
 enum DataRequestRecords {
     static let select = """
         SELECT r.id, r.kind, r.scope, r.lifting, r.status, r.received_at, r.due_at, r.completed_at, e.available_until,
-               floor(extract(epoch FROM r.received_at) * 1000000)::int8, r.account_id, r.extension_reason
+               floor(extract(epoch FROM r.received_at) * 1000000)::int8, r.account_id, r.extension_reason, r.channel, r.denial_reason,
+               r.denial_ground
         FROM data_requests r LEFT JOIN exports e ON e.request_id = r.id
         """
-    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64, UUID, String?)
+    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64, UUID, String?, String, String?, String?)
 
     static func decode(_ row: Row, parts: [DataRequestPart], at now: Date) throws -> DataRequest {
-        let (id, kind, scope, lifting, status, receivedAt, dueAt, completedAt, availableUntil, _, accountID, extensionReason) = row
-        guard let kind = DataRequestKind(rawValue: kind), let status = DataRequestStatus(rawValue: status) else {
+        let (id, kind, scope, lifting, status, receivedAt, dueAt, completedAt, availableUntil, _, accountID, extensionReason, channel, denialReason,
+             denialGround) = row
+        guard let kind = DataRequestKind(rawValue: kind), let status = DataRequestStatus(rawValue: status),
+              let channel = RequestChannel(rawValue: channel) else {
             throw Problem.internalError("request \(id) holds an unknown value")
         }
+        let denial = denialReason.flatMap { reason in denialGround.flatMap(DenialGround.init(rawValue:)).map { DataRequestDenial(reason: reason, legalGround: $0) } }
         return DataRequest(
             id: id, accountID: accountID, kind: kind, scope: scope.flatMap(ObjectionScope.init(rawValue:)), lifting: lifting, status: status,
-            receivedAt: receivedAt, dueAt: dueAt, extensionReason: extensionReason, overdue: status.isOpen && dueAt <= now, completedAt: completedAt, parts: parts,
-            exportAvailableUntil: availableUntil.flatMap { $0 > now ? $0 : nil })
+            receivedAt: receivedAt, dueAt: dueAt, extensionReason: extensionReason, overdue: status.runsClock && dueAt <= now, channel: channel,
+            verifyBy: status == .unverified ? VerificationCode.verifyBy(receivedAt: receivedAt) : nil, denial: denial, completedAt: completedAt,
+            parts: parts, exportAvailableUntil: availableUntil.flatMap { $0 > now ? $0 : nil })
     }
 
     static func parts(of ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [DataRequestPart]] {
@@ -41,6 +46,13 @@ enum DataRequestRecords {
     static func find(_ id: UUID, of accountID: UUID, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> DataRequest {
         let rows = try await connection.query("\(unescaped: select) WHERE r.id = \(id) AND r.account_id = \(accountID)", logger: logger)
         guard let row = try await rows.decode(Row.self).first(where: { _ in true }) else { throw Problem.notFound("no request of yours has this id") }
+        return try decode(row, parts: try await parts(of: [id], on: connection, logger: logger)[id] ?? [], at: now)
+    }
+
+    /// Any person's request, for staff and for the code that confirms it: 404 when none has the id.
+    static func find(_ id: UUID, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> DataRequest {
+        let rows = try await connection.query("\(unescaped: select) WHERE r.id = \(id)", logger: logger)
+        guard let row = try await rows.decode(Row.self).first(where: { _ in true }) else { throw Problem.notFound("no request has this id") }
         return try decode(row, parts: try await parts(of: [id], on: connection, logger: logger)[id] ?? [], at: now)
     }
 

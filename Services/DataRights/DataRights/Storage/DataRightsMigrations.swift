@@ -112,5 +112,21 @@ enum DataRightsMigrations {
             -- Why staff moved a request's deadline (GDPR Art. 12(3): up to two further months).
             ALTER TABLE data_requests ADD COLUMN extension_reason text;
             """),
+        Migration(source: "data-rights", version: 5, name: "requests staff enter, their codes, denials", sql: """
+            -- How a request arrived. One that staff entered (email, phone, form) waits, unverified and
+            -- with its clock paused, for the code mailed to the registered address: only its hash is
+            -- kept, with the wrong tries counted.
+            ALTER TABLE data_requests
+                ADD COLUMN channel       text    NOT NULL DEFAULT 'platform' CHECK (channel IN ('platform', 'email', 'phone', 'form')),
+                ADD COLUMN entered_by    uuid,
+                ADD COLUMN staff_note    text,
+                ADD COLUMN code_hash     bytea,
+                ADD COLUMN code_attempts integer NOT NULL DEFAULT 0,
+                ADD COLUMN verified_at   timestamptz,
+                -- A denial names one of the privacy policy's exceptions.
+                ADD COLUMN denial_reason text,
+                ADD COLUMN denial_ground text;
+            CREATE INDEX data_requests_unverified ON data_requests (received_at) WHERE status = 'unverified';
+            """),
     ]
 }

@@ -54,6 +54,9 @@ struct TransactionalTemplates: Sendable {
         case verificationExpiring = "verification-expiring"
         case complaintFiled = "complaint-filed"
         case complaintDecided = "complaint-decided"
+        case dataRequestCode = "data-request-code"
+        case dataRequestExtended = "data-request-extended"
+        case dataRequestDenied = "data-request-denied"
     }
 
     private let templates: [String: MailTemplate]

@@ -1,0 +1,41 @@
+import Contracts
+import Foundation
+import Persistence
+
+/// What a person must be told about their data-protection requests, at the registered address:
+/// the code that confirms a request staff entered, a later deadline and a denial, each with its
+/// reason. Transactional: the law asks for it, so marketing opt-outs do not stop it.
+enum DataRequestMails {
+    static func register(into handlers: inout TransactionalEventHandlers, mailer: Mailer) {
+        handlers.register(DataRequestVerificationRequested.self) { event, transaction in
+            try await mail(.dataRequestCode, about: event.requestID, to: event.accountID, values: [
+                "kind": event.kind.rawValue, "channel": event.channel.rawValue, "code": event.code,
+                "verifyBy": event.verifyBy.formatted(.iso8601),
+                "link": mailer.link("/privacy/data-requests/\(event.requestID.uuidString.lowercased())/verify"),
+            ], mailer: mailer, on: transaction)
+        }
+        handlers.register(DataRequestExtended.self) { event, transaction in
+            try await mail(.dataRequestExtended, about: event.requestID, to: event.accountID, values: [
+                "kind": event.kind.rawValue, "dueAt": event.dueAt.formatted(.iso8601), "reason": event.reason,
+                "link": mailer.link("/privacy/data-requests/\(event.requestID.uuidString.lowercased())"),
+            ], dedupe: "\(Int(event.dueAt.timeIntervalSince1970))", mailer: mailer, on: transaction)
+        }
+        handlers.register(DataRequestDenied.self) { event, transaction in
+            try await mail(.dataRequestDenied, about: event.requestID, to: event.accountID, values: [
+                "kind": event.kind.rawValue, "reason": event.denial.reason, "legalGround": event.denial.legalGround.rawValue,
+                "link": mailer.link("/privacy/data-requests/\(event.requestID.uuidString.lowercased())"),
+            ], mailer: mailer, on: transaction)
+        }
+    }
+
+    private static func mail(
+        _ name: TransactionalTemplates.Name, about requestID: UUID, to accountID: UUID, values: [String: String], dedupe: String = "",
+        mailer: Mailer, on transaction: Transaction
+    ) async throws {
+        // Erased, or never known: nobody to write to.
+        guard let person = try await ContactDirectory.person(accountID, on: transaction) else { return }
+        try await mailer.queue(
+            mailer.templates.template(name, language: person.contact.language), values: values, to: person.contact, purpose: name.rawValue,
+            marketing: false, dedupeKey: "\(name.rawValue)/\(requestID)/\(dedupe)", on: transaction)
+    }
+}
