@@ -112,6 +112,15 @@ struct AccountsStack {
         backends.first { $0.service == name }?.schema ?? name.rawValue
     }
 
+    /// Waits until marketing learnt of the account from accounts' registration event: a mail about
+    /// it needs the address.
+    func waitUntilMarketingKnows(_ accountID: String) async throws {
+        let known = await eventually(timeout: .seconds(30)) {
+            (try? await TestDatabase.adminCount("SELECT count(*) FROM \(schema(of: .marketing)).contacts WHERE account_id = '\(accountID)'")) == 1
+        }
+        if !known { throw TestFailure("marketing did not learn of account \(accountID)") }
+    }
+
     func count(_ table: String) async throws -> Int {
         try await TestDatabase.adminCount("SELECT count(*) FROM \(schema).\(table)")
     }

@@ -11,13 +11,7 @@ import TestSupport
         try await AccountsStack.with(backends: [.marketing, .dataRights]) { stack in
             let person = try await stack.company("purchaser")
             let admin = try #require(try await stack.signIn(stack.adminEmail, AccountsStack.adminPassword)["token"] as? String)
-            // The code is mailed to the person marketing knows from accounts' registration event.
-            let known = await eventually(timeout: .seconds(30)) {
-                (try? await TestDatabase.adminCount("""
-                    SELECT count(*) FROM \(stack.schema(of: .marketing)).contacts WHERE account_id = '\(person.accountID)'
-                    """)) == 1
-            }
-            try #require(known, "marketing learnt of the registration")
+            try await stack.waitUntilMarketingKnows(person.accountID)
             let enter = { (body: [String: any Sendable], token: String) in
                 try await http("POST", stack.url("/v1/admin/data-requests"), token: token, json: body)
             }
@@ -71,7 +65,7 @@ import TestSupport
                 "reason": "The telephone records need a second check.", "newDueAt": due.addingTimeInterval(14 * 86400).formatted(.iso8601),
             ])
             #expect(extended.status == 200)
-            let extensionMail = try await mail(to: person.email, subject: "Your data-protection request needs more time")
+            let extensionMail = try await MailSink.waitForMail(to: person.email, subject: "Your data-protection request needs more time")
             #expect(extensionMail.text?.contains("The telephone records need a second check.") == true)
 
             // A denial names one of the policy's exceptions; the person sees it and is mailed it.
@@ -88,7 +82,7 @@ import TestSupport
             let denial = try #require(seen["denial"] as? [String: Any])
             #expect(denial["legalGround"] as? String == "law-enforcement" && denial["reason"] as? String == "The account is part of a criminal investigation.")
             #expect(try await deny(["reason": "Again.", "legalGround": "law-enforcement"]).code == "request-closed")
-            let denialMail = try await mail(to: person.email, subject: "Your data-protection request was denied")
+            let denialMail = try await MailSink.waitForMail(to: person.email, subject: "Your data-protection request was denied")
             #expect(denialMail.text?.contains("The account is part of a criminal investigation.") == true)
             #expect(try await verify(erasureID, try await mailedCode(for: erasureID, to: person.email)).code == "code-not-accepted",
                     "a denied request cannot be confirmed")
@@ -128,16 +122,6 @@ import TestSupport
             return found != nil
         }
         guard arrived, let found else { throw TestFailure("no code was mailed for \(requestID)") }
-        return found
-    }
-
-    func mail(to address: String, subject: String) async throws -> MailSink.Mail {
-        var found: MailSink.Mail?
-        _ = await eventually(timeout: .seconds(30)) {
-            found = (try? MailSink.mails(to: address))?.first { $0.header("Subject") == subject }
-            return found != nil
-        }
-        guard let found else { throw TestFailure("no mail \"\(subject)\" reached \(address)") }
         return found
     }
 }

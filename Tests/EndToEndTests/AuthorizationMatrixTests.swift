@@ -89,6 +89,9 @@ import TestSupport
                 "POST /v1/admin/data-requests/{id}/denial": (dataRequestID, ["reason": "Taken over", "legalGround": "public-interest"], [403]),
                 // The mailed code is the only credential: a guess is refused like any wrong code (and the owner's was never mailed).
                 "POST /v1/data-requests/{id}/verification": (dataRequestID, ["code": "12345678"], [422]),
+                // Admins only: a supplier is refused before any incident is looked up.
+                "POST /v1/admin/incidents/{id}/notifications": (UUID().uuidString, nil, [403]),
+                "POST /v1/admin/incidents/{id}/regulator-decision": (UUID().uuidString, ["notify": true, "reason": "Taken over"], [403]),
                 // A browser's own random id is its only credential (no sign-in): a new one names a new browser.
                 "PUT /v1/consents/{id}": (UUID().uuidString, ["analytics": false, "personalization": false, "policyVersion": "1"], [200]),
                 // Another person's notification ids name nothing for the caller (the owner has none yet: any id).

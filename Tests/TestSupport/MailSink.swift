@@ -54,6 +54,17 @@ public enum MailSink {
         return found
     }
 
+    /// Waits for the first mail to `recipient` with `subject`; throws if none arrives in time.
+    public static func waitForMail(to recipient: String, subject: String, timeout: Duration = .seconds(30)) async throws -> Mail {
+        var found: Mail?
+        _ = try await eventually(timeout: timeout) {
+            found = try mails(to: recipient).first { $0.header("Subject") == subject }
+            return found != nil
+        }
+        guard let found else { throw TestFailure("no mail \"\(subject)\" reached \(recipient)") }
+        return found
+    }
+
     static func parse(_ raw: String, file: String) -> Mail {
         let (head, body) = split(raw)
         let headers = parseHeaders(head)

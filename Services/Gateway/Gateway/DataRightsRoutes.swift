@@ -4,7 +4,8 @@ import Hummingbird
 
 /// The data-rights part of the HTTP API (API.md, "Data rights"): the signed-in person's requests,
 /// their export download and lifting a restriction or objection; staff's queue, requests entered for
-/// people who wrote or called, extensions and denials; consent and disclosures.
+/// people who wrote or called, extensions and denials; consent, disclosures and security incidents
+/// with the notices people read.
 struct DataRightsRoutes {
     let forwarder: RPCForwarder
 
@@ -65,6 +66,19 @@ struct DataRightsRoutes {
             let form = try await forwarder.decode(DenialForm.self, request)
             return DenyDataRequest(requestID: id, reason: form.reason, legalGround: form.legalGround)
         }
+        router.forward(.post, "/v1/admin/incidents", by: forwarder, status: .created) { request, _ in
+            try await forwarder.decode(RecordIncident.self, request)
+        }
+        router.forward(.get, "/v1/admin/incidents", by: forwarder) { request, _ in ListIncidents(page: try request.pageRequest()) }
+        router.forward(.post, "/v1/admin/incidents/:id/notifications", by: forwarder, status: .accepted) { _, context in
+            NotifyIncident(incidentID: try context.pathID("no incident has this id"))
+        }
+        router.forward(.post, "/v1/admin/incidents/:id/regulator-decision", by: forwarder) { request, context in
+            let id = try context.pathID("no incident has this id")
+            let form = try await forwarder.decode(RegulatorDecisionForm.self, request)
+            return DecideRegulatorNotification(incidentID: id, notify: form.notify, reason: form.reason)
+        }
+        router.forward(.get, "/v1/me/notices", by: forwarder) { request, _ in ListMyNotices(page: try request.pageRequest()) }
         // The export is a file, not JSON: its bytes with its media type, as a download.
         router.get("/v1/me/exports/:id") { request, context in
             let file = try await forwarder.call(DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request,
@@ -74,6 +88,11 @@ struct DataRightsRoutes {
                 headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
                 body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
         }
+    }
+
+    struct RegulatorDecisionForm: Decodable {
+        var notify: Bool?
+        var reason: String?
     }
 
     struct VerificationForm: Decodable {

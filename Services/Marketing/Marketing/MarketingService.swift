@@ -40,7 +40,7 @@ func marketingDefinition(database: Database, mailer: Mailer, rules: ConsentRules
     AccountLinkNotices.register(into: &events, mailer: mailer)
     VerificationNotices.register(into: &events, mailer: mailer)
     ComplaintMails.register(into: &events, mailer: mailer)
-    DataRequestMails.register(into: &events, mailer: mailer)
+    DataRightsMails.register(into: &events, mailer: mailer)
     var commands = EventHandlers()
     CampaignTrigger.register(into: &commands, database: database)
     BounceReports.register(into: &commands, database: database)

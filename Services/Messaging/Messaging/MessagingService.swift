@@ -28,6 +28,7 @@ func messagingDefinition(
     var events = TransactionalEventHandlers()
     Directory.register(into: &events)
     ComplaintNotices.register(into: &events)
+    SecurityNotices.register(into: &events)
     let reminders = PeriodicWork(name: "unread reminders", interval: UnreadReminders.interval) {
         try await UnreadReminders.remindDue(now: now(), delay: settings.reminderDelay, database: database, logger: logger)
     }

@@ -12,6 +12,6 @@ extension ServiceManifest {
         publishes: [FeedEntryAdded.self, UnreadReminderDue.self, ConversationOpened.self],
         subscribes: [
             AccountRegistered.self, AccountProfileChanged.self, AccountErased.self, CompanyMemberJoined.self, CompanyMemberRemoved.self,
-            RFQPosted.self, QuoteSubmitted.self, QuoteDecided.self, RFQExpired.self, ComplaintChanged.self,
+            RFQPosted.self, QuoteSubmitted.self, QuoteDecided.self, RFQExpired.self, ComplaintChanged.self, SecurityNoticeIssued.self,
         ])
 }

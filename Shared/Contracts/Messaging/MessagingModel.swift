@@ -149,7 +149,7 @@ public struct Report: Codable, Sendable, Equatable {
 /// Something another service told a person about: an RFQ that matched, a quote received or decided.
 public struct UserNotification: Codable, Sendable, Equatable {
     public var id: UUID
-    /// `rfq-matched`, `quote-received`, `quote-decided`, `rfq-expired`.
+    /// `rfq-matched`, `quote-received`, `quote-decided`, `rfq-expired`, `complaint-<step>`, `security-incident`.
     public var type: String
     public var title: String
     /// The ids the notification is about, by name (`rfqId`, `quoteId`, ...).

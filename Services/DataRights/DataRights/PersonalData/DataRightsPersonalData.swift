@@ -21,6 +21,9 @@ struct DataRightsPersonalData: PersonalDataPart {
             name: "disclosures to third parties", purpose: "telling the person to whom their data was disclosed, why and on which basis",
             legalBasis: "legal obligation", retention: "as long as the platform keeps the person's records"),
         PersonalDataCategory(
+            name: "security-incident notices", purpose: "telling the person of an incident that touched their data and what to do",
+            legalBasis: "legal obligation", retention: "as long as the platform keeps the person's records"),
+        PersonalDataCategory(
             name: "cookie choices", purpose: "honouring the person's choice of analytics and personalization cookies", legalBasis: "consent",
             retention: "the current choice until it changes; each change \(retentionYears) years as proof"),
     ]
@@ -59,6 +62,7 @@ struct DataRightsPersonalData: PersonalDataPart {
         var requests: [Request] = []
         var consents: [Consent] = []
         var disclosures: [Disclosure] = []
+        var securityNotices: [SecurityNotice] = []
     }
 
     func export(_ task: DataSubjectTask, in transaction: Transaction) async throws -> (categories: [PersonalDataCategory], document: String) {
@@ -71,6 +75,7 @@ struct DataRightsPersonalData: PersonalDataPart {
         try await transaction.query("UPDATE data_requests SET details = NULL, staff_note = NULL WHERE account_id = \(task.accountID)")
         try await transaction.query("DELETE FROM consents WHERE subject_id = \(task.accountID)")
         try await transaction.query("DELETE FROM consent_history WHERE subject_id = \(task.accountID)")
+        try await transaction.query("DELETE FROM incident_notices WHERE account_id = \(task.accountID)")
         return nil
     }
 
@@ -101,6 +106,8 @@ struct DataRightsPersonalData: PersonalDataPart {
             listed.recordedBy = nil
             return listed
         }
+        document.securityNotices = try await IncidentRecords.notices(
+            of: accountID, individualOnly: true, after: .end, limit: Int(Int32.max), on: transaction.connection, logger: transaction.logger).map(\.0)
         return document
     }
 

@@ -57,6 +57,7 @@ struct TransactionalTemplates: Sendable {
         case dataRequestCode = "data-request-code"
         case dataRequestExtended = "data-request-extended"
         case dataRequestDenied = "data-request-denied"
+        case securityIncident = "security-incident"
     }
 
     private let templates: [String: MailTemplate]

@@ -4,13 +4,20 @@ import MessageBus
 import Persistence
 import ServiceRuntime
 
-/// Notifications other services' events produce for the members of a company: stored with read
-/// state, and pushed to the members' live feeds in the same transaction.
+/// Notifications other services' events produce for people, or for the members of companies:
+/// stored with read state, and pushed to their live feeds in the same transaction.
 enum Notifications {
     static func notify(
         companies: [UUID], type: String, title: String, data: [String: String], at time: Date, on transaction: Transaction
     ) async throws {
-        for account in try await Feed.members(of: companies, on: transaction) {
+        try await notify(accounts: try await Feed.members(of: companies, on: transaction), type: type, title: title, data: data, at: time,
+                         on: transaction)
+    }
+
+    static func notify(
+        accounts: [UUID], type: String, title: String, data: [String: String], at time: Date, on transaction: Transaction
+    ) async throws {
+        for account in accounts {
             let notification = UserNotification(id: UUID(), type: type, title: title, data: data, createdAt: time, readAt: nil)
             try await transaction.query("""
                 INSERT INTO notifications (id, account_id, type, title, data, created_at)

@@ -2,10 +2,10 @@ import Contracts
 import Foundation
 import Persistence
 
-/// What a person must be told about their data-protection requests, at the registered address:
-/// the code that confirms a request staff entered, a later deadline and a denial, each with its
-/// reason. Transactional: the law asks for it, so marketing opt-outs do not stop it.
-enum DataRequestMails {
+/// What the law says a person must be told, at the registered address: the code that confirms a
+/// request staff entered, a later deadline and a denial with their reasons, and a security incident
+/// that touched their data. Transactional: marketing opt-outs do not stop it.
+enum DataRightsMails {
     static func register(into handlers: inout TransactionalEventHandlers, mailer: Mailer) {
         handlers.register(DataRequestVerificationRequested.self) { event, transaction in
             try await mail(.dataRequestCode, about: event.requestID, to: event.accountID, values: [
@@ -20,6 +20,13 @@ enum DataRequestMails {
                 "link": mailer.link("/privacy/data-requests/\(event.requestID.uuidString.lowercased())"),
             ], dedupe: "\(Int(event.dueAt.timeIntervalSince1970))", mailer: mailer, on: transaction)
         }
+        handlers.register(SecurityNoticeIssued.self) { event, transaction in
+            let notice = event.notice
+            try await mail(.securityIncident, about: notice.incidentID, to: event.accountID, values: [
+                "title": notice.title, "description": notice.description, "measures": notice.measures, "advice": notice.advice,
+                "discoveredAt": notice.discoveredAt.formatted(.iso8601), "link": mailer.link("/privacy/notices"),
+            ], mailer: mailer, on: transaction)
+        }
         handlers.register(DataRequestDenied.self) { event, transaction in
             try await mail(.dataRequestDenied, about: event.requestID, to: event.accountID, values: [
                 "kind": event.kind.rawValue, "reason": event.denial.reason, "legalGround": event.denial.legalGround.rawValue,
@@ -29,13 +36,13 @@ enum DataRequestMails {
     }
 
     private static func mail(
-        _ name: TransactionalTemplates.Name, about requestID: UUID, to accountID: UUID, values: [String: String], dedupe: String = "",
+        _ name: TransactionalTemplates.Name, about itemID: UUID, to accountID: UUID, values: [String: String], dedupe: String = "",
         mailer: Mailer, on transaction: Transaction
     ) async throws {
         // Erased, or never known: nobody to write to.
         guard let person = try await ContactDirectory.person(accountID, on: transaction) else { return }
         try await mailer.queue(
             mailer.templates.template(name, language: person.contact.language), values: values, to: person.contact, purpose: name.rawValue,
-            marketing: false, dedupeKey: "\(name.rawValue)/\(requestID)/\(dedupe)", on: transaction)
+            marketing: false, dedupeKey: "\(name.rawValue)/\(itemID)/\(accountID)/\(dedupe)", on: transaction)
     }
 }
