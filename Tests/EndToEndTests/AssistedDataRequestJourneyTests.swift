@@ -4,8 +4,8 @@ import TestSupport
 
 /// A request that reached support by telephone: staff enter it, the subject confirms it with the
 /// code mailed to the registered address (the clock paused until then), forged codes learn
-/// nothing, unconfirmed requests expire after 7 days, and denials and extensions reach the person
-/// with their reasons.
+/// nothing, unconfirmed requests expire after 7 days, and denials, extensions and corrections reach
+/// the person with their reasons.
 @Suite(.serialized, .integration) struct AssistedDataRequestJourneyTests {
     @Test func aRequestByTelephoneIsConfirmedByTheMailedCodeAndAnUnconfirmedOneExpires() async throws {
         try await AccountsStack.with(backends: [.marketing, .dataRights]) { stack in
@@ -22,7 +22,7 @@ import TestSupport
             // Staff only, for an address an account uses, through a channel staff take.
             #expect(try await enter(byPhone, person.token).status == 403)
             let unknown = try await enter(["kind": "access", "email": uniqueAddress("nobody"), "channel": "phone"], admin)
-            #expect(unknown.status == 422 && unknown.fieldErrors == ["email"])
+            #expect(unknown.status == 404, "staff learn that no account uses the address")
             #expect(try await enter(["kind": "access", "email": person.email, "channel": "platform"], admin).fieldErrors == ["channel"])
             let entered = try await enter(byPhone, admin)
             #expect(entered.status == 202 && entered["status"] as? String == "unverified" && entered["channel"] as? String == "phone")
@@ -50,7 +50,7 @@ import TestSupport
                 try await verify(enteredID, wrongCode), try await verify(UUID().uuidString, code), try await verify("not-an-id", code),
                 try await verify(enteredID, "12ab"),
             ]
-            #expect(refusals.allSatisfy { $0.status == 422 && $0.code == "code-not-accepted" }, "\(refusals.map(\.status))")
+            #expect(refusals.allSatisfy { $0.status == 404 }, "\(refusals.map(\.status))")
             #expect(Set(refusals.map { "\($0["title"] ?? "") \($0["detail"] ?? "")" }).count == 1, "no oracle")
             let confirmed = try await verify(enteredID, code)
             #expect(confirmed.status == 200 && ["in-progress", "waiting-for-services"].contains(confirmed["status"] as? String))
@@ -84,15 +84,39 @@ import TestSupport
             #expect(try await deny(["reason": "Again.", "legalGround": "law-enforcement"]).code == "request-closed")
             let denialMail = try await MailSink.waitForMail(to: person.email, subject: "Your data-protection request was denied")
             #expect(denialMail.text?.contains("The account is part of a criminal investigation.") == true)
-            #expect(try await verify(erasureID, try await mailedCode(for: erasureID, to: person.email)).code == "code-not-accepted",
+            #expect(try await verify(erasureID, try await mailedCode(for: erasureID, to: person.email)).status == 404,
                     "a denied request cannot be confirmed")
+
+            // A rectification says what is wrong; staff correct it and record how, and the person is told.
+            let rectify = { (body: [String: any Sendable]) in try await stack.dataRequest(person.token, body) }
+            #expect(try await rectify(["kind": "rectification", "password": AccountsStack.password]).fieldErrors == ["details"])
+            let rectification = try await rectify([
+                "kind": "rectification", "password": AccountsStack.password,
+                "details": "My company's registration number is wrong.\nIt is 91330200MA2H3X4Y5Z, as on the certificate.",
+            ])
+            #expect(rectification.status == 202 && rectification["status"] as? String == "in-progress" && (rectification["parts"] as? [Any])?.isEmpty == true,
+                    "no service is asked: staff correct it")
+            let rectificationID = try #require(rectification["id"] as? String)
+            let resolve = { (id: String, body: [String: any Sendable]) in
+                try await http("POST", stack.url("/v1/admin/data-requests/\(id)/resolution"), token: admin, json: body)
+            }
+            #expect(try await resolve(enteredID, ["resolution": "Done."]).code == "answered-by-services", "the services answer an access request")
+            #expect(try await resolve(rectificationID, [:]).fieldErrors == ["resolution"])
+            #expect(try await http("POST", stack.url("/v1/admin/data-requests/\(rectificationID)/resolution"), token: person.token,
+                                   json: ["resolution": "Done myself."]).status == 403)
+            let resolved = try await resolve(rectificationID, ["resolution": "The registration number now reads 91330200MA2H3X4Y5Z."])
+            #expect(resolved.status == 200 && resolved["status"] as? String == "completed")
+            let seenResolved = try await http("GET", stack.url("/v1/me/data-requests/\(rectificationID)"), token: person.token)
+            #expect(seenResolved["resolution"] as? String == "The registration number now reads 91330200MA2H3X4Y5Z.")
+            let resolutionMail = try await MailSink.waitForMail(to: person.email, subject: "We corrected your data")
+            #expect(resolutionMail.text?.contains("The registration number now reads 91330200MA2H3X4Y5Z.") == true)
 
             // Five wrong codes void a request's code; an unconfirmed request expires after 7 days.
             let objection = try await enter(["kind": "objection", "scope": "profiling", "email": person.email, "channel": "email"], admin)
             let objectionID = try #require(objection["id"] as? String)
             let objectionCode = try await mailedCode(for: objectionID, to: person.email)
             for _ in 1...5 { _ = try await verify(objectionID, objectionCode == "00000000" ? "11111111" : "00000000") }
-            #expect(try await verify(objectionID, objectionCode).code == "code-not-accepted", "guessing ends after five tries")
+            #expect(try await verify(objectionID, objectionCode).status == 404, "guessing ends after five tries")
             try await TestDatabase.adminExecute("""
                 UPDATE \(stack.schema(of: .dataRights)).data_requests SET received_at = received_at - interval '8 days' WHERE id = '\(objectionID)'
                 """)

@@ -86,9 +86,10 @@ import TestSupport
                 "GET /v1/me/exports/{id}": (dataRequestID, nil, [404]),
                 // Staff only.
                 "POST /v1/admin/data-requests/{id}/extension": (dataRequestID, ["reason": "Taken over", "newDueAt": "2030-01-01T00:00:00Z"], [403]),
+                "POST /v1/admin/data-requests/{id}/resolution": (dataRequestID, ["resolution": "Taken over"], [403]),
                 "POST /v1/admin/data-requests/{id}/denial": (dataRequestID, ["reason": "Taken over", "legalGround": "public-interest"], [403]),
                 // The mailed code is the only credential: a guess is refused like any wrong code (and the owner's was never mailed).
-                "POST /v1/data-requests/{id}/verification": (dataRequestID, ["code": "12345678"], [422]),
+                "POST /v1/data-requests/{id}/verification": (dataRequestID, ["code": "12345678"], [404]),
                 // Admins only: a supplier is refused before any incident is looked up.
                 "POST /v1/admin/incidents/{id}/notifications": (UUID().uuidString, nil, [403]),
                 "POST /v1/admin/incidents/{id}/regulator-decision": (UUID().uuidString, ["notify": true, "reason": "Taken over"], [403]),

@@ -25,6 +25,13 @@ import TestSupport
             // Signed in: nothing chosen yet, then the browser's choices become the account's.
             let person = try await stack.company("purchaser")
             #expect(try await http("GET", stack.url("/v1/me/consents"), token: person.token)["consentRequired"] as? Bool == true)
+            // `GET /v1/me` says the same, from data-rights' events (so after them).
+            let meAsks = { (expected: Bool) in
+                await eventually(timeout: .seconds(30)) {
+                    (try? await http("GET", stack.url("/v1/me"), token: person.token))?["consentRequired"] as? Bool == expected
+                }
+            }
+            #expect(await meAsks(true), "no choice yet")
             let mine = try await http("PUT", stack.url("/v1/me/consents"), token: person.token, json: [
                 "analytics": false, "personalization": true, "policyVersion": version, "visitorID": visitor,
             ])
@@ -35,6 +42,7 @@ import TestSupport
                     """)) == 1
             }
             #expect(announced, "matchmaking honours the account's choices")
+            #expect(await meAsks(false), "chosen under the policy in force")
 
             // A substantial change asks again; a minor one does not.
             let admin = try #require(try await stack.signIn(stack.adminEmail, AccountsStack.adminPassword)["token"] as? String)
@@ -49,10 +57,12 @@ import TestSupport
                                    json: ["version": "2", "substantial": true]).code == "policy-version-exists")
             #expect(try await http("GET", stack.url("/v1/privacy-policy"))["version"] as? String == "2")
             #expect(try await http("GET", stack.url("/v1/me/consents"), token: person.token)["consentRequired"] as? Bool == true)
+            #expect(await meAsks(true), "a substantial change asks again")
             let renewed = try await http("PUT", stack.url("/v1/me/consents"), token: person.token, json: [
                 "analytics": false, "personalization": false, "policyVersion": "2",
             ])
             #expect(renewed["consentRequired"] as? Bool == false && renewed["policyVersion"] as? String == "2")
+            #expect(await meAsks(false))
         }
     }
 }

@@ -27,8 +27,11 @@ func accountsDefinition(database: Database, logger: Logger, settings: AccountsSe
     if let bootstrap = settings.bootstrapAdmin {
         afterMigration.append { try await AdminBootstrap.run(bootstrap, handlers: handlers, logger: logger) }
     }
+    var events = TransactionalEventHandlers()
+    ConsentState.register(into: &events)
     return BackendDefinition(
-        personalData: .held(AccountsPersonalData(settings: settings)), migrations: AccountsMigrations.all, requests: requests, afterMigration: afterMigration,
+        personalData: .held(AccountsPersonalData(settings: settings)), migrations: AccountsMigrations.all, requests: requests, events: events,
+        afterMigration: afterMigration,
         retention: AccountsRetention.rules(settings),
         periodic: [VerificationExpiry.work(settings: settings, database: database, logger: logger)])
 }

@@ -61,6 +61,10 @@ struct DataRightsRoutes {
             let form = try await forwarder.decode(VerificationForm.self, request)
             return VerifyDataRequest(requestID: id, code: form.code)
         }
+        router.forward(.post, "/v1/admin/data-requests/:id/resolution", by: forwarder) { request, context in
+            let id = try context.pathID("no request has this id")
+            return ResolveDataRequest(requestID: id, resolution: try await forwarder.decode(ResolutionForm.self, request).resolution)
+        }
         router.forward(.post, "/v1/admin/data-requests/:id/denial", by: forwarder) { request, context in
             let id = try context.pathID("no request has this id")
             let form = try await forwarder.decode(DenialForm.self, request)
@@ -97,6 +101,10 @@ struct DataRightsRoutes {
 
     struct VerificationForm: Decodable {
         var code: String?
+    }
+
+    struct ResolutionForm: Decodable {
+        var resolution: String?
     }
 
     struct DenialForm: Decodable {

@@ -101,6 +101,9 @@ public struct Account: Codable, Sendable, Equatable {
     public var verification: VerificationRecord?
     /// When the company's approval runs out unless staff renew it; nil without one.
     public var verifiedUntil: Date?
+    /// No cookie choice yet, or a substantial privacy-policy change since the last one: the
+    /// frontend asks again (`PUT /v1/me/consents`).
+    public var consentRequired: Bool
     public var capabilities: Capabilities
     public var createdAt: Date
     public var updatedAt: Date
@@ -108,7 +111,7 @@ public struct Account: Codable, Sendable, Equatable {
     public init(
         id: UUID, email: String, emailVerified: Bool, contactName: String, title: String?, department: String?, telephone: String?,
         language: Language, company: Company?, companyRole: CompanyRole?, roles: [Role], verificationStatus: VerificationStatus,
-        verification: VerificationRecord?, verifiedUntil: Date?, createdAt: Date, updatedAt: Date
+        verification: VerificationRecord?, verifiedUntil: Date?, consentRequired: Bool, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.email = email
@@ -124,6 +127,7 @@ public struct Account: Codable, Sendable, Equatable {
         self.verificationStatus = verificationStatus
         self.verification = verification
         self.verifiedUntil = verifiedUntil
+        self.consentRequired = consentRequired
         self.capabilities = Capabilities(roles: Set(roles), verification: verificationStatus)
         self.createdAt = createdAt
         self.updatedAt = updatedAt

@@ -1,5 +1,6 @@
 extension ServiceManifest {
-    /// Companies and users, sign-in and sessions, verification and roles.
+    /// Companies and users, sign-in and sessions, verification and roles; whether a person must
+    /// choose their cookies again, from data-rights' events.
     public static let accounts = ServiceManifest(
         .accounts, holdsPersonalData: true,
         requests: [
@@ -14,5 +15,6 @@ extension ServiceManifest {
             PasswordChanged.self, AccountRolesChanged.self, AccountErased.self, EmailVerificationRequested.self,
             PasswordResetRequested.self, ColleagueInvited.self, CompanyMemberJoined.self, CompanyMemberRemoved.self,
             VerificationExpiring.self, VerificationExpired.self,
-        ])
+        ],
+        subscribes: [ConsentChanged.self, PrivacyPolicyPublished.self])
 }

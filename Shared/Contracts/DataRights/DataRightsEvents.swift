@@ -12,14 +12,38 @@ public struct ConsentChanged: EventContract {
     public var analytics: Bool
     public var personalization: Bool
     public var policyVersion: String
+    /// The place of `policyVersion` among the published versions (1 for the first), to compare
+    /// with `PrivacyPolicyPublished.sequence`; absent in events from before it existed.
+    public var policySequence: Int?
     public var changedAt: Date
 
-    public init(subjectID: UUID, analytics: Bool, personalization: Bool, policyVersion: String, changedAt: Date) {
+    public init(subjectID: UUID, analytics: Bool, personalization: Bool, policyVersion: String, policySequence: Int? = nil, changedAt: Date) {
         self.subjectID = subjectID
         self.analytics = analytics
         self.personalization = personalization
         self.policyVersion = policyVersion
+        self.policySequence = policySequence
         self.changedAt = changedAt
+    }
+}
+
+/// A new version of the privacy policy is in force; a substantial one asks every signed-in user for
+/// their consent again (accounts shows `consentRequired` until they choose anew).
+public struct PrivacyPolicyPublished: EventContract {
+    public static let type: MessageType = "data-rights.privacy-policy-published.v1"
+
+    public var version: String
+    /// Its place among the published versions (1 for the first): times travel in whole seconds,
+    /// so versions are ordered by this.
+    public var sequence: Int
+    public var substantial: Bool
+    public var publishedAt: Date
+
+    public init(version: String, sequence: Int, substantial: Bool, publishedAt: Date) {
+        self.version = version
+        self.sequence = sequence
+        self.substantial = substantial
+        self.publishedAt = publishedAt
     }
 }
 
@@ -62,6 +86,21 @@ public struct DataRequestExtended: EventContract {
         self.kind = kind
         self.dueAt = dueAt
         self.reason = reason
+    }
+}
+
+/// Staff corrected what a rectification request said was wrong; the subject is mailed how.
+public struct DataRequestResolved: EventContract {
+    public static let type: MessageType = "data-rights.request-resolved.v1"
+
+    public var requestID: UUID
+    public var accountID: UUID
+    public var resolution: String
+
+    public init(requestID: UUID, accountID: UUID, resolution: String) {
+        self.requestID = requestID
+        self.accountID = accountID
+        self.resolution = resolution
     }
 }
 

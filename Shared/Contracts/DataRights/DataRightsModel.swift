@@ -71,6 +71,8 @@ public struct DataRequest: Codable, Sendable, Equatable {
     /// Until when an unverified request can be confirmed with its mailed code.
     public var verifyBy: Date?
     public var denial: DataRequestDenial?
+    /// How staff corrected what a rectification request said was wrong.
+    public var resolution: String?
     public var completedAt: Date?
     public var parts: [DataRequestPart]
     /// Until when the export of an access or portability request can be downloaded.
@@ -79,8 +81,9 @@ public struct DataRequest: Codable, Sendable, Equatable {
     public init(
         id: UUID, accountID: UUID, kind: DataRequestKind, scope: ObjectionScope?, lifting: Bool, status: DataRequestStatus, receivedAt: Date,
         dueAt: Date, extensionReason: String?, overdue: Bool, channel: RequestChannel, verifyBy: Date?, denial: DataRequestDenial?,
-        completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
+        resolution: String?, completedAt: Date?, parts: [DataRequestPart], exportAvailableUntil: Date?
     ) {
+        self.resolution = resolution
         self.channel = channel
         self.verifyBy = verifyBy
         self.denial = denial

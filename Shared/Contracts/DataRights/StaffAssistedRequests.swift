@@ -62,7 +62,7 @@ public struct EnterDataRequest: RequestContract {
 
 /// `POST /v1/data-requests/{id}/verification`: the subject confirms a request staff entered with
 /// the mailed code. No sign-in: the code is the proof. A wrong, used-up or expired code and an
-/// unknown request get the same answer.
+/// unknown request get the same 404.
 public struct VerifyDataRequest: RequestContract {
     public typealias Reply = DataRequest
     public static let type: MessageType = "data-rights.verify-request.v1"
@@ -74,6 +74,22 @@ public struct VerifyDataRequest: RequestContract {
     public init(requestID: UUID, code: String?) {
         self.requestID = requestID
         self.code = code
+    }
+}
+
+/// `POST /v1/admin/data-requests/{id}/resolution`: staff record how they corrected what a
+/// rectification request said was wrong; the request completes and the subject is told.
+public struct ResolveDataRequest: RequestContract {
+    public typealias Reply = DataRequest
+    public static let type: MessageType = "data-rights.resolve-request.v1"
+    public static let access = Access.oneOf([.support, .admin])
+
+    public var requestID: UUID
+    public var resolution: String?
+
+    public init(requestID: UUID, resolution: String?) {
+        self.requestID = requestID
+        self.resolution = resolution
     }
 }
 

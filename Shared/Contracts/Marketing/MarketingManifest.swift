@@ -15,6 +15,7 @@ extension ServiceManifest {
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, VerificationExpiring.self,
             VerificationExpired.self, CompanyMemberJoined.self, CompanyMemberRemoved.self, EmailVerificationRequested.self,
             PasswordResetRequested.self, ColleagueInvited.self, ComplaintChanged.self, DataRequestVerificationRequested.self,
-            DataRequestExtended.self, DataRequestDenied.self, SecurityNoticeIssued.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
+            DataRequestExtended.self, DataRequestDenied.self, DataRequestResolved.self,
+            SecurityNoticeIssued.self, UnreadReminderDue.self, TargetFollowed.self, TargetUnfollowed.self, ActivityRecorded.self,
         ])
 }

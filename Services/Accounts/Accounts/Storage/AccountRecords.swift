@@ -12,7 +12,8 @@ public enum AccountRecords {
                a.created_at, a.updated_at, c.id, c.name, c.business_type, c.industry, c.country,
                d.decision, d.reason, d.decided_by, d.decided_at,
                floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.email_verified_at IS NOT NULL, a.language, a.company_role,
-               c.verified_until
+               c.verified_until,
+               coalesce(a.consent_policy_sequence, 0) < coalesce((SELECT substantial_sequence FROM privacy_policy_state), 1)
         FROM accounts a
         LEFT JOIN companies c ON c.id = a.company_id
         LEFT JOIN LATERAL (
@@ -23,13 +24,14 @@ public enum AccountRecords {
 
     typealias Row = (
         UUID, String, String, String?, String?, String?, [String], String, Date, Date,
-        UUID?, String?, String?, String?, String?, String?, String?, UUID?, Date?, Int64, Bool, String, String?, Date?
+        UUID?, String?, String?, String?, String?, String?, String?, UUID?, Date?, Int64, Bool, String, String?, Date?, Bool
     )
 
     /// The account, and its position for paging (microseconds of `created_at`).
     static func decode(_ row: Row) -> (account: Account, position: Int64) {
         let (id, email, contactName, title, department, telephone, roles, status, createdAt, updatedAt,
-             companyID, companyName, businessType, industry, country, decision, reason, decidedBy, decidedAt, position, emailVerified, language, companyRole, verifiedUntil) = row
+             companyID, companyName, businessType, industry, country, decision, reason, decidedBy, decidedAt, position, emailVerified, language, companyRole, verifiedUntil,
+             consentRequired) = row
         var company: Company?
         if let companyID, let companyName, let type = businessType.flatMap(BusinessType.init(rawValue:)), let industry, let country {
             company = Company(id: companyID, name: companyName, businessType: type, industry: industry, country: country)
@@ -42,7 +44,7 @@ public enum AccountRecords {
             id: id, email: email, emailVerified: emailVerified, contactName: contactName, title: title, department: department, telephone: telephone,
             language: Language(rawValue: language) ?? .en, company: company, companyRole: companyRole.flatMap(CompanyRole.init(rawValue:)), roles: roles.compactMap(Role.init(rawValue:)).sorted(),
             verificationStatus: VerificationStatus(rawValue: status) ?? .pending, verification: verification, verifiedUntil: verifiedUntil,
-            createdAt: createdAt, updatedAt: updatedAt)
+            consentRequired: consentRequired, createdAt: createdAt, updatedAt: updatedAt)
         return (account, position)
     }
 

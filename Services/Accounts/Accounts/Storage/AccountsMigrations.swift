@@ -154,5 +154,15 @@ enum AccountsMigrations {
             CREATE UNIQUE INDEX company_invitations_address ON company_invitations (company_id, lower(email));
             CREATE INDEX company_invitations_expires_at ON company_invitations (expires_at);
             """),
+        Migration(source: "accounts", version: 7, name: "consent required", sql: """
+            -- From data-rights' events: under which privacy-policy version the person last chose their
+            -- cookies, and the latest substantial version, which asks everyone again; both by their
+            -- place in the publication order, so events that arrive out of order give the same answer.
+            ALTER TABLE accounts ADD COLUMN consent_policy_sequence integer;
+            CREATE TABLE privacy_policy_state (
+                singleton            boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                substantial_sequence integer NOT NULL
+            );
+            """),
     ]
 }

@@ -46,6 +46,8 @@ struct ConsentHandlers: Sendable {
             guard let at = try await rows.decode(Date.self).first(where: { _ in true }) else {
                 throw Problem(status: 409, code: .policyVersionExists, title: "This version is published already", detail: "choose a new version name")
             }
+            try await transaction.emit(PrivacyPolicyPublished(
+                version: version, sequence: try await Self.sequence(of: version, on: transaction), substantial: substantial, publishedAt: at))
             return PrivacyPolicy(version: version, lastUpdated: at, substantial: substantial, summary: summary.nonEmpty)
         }
     }
@@ -92,9 +94,17 @@ struct ConsentHandlers: Sendable {
                 try await transaction.query("DELETE FROM consents WHERE subject_id = \(merged) AND subject_kind = 'visitor'")
             }
             try await transaction.emit(ConsentChanged(
-                subjectID: subject, analytics: analytics, personalization: personalization, policyVersion: version, changedAt: now))
+                subjectID: subject, analytics: analytics, personalization: personalization, policyVersion: version,
+                policySequence: try await Self.sequence(of: version, on: transaction), changedAt: now))
             return try await record(of: subject, on: transaction)
         }
+    }
+
+    /// The place of `version` among the published versions, 1 for the first.
+    static func sequence(of version: String, on transaction: Transaction) async throws -> Int {
+        try await transaction.query("""
+            SELECT count(*)::int8 FROM privacy_policies WHERE published_at <= (SELECT published_at FROM privacy_policies WHERE version = \(version))
+            """).decode(Int64.self).first { _ in true }.map(Int.init) ?? 0
     }
 
     /// `data-rights.get-my-consent.v1`.

@@ -86,7 +86,8 @@ struct TaskRunner: Sendable {
                                                requestID: task.requestID)
                 answer = (.done, nil, nil)
             case .rectification:
-                answer = (.postponed, "rectification is handled by support staff", nil)
+                // Never asked: support staff correct it and record the resolution (it has no tasks).
+                throw Problem.internalError("a rectification has no service tasks")
             }
             try await record(task, state: answer.0, reason: answer.1, result: answer.2)
         } catch {

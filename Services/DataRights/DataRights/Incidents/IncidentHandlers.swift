@@ -29,7 +29,6 @@ struct IncidentHandlers: Sendable {
         var checks = FieldChecks()
         let title = checks.required("title", request.title, maxLength: 200)
         let discoveredAt = checks.time("discoveredAt", request.discoveredAt)
-        if let discoveredAt, discoveredAt > now.addingTimeInterval(300) { checks.fail("discoveredAt", "cannot be in the future") }
         let description = checks.requiredLines("description", request.description, maxLength: 5000)
         let accounts = Array(Set(request.affected?.accountIDs ?? []))
         if accounts.count > Self.maximumNamedAccounts {
@@ -42,6 +41,11 @@ struct IncidentHandlers: Sendable {
         try checks.finish()
         guard let title, let discoveredAt, let description, let measures, let advice else {
             throw Problem.internalError("validation let a missing field through")
+        }
+        // A well-formed time the clock has not reached yet: it would move the regulator deadline.
+        guard discoveredAt <= now.addingTimeInterval(300) else {
+            throw Problem(status: 409, code: .discoveredInFuture, title: "An incident is recorded once discovered",
+                          detail: "discoveredAt is later than now; give the time it was discovered")
         }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             let id = UUID()
@@ -138,5 +142,6 @@ struct IncidentHandlers: Sendable {
 
 extension Problem.Code {
     static let incidentNotified = Problem.Code("incident-notified")
+    static let discoveredInFuture = Problem.Code("discovered-in-future")
     static let regulatorDecided = Problem.Code("regulator-decided")
 }

@@ -21,23 +21,22 @@ struct AssistedRequestHandlers: Sendable {
     @Sendable func enter(_ request: EnterDataRequest, _ context: RequestContext) async throws -> DataRequest {
         let actor = try context.caller()
         var checks = FieldChecks()
-        let (kind, scope) = RequestIntake.kindAndScope(request.kind, request.scope, checks: &checks)
+        let (kind, scope, details) = RequestIntake.fields(kind: request.kind, scope: request.scope, details: request.details, checks: &checks)
         let email = checks.email("email", request.email)
         let channel = checks.oneOf("channel", request.channel, as: RequestChannel.self)
         if channel == .platform { checks.fail("channel", "is email, phone or form for a request staff enter") }
         let note = checks.optional("note", request.note, maxLength: 2000)
-        let details = checks.optional("details", request.details, maxLength: 2000)
         try checks.finish()
         guard let kind, let email, let channel else { throw Problem.internalError("validation let a missing field through") }
         guard let accountID = try await services.account(using: email, by: context) else {
-            throw Problem.validationFailed([.init(field: "email", message: "no account is registered with this address")])
+            throw Problem.notFound("no account is registered with this address")
         }
         let now = self.now()
         let id = UUID()
         let code = VerificationCode.generate()
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             let entry = RequestIntake.Entry(
-                accountID: accountID, kind: kind, scope: scope, details: details.nonEmpty, channel: channel, enteredBy: actor.accountID,
+                accountID: accountID, kind: kind, scope: scope, details: details, channel: channel, enteredBy: actor.accountID,
                 staffNote: note.nonEmpty, codeHash: VerificationCode.hash(code, of: id))
             try await RequestIntake.receive(entry, id: id, verified: false, at: now, on: transaction)
             try await DataRequestRecords.audit(id, by: "staff \(actor.accountID.uuidString.lowercased())", "received", "by \(channel.rawValue)",
@@ -53,8 +52,7 @@ struct AssistedRequestHandlers: Sendable {
     /// wrong one counts against the five tries; every refusal looks the same, so nothing is learnt
     /// from it. The same right code again answers the request as it stands (a retried confirmation).
     @Sendable func verify(_ request: VerifyDataRequest, _ context: RequestContext) async throws -> DataRequest {
-        let refused = Problem(status: 422, code: .codeNotAccepted, title: "This code does not confirm a request",
-                              detail: "it is wrong, used up or expired; ask support to enter the request again")
+        let refused = Problem.notFound("no request awaits this code: it is wrong, used up or expired; ask support to enter the request again")
         let code = request.code ?? ""
         guard VerificationCode.isWellFormed(code) else { throw refused }
         let now = self.now()
@@ -89,8 +87,4 @@ struct AssistedRequestHandlers: Sendable {
         guard let confirmed else { throw refused }
         return confirmed
     }
-}
-
-extension Problem.Code {
-    static let codeNotAccepted = Problem.Code("code-not-accepted")
 }

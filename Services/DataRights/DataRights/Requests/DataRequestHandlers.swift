@@ -27,13 +27,12 @@ struct DataRequestHandlers: Sendable {
     @Sendable func createRequest(_ request: CreateDataRequest, _ context: RequestContext) async throws -> DataRequest {
         let actor = try context.caller()
         var checks = FieldChecks()
-        let (kind, scope) = RequestIntake.kindAndScope(request.kind, request.scope, checks: &checks)
-        let details = checks.optional("details", request.details, maxLength: 2000)
+        let (kind, scope, details) = RequestIntake.fields(kind: request.kind, scope: request.scope, details: request.details, checks: &checks)
         if (request.password ?? "").isEmpty { checks.fail("password", "is required to confirm the request") }
         try checks.finish()
         guard let kind else { throw Problem.internalError("validation let a missing field through") }
         try await services.verify(password: request.password, of: context)
-        return try await open(kind, scope: scope, lifting: false, details: details.nonEmpty, for: actor, verifiedBy: "password", context)
+        return try await open(kind, scope: scope, lifting: false, details: details, for: actor, verifiedBy: "password", context)
     }
 
     /// `data-rights.lift-restriction.v1`: lifting is in the subject's favour, so no password.
@@ -142,4 +141,5 @@ extension Problem.Code {
     static let requestOpen = Problem.Code("request-open")
     static let requestClosed = Problem.Code("request-closed")
     static let requestUnverified = Problem.Code("request-unverified")
+    static let answeredByServices = Problem.Code("answered-by-services")
 }

@@ -19,15 +19,22 @@ enum RequestIntake {
         var codeHash: Data?
     }
 
-    /// The kind and, for an objection, its scope; the same rules for the person and for staff.
-    static func kindAndScope(_ kind: String?, _ scope: String?, checks: inout FieldChecks) -> (DataRequestKind?, ObjectionScope?) {
+    /// The kind, for an objection its scope, and the details, which a rectification needs (what is
+    /// wrong and what is right); the same rules for the person and for staff.
+    static func fields(
+        kind: String?, scope: String?, details: String?, checks: inout FieldChecks
+    ) -> (kind: DataRequestKind?, scope: ObjectionScope?, details: String?) {
         let parsed = checks.oneOf("kind", kind, as: DataRequestKind.self)
-        if parsed == .rectification {
-            checks.fail("kind", "rectification is not taken here yet: correct the account and the company with PATCH /v1/me")
+        var objectionScope: ObjectionScope?
+        if parsed == .objection {
+            objectionScope = checks.oneOf("scope", scope, as: ObjectionScope.self)
+        } else if scope != nil {
+            checks.fail("scope", "is only for an objection")
         }
-        if parsed == .objection { return (parsed, checks.oneOf("scope", scope, as: ObjectionScope.self)) }
-        if scope != nil { checks.fail("scope", "is only for an objection") }
-        return (parsed, nil)
+        if parsed == .rectification {
+            return (parsed, nil, checks.requiredLines("details", details, maxLength: 2000))
+        }
+        return (parsed, objectionScope, checks.optional("details", details, maxLength: 2000).nonEmpty)
     }
 
     /// GDPR Art. 12(3): one calendar month.
@@ -61,7 +68,9 @@ enum RequestIntake {
     }
 
     /// One task per service; an erasure reaches the account last, once every other service answered.
+    /// A rectification has none: support staff correct what is wrong and record the resolution.
     static func startTasks(_ id: UUID, kind: DataRequestKind, at now: Date, on transaction: Transaction) async throws {
+        guard kind != .rectification else { return }
         for service in SubjectServices.holders {
             let state: DataRequestPart.State = kind.erases && service == .accounts ? .waiting : .pending
             try await transaction.query("""

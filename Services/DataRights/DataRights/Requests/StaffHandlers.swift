@@ -20,6 +20,7 @@ struct StaffHandlers: Sendable {
         handlers.register(ListDataRequestQueue.self, listQueue)
         handlers.register(ExtendDataRequest.self, extend)
         handlers.register(DenyDataRequest.self, deny)
+        handlers.register(ResolveDataRequest.self, resolve)
     }
 
     /// `data-rights.list-queue.v1`: oldest due first.
@@ -104,6 +105,35 @@ struct StaffHandlers: Sendable {
                                                "\(ground.rawValue): \(reason)", at: now, on: transaction)
             let denial = DataRequestDenial(reason: reason, legalGround: ground)
             try await transaction.emit(DataRequestDenied(requestID: current.id, accountID: current.accountID, kind: current.kind, denial: denial))
+            return try await DataRequestRecords.find(current.id, at: now, on: transaction.connection, logger: context.logger)
+        }
+    }
+
+    /// `data-rights.resolve-request.v1`: a rectification staff corrected completes with how; any
+    /// other kind completes when the services answered (409 `answered-by-services`).
+    @Sendable func resolve(_ request: ResolveDataRequest, _ context: RequestContext) async throws -> DataRequest {
+        let actor = try context.caller()
+        let now = self.now()
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
+            let (current, _) = try await Self.openRequest(request.requestID, at: now, on: transaction, logger: context.logger)
+            guard current.kind == .rectification else {
+                throw Problem(status: 409, code: .answeredByServices, title: "The services answer this request",
+                              detail: "only a rectification is resolved by staff; a \(current.kind.rawValue) completes when every service answered")
+            }
+            guard current.status.runsClock else {
+                throw Problem(status: 409, code: .requestUnverified, title: "This request is not confirmed yet",
+                              detail: "the subject confirms it with the mailed code first")
+            }
+            var checks = FieldChecks()
+            let resolution = checks.requiredLines("resolution", request.resolution, maxLength: 2000)
+            try checks.finish()
+            guard let resolution else { throw Problem.internalError("validation let a missing field through") }
+            try await transaction.query("""
+                UPDATE data_requests SET status = 'completed', completed_at = \(now), resolution = \(resolution) WHERE id = \(current.id)
+                """)
+            try await DataRequestRecords.audit(current.id, by: "staff \(actor.accountID.uuidString.lowercased())", "completed", resolution,
+                                               at: now, on: transaction)
+            try await transaction.emit(DataRequestResolved(requestID: current.id, accountID: current.accountID, resolution: resolution))
             return try await DataRequestRecords.find(current.id, at: now, on: transaction.connection, logger: context.logger)
         }
     }

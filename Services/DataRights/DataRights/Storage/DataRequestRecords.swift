@@ -10,14 +10,14 @@ enum DataRequestRecords {
     static let select = """
         SELECT r.id, r.kind, r.scope, r.lifting, r.status, r.received_at, r.due_at, r.completed_at, e.available_until,
                floor(extract(epoch FROM r.received_at) * 1000000)::int8, r.account_id, r.extension_reason, r.channel, r.denial_reason,
-               r.denial_ground
+               r.denial_ground, r.resolution
         FROM data_requests r LEFT JOIN exports e ON e.request_id = r.id
         """
-    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64, UUID, String?, String, String?, String?)
+    typealias Row = (UUID, String, String?, Bool, String, Date, Date, Date?, Date?, Int64, UUID, String?, String, String?, String?, String?)
 
     static func decode(_ row: Row, parts: [DataRequestPart], at now: Date) throws -> DataRequest {
         let (id, kind, scope, lifting, status, receivedAt, dueAt, completedAt, availableUntil, _, accountID, extensionReason, channel, denialReason,
-             denialGround) = row
+             denialGround, resolution) = row
         guard let kind = DataRequestKind(rawValue: kind), let status = DataRequestStatus(rawValue: status),
               let channel = RequestChannel(rawValue: channel) else {
             throw Problem.internalError("request \(id) holds an unknown value")
@@ -26,7 +26,7 @@ enum DataRequestRecords {
         return DataRequest(
             id: id, accountID: accountID, kind: kind, scope: scope.flatMap(ObjectionScope.init(rawValue:)), lifting: lifting, status: status,
             receivedAt: receivedAt, dueAt: dueAt, extensionReason: extensionReason, overdue: status.runsClock && dueAt <= now, channel: channel,
-            verifyBy: status == .unverified ? VerificationCode.verifyBy(receivedAt: receivedAt) : nil, denial: denial, completedAt: completedAt,
+            verifyBy: status == .unverified ? VerificationCode.verifyBy(receivedAt: receivedAt) : nil, denial: denial, resolution: resolution, completedAt: completedAt,
             parts: parts, exportAvailableUntil: availableUntil.flatMap { $0 > now ? $0 : nil })
     }
 

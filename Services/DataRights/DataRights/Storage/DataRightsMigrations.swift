@@ -159,5 +159,9 @@ enum DataRightsMigrations {
             );
             CREATE INDEX incident_notices_account ON incident_notices (account_id, issued_at);
             """),
+        Migration(source: "data-rights", version: 7, name: "rectification resolutions", sql: """
+            -- How staff corrected what a rectification request said was wrong.
+            ALTER TABLE data_requests ADD COLUMN resolution text;
+            """),
     ]
 }

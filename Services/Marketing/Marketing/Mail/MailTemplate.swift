@@ -57,6 +57,7 @@ struct TransactionalTemplates: Sendable {
         case dataRequestCode = "data-request-code"
         case dataRequestExtended = "data-request-extended"
         case dataRequestDenied = "data-request-denied"
+        case dataRequestResolved = "data-request-resolved"
         case securityIncident = "security-incident"
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import Persistence
 
 /// What the law says a person must be told, at the registered address: the code that confirms a
-/// request staff entered, a later deadline and a denial with their reasons, and a security incident
+/// request staff entered, a later deadline and a denial with their reasons, a corrected mistake, and a security incident
 /// that touched their data. Transactional: marketing opt-outs do not stop it.
 enum DataRightsMails {
     static func register(into handlers: inout TransactionalEventHandlers, mailer: Mailer) {
@@ -25,6 +25,11 @@ enum DataRightsMails {
             try await mail(.securityIncident, about: notice.incidentID, to: event.accountID, values: [
                 "title": notice.title, "description": notice.description, "measures": notice.measures, "advice": notice.advice,
                 "discoveredAt": notice.discoveredAt.formatted(.iso8601), "link": mailer.link("/privacy/notices"),
+            ], mailer: mailer, on: transaction)
+        }
+        handlers.register(DataRequestResolved.self) { event, transaction in
+            try await mail(.dataRequestResolved, about: event.requestID, to: event.accountID, values: [
+                "resolution": event.resolution, "link": mailer.link("/privacy/data-requests/\(event.requestID.uuidString.lowercased())"),
             ], mailer: mailer, on: transaction)
         }
         handlers.register(DataRequestDenied.self) { event, transaction in
