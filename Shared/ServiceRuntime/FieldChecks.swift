@@ -44,12 +44,23 @@ public struct FieldChecks {
             fail(field, "is required")
             return nil
         }
-        guard let text = trimmed(field, value.replacingOccurrences(of: "\r\n", with: "\n"), lineBreaks: true) else { return nil }
+        guard let text = trimmed(field, Self.unixLineBreaks(value), lineBreaks: true) else { return nil }
         guard !text.isEmpty else {
             fail(field, "is required")
             return nil
         }
         return bounded(field, text, maxLength: maxLength)
+    }
+
+    /// CRLF as LF, scalar by scalar: `replacingOccurrences` works on characters and misses a CRLF
+    /// next to one that joins others (the fuzzer found "\r\n\r\n" + a skin-tone modifier).
+    static func unixLineBreaks(_ value: String) -> String {
+        let scalars = Array(value.unicodeScalars)
+        var kept = String.UnicodeScalarView()
+        for (index, scalar) in scalars.enumerated() where !(scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n") {
+            kept.append(scalar)
+        }
+        return String(kept)
     }
 
     /// The text without surrounding spaces; nil (and an error) if it holds a control or format

@@ -29,6 +29,17 @@ import Testing
         #expect(checks.errors.map(\.field) == ["industry", "contactName", "title"])
     }
 
+    @Test func textOverLinesKeepsLineBreaksAsLFAndRefusesALoneCR() {
+        var checks = FieldChecks()
+        #expect(checks.requiredLines("text", "\r\nFirst line\r\nSecond\n\n", maxLength: 100) == "First line\nSecond")
+        // A CRLF next to a character that joins others is still one line break (the fuzzer's case).
+        #expect(checks.requiredLines("text", "\r\n\r\n\u{1F3FB}\r\n\r\nok\r\n", maxLength: 100) == "\u{1F3FB}\n\nok")
+        #expect(checks.errors.isEmpty)
+        #expect(checks.requiredLines("text", "a\rb", maxLength: 100) == nil)
+        #expect(checks.requiredLines("text", "\r\n \n", maxLength: 100) == nil)
+        #expect(checks.errors.map(\.field) == ["text", "text"])
+    }
+
     @Test func cursorsAreKeysetPositionsAndAnyWellFormedOneIsAPlaceToStart() throws {
         let cursor = Cursor(position: 1_764_400_000_123_456, id: "5f0c3a4e-1b2c-4d5e-8f90-123456789abc")
         #expect(Cursor(cursor.encoded) == cursor)
