@@ -128,6 +128,19 @@ import TestSupport
                 SELECT actor || ' ' || event FROM \(stack.schema(of: .dataRights)).data_request_events WHERE request_id = '\(objectionID)' ORDER BY sequence
                 """)
             #expect(trail.filter { $0 == "platform wrong verification code" }.count == 5 && trail.last == "platform expired", "\(trail)")
+            // The trail as an auditor reads it: every step of the period as CSV.
+            let period = "from=\(Date(timeIntervalSinceNow: -3600).formatted(.iso8601))&to=\(Date(timeIntervalSinceNow: 60).formatted(.iso8601))"
+                .replacingOccurrences(of: "+", with: "%2B")
+            #expect(try await http("GET", stack.url("/v1/admin/audit-trail?\(period)"), token: person.token).status == 403)
+            #expect(try await http("GET", stack.url("/v1/admin/audit-trail?from=yesterday"), token: admin).fieldErrors == ["from", "to"])
+            let audit = try await http("GET", stack.url("/v1/admin/audit-trail?\(period)"), token: admin)
+            #expect(audit.status == 200 && audit.headers["content-type"]?.hasPrefix("text/csv") == true)
+            let rows = String(decoding: audit.body, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(rows.first == "sequence,at,request_id,account_id,kind,channel,actor,event,detail")
+            let objectionRows = rows.filter { $0.contains("\"\(objectionID.lowercased())\"") }
+            #expect(objectionRows.count == trail.count && objectionRows.last?.contains("\"objection\",\"email\",\"platform\",\"expired\"") == true,
+                    "\(objectionRows.last ?? "")")
+            #expect(rows.contains { $0.contains("\"\(enteredID.lowercased())\"") && $0.contains("\"deadline extended\"") })
             // The code is not kept anywhere readable: only its hash, and no outbox row holds it.
             let stored = try await TestDatabase.adminRows("""
                 SELECT count(*)::text FROM \(stack.schema(of: .dataRights)).outbox WHERE convert_from(body, 'UTF8') LIKE '%\(objectionCode)%'

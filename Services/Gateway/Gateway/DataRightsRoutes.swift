@@ -83,15 +83,22 @@ struct DataRightsRoutes {
             return DecideRegulatorNotification(incidentID: id, notify: form.notify, reason: form.reason)
         }
         router.forward(.get, "/v1/me/notices", by: forwarder) { request, _ in ListMyNotices(page: try request.pageRequest()) }
-        // The export is a file, not JSON: its bytes with its media type, as a download.
+        // Files, not JSON: their bytes with their media type, as a download.
         router.get("/v1/me/exports/:id") { request, context in
-            let file = try await forwarder.call(DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request,
-                                                context: context)
-            return Response(
-                status: .ok,
-                headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
-                body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
+            Self.download(try await forwarder.call(
+                DownloadExport(requestID: try context.pathID("no export of yours has this id")), request: request, context: context))
         }
+        router.get("/v1/admin/audit-trail") { request, context in
+            let query = request.uri.queryParameters
+            return Self.download(try await forwarder.call(
+                ExportAuditTrail(from: query.get("from"), to: query.get("to")), request: request, context: context))
+        }
+    }
+
+    static func download(_ file: DownloadedFile) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.fileName)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
     }
 
     struct RegulatorDecisionForm: Decodable {

@@ -10,7 +10,7 @@ extension ServiceManifest {
             CreateDataRequest.self, ListDataRequests.self, GetDataRequest.self, CancelDataRequest.self, DownloadExport.self,
             LiftRestriction.self, GetPrivacyPolicy.self, PublishPrivacyPolicy.self, SetConsent.self, GetMyConsent.self, RecordDisclosure.self,
             ListMyDisclosures.self, ListDataRequestQueue.self, ExtendDataRequest.self, EnterDataRequest.self, VerifyDataRequest.self,
-            DenyDataRequest.self, ResolveDataRequest.self, RecordIncident.self, ListIncidents.self, NotifyIncident.self, DecideRegulatorNotification.self, ListMyNotices.self,
+            DenyDataRequest.self, ResolveDataRequest.self, ExportAuditTrail.self, RecordIncident.self, ListIncidents.self, NotifyIncident.self, DecideRegulatorNotification.self, ListMyNotices.self,
         ],
         publishes: [
             ConsentChanged.self, PrivacyPolicyPublished.self, DataRequestVerificationRequested.self, DataRequestExtended.self, DataRequestDenied.self, DataRequestResolved.self,

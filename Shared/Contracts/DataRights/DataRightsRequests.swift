@@ -113,3 +113,19 @@ public struct ExtendDataRequest: RequestContract {
         self.newDueAt = newDueAt
     }
 }
+
+/// `GET /v1/admin/audit-trail?from=&to=`: every step of every request in a period, as CSV for an
+/// auditor (who, what, when, which service), oldest first.
+public struct ExportAuditTrail: RequestContract {
+    public typealias Reply = DownloadedFile
+    public static let type: MessageType = "data-rights.export-audit-trail.v1"
+    public static let access = Access.role(.admin)
+
+    public var from: String?
+    public var to: String?
+
+    public init(from: String?, to: String?) {
+        self.from = from
+        self.to = to
+    }
+}
