@@ -52,5 +52,15 @@ extension Migration {
             -- An event carrying a secret (EventContract.carriesSecret) is deleted once published, not kept.
             ALTER TABLE outbox ADD COLUMN secret boolean NOT NULL DEFAULT false;
             """),
+        Migration(source: "platform", version: 6, name: "retention runs", sql: """
+            -- What each run of the retention sweeper removed, rule by rule: the staff's retention report.
+            CREATE TABLE retention_runs (
+                rule     text        NOT NULL,
+                swept_at timestamptz NOT NULL,
+                removed  integer     NOT NULL
+            );
+            CREATE INDEX retention_runs_rule ON retention_runs (rule, swept_at);
+            CREATE INDEX retention_runs_swept_at ON retention_runs (swept_at);
+            """),
     ]
 }

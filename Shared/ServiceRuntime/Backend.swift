@@ -129,7 +129,9 @@ extension Backend {
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =
             ([database] + bus.services + [ops]).map { .init(service: $0) }
             + [.init(service: migrator, successTerminationBehavior: .ignore)]
-            + ([relay, RetentionSweeper(database: database, rules: RetentionRule.platform + definition.retention, logger: logger)]
+            + ([relay, RetentionSweeper(
+                database: database, rules: RetentionRule.platform + definition.retention, interval: configuration.retentionInterval,
+                logger: logger)]
                 + definition.periodic.map { PeriodicWorker(work: $0, logger: logger) as any Service } + consumers).map {
                 .init(service: GatedService(gate: gate, service: $0))
             }

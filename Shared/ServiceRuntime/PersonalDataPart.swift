@@ -29,8 +29,8 @@ public enum PersonalData: Sendable {
 }
 
 extension RPCHandlers {
-    /// The four data-rights requests of `service` if it holds personal data, each repeatable
-    /// without further effect.
+    /// The data-rights requests of `service` if it holds personal data, each repeatable without
+    /// further effect: the four about one person, and its sweeper's retention report.
     public mutating func register(_ personalData: PersonalData, of service: ServiceName, database: Database) {
         guard case .held(let part) = personalData else { return }
         register(PersonalDataOperation.export.type(of: service), as: DataSubjectTask.self) { task, context in
@@ -59,6 +59,9 @@ extension RPCHandlers {
         }
         register(PersonalDataOperation.object.type(of: service), as: RecordObjection.self) { request, context in
             try await database.transaction(context) { try await PersonalDataRegister.object(request, on: $0) }
+        }
+        register(PersonalDataOperation.reportRetention.type(of: service), as: NoContent.self) { _, context in
+            try await database.withConnection { try await RetentionSweeper.report(of: service, on: $0, logger: context.logger) }
         }
     }
 }

@@ -24,6 +24,8 @@ public struct ServiceConfiguration: Sendable {
     public var eventPrefetch: UInt16
     /// How long the gateway waits for a service's reply (`EXPO_RPC_TIMEOUT_MS`).
     public var rpcTimeout: Duration
+    /// How often the retention sweeper runs (and reports what it removed).
+    public var retentionInterval: Duration
     /// Largest request body the gateway accepts (`EXPO_MAX_BODY_BYTES`).
     public var maxBodyBytes: Int
     /// Origins allowed by CORS (`EXPO_CORS_ORIGINS`, comma-separated; `*` for any).
@@ -63,6 +65,7 @@ public struct ServiceConfiguration: Sendable {
         rpcPrefetch = UInt16(try env.integer("EXPO_RPC_PREFETCH", default: 32, in: 1...1000))
         eventPrefetch = UInt16(try env.integer("EXPO_EVENT_PREFETCH", default: 16, in: 1...1000))
         rpcTimeout = .milliseconds(try env.integer("EXPO_RPC_TIMEOUT_MS", default: 5000, in: 10...120_000))
+        retentionInterval = .seconds(try env.integer("EXPO_RETENTION_SWEEP_SECONDS", default: 3600, in: 1...86_400))
         maxBodyBytes = try env.integer("EXPO_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(4 << 20))
         corsOrigins = (env["EXPO_CORS_ORIGINS"] ?? "*").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let parent = try env.integer("EXPO_PARENT_PID", default: 0, in: 0...Int(Int32.max))

@@ -83,6 +83,7 @@ struct DataRightsRoutes {
             return DecideRegulatorNotification(incidentID: id, notify: form.notify, reason: form.reason)
         }
         router.forward(.get, "/v1/me/notices", by: forwarder) { request, _ in ListMyNotices(page: try request.pageRequest()) }
+        router.forward(.get, "/v1/admin/retention-report", by: forwarder) { _, _ in GetRetentionReport() }
         // Files, not JSON: their bytes with their media type, as a download.
         router.get("/v1/me/exports/:id") { request, context in
             Self.download(try await forwarder.call(

@@ -10,6 +10,8 @@ public enum PersonalDataOperation: String, CaseIterable, Sendable {
     case erase = "erase-personal-data"
     case restrict = "restrict-processing"
     case object = "record-objection"
+    /// What the service's retention sweeper removed lately (the staff's retention report); about no one.
+    case reportRetention = "report-retention"
 
     public func type(of service: ServiceName) -> MessageType { MessageType("\(service.rawValue).\(rawValue).v1") }
 }

@@ -13,10 +13,12 @@ struct SubjectServices: Sendable {
 
     /// Sends one data-rights operation to `service` and answers its reply body; a `Problem` or a
     /// transport error (broker away, no answer in time) is thrown.
-    func perform<Body: Encodable>(_ operation: PersonalDataOperation, on service: ServiceName, _ body: Body, requestID: UUID) async throws -> Data {
+    func perform<Body: Encodable>(
+        _ operation: PersonalDataOperation, on service: ServiceName, _ body: Body, requestID: UUID, timeout: Duration? = nil
+    ) async throws -> Data {
         let reply = try await bus.call(
             operation.type(of: service), body: try MessageCodec.encode(body),
-            context: MessageContext(correlationID: requestID.uuidString.lowercased()), timeout: timeout)
+            context: MessageContext(correlationID: requestID.uuidString.lowercased()), timeout: timeout ?? self.timeout)
         if reply.isProblem { _ = try reply.decode(NoContent.self) }
         return reply.body
     }
