@@ -78,7 +78,9 @@ def main():
     processes = []
     try:
         for name in BACKENDS + ["gateway"]:
-            env = dict(os.environ, EXPO_INSTANCE_ID=f"fuzz-{name}", EXPO_OPS_PORT=str(free_port()))
+            # EXPO_PARENT_PID: a service exits when this script dies, however it dies, so no stray
+            # process of a killed run goes on consuming the next run's queues.
+            env = dict(os.environ, EXPO_INSTANCE_ID=f"fuzz-{name}", EXPO_OPS_PORT=str(free_port()), EXPO_PARENT_PID=str(os.getpid()))
             if name in schemas:
                 prefix = f"EXPO_{name.upper()}_POSTGRES_"
                 env[prefix + "URL"] = test_role_url()

@@ -22,6 +22,8 @@ enum ExpoBench {
                 try await CampaignBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "live":
                 try await LiveBench(Array(arguments.dropFirst()), logger: logger).execute()
+            case "data-rights":
+                try await DataRightsBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "plain-server":
                 guard arguments.count == 2, let port = Int(arguments[1]) else { throw BenchUsage(BenchOptions.usage) }
                 let environment = ProcessInfo.processInfo.environment

@@ -19,7 +19,8 @@ struct TaskRunner: Sendable {
     static let lease: TimeInterval = 120
 
     func work(interval: Duration) -> PeriodicWork {
-        PeriodicWork(name: "data-request tasks", interval: interval) { try await runDue() }
+        // A full batch means more are due: they are asked at once, not an interval later.
+        PeriodicWork(name: "data-request tasks", interval: interval) { while try await runDue() == Self.batch {} }
     }
 
     struct Task: Sendable {

@@ -1,0 +1,184 @@
+import Contracts
+import Foundation
+import Logging
+import MessageBus
+import TestSupport
+
+/// `expo-bench data-rights`: the whole platform as processes; a person with data in every service
+/// asks for their data and another for erasure, each timed from the request to the downloadable
+/// export or the completed erasure; then `concurrent` people ask at once and none may be left
+/// stuck.
+struct DataRightsBench {
+    var rounds = 3
+    var concurrent = 100
+    var output: String?
+    var command = "deploy/stack bench data-rights"
+    let logger: Logger
+
+    static let usage = """
+        expo-bench data-rights [--rounds N] [--concurrent N] [--output FILE] [--command TEXT]
+        """
+    /// A request still open after this long counts as stuck.
+    static let patience: Duration = .seconds(120)
+
+    init(_ arguments: [String], logger: Logger) throws {
+        self.logger = logger
+        var arguments = BenchArguments(arguments)
+        while let flag = arguments.nextFlag() {
+            switch flag {
+            case "--rounds": rounds = try arguments.number(flag, atLeast: 1)
+            case "--concurrent": concurrent = try arguments.number(flag, atLeast: 1)
+            case "--output": output = try arguments.value(flag)
+            case "--command": command = try arguments.value(flag)
+            default: throw BenchUsage(Self.usage)
+            }
+        }
+    }
+
+    func execute() async throws {
+        let platform = try await FullPlatform.start(logger: logger)
+        do {
+            let report = try await measure(base: platform.base)
+            print(report)
+            if let output { try report.write(toFile: output, atomically: true, encoding: .utf8) }
+        } catch {
+            await platform.stop()
+            throw error
+        }
+        await platform.stop()
+    }
+
+    private func measure(base: String) async throws -> String {
+        // Suppliers and purchasers alternate: 4 per round gives each round two purchasers.
+        logger.info("registering \(4 * rounds + concurrent) accounts")
+        let people = try await BenchAccounts.register(4 * rounds + concurrent, base: base)
+        let suppliers = people.filter { $0.businessType == "supplier" }
+        let purchasers = people.filter { $0.businessType == "purchaser" }
+        guard purchasers.count >= 2 * rounds, let supplier = suppliers.first else { throw TestFailure("too few accounts registered") }
+
+        var accessTimes: [Double] = []
+        var erasureTimes: [Double] = []
+        for round in 0..<rounds {
+            let asker = purchasers[2 * round]
+            let leaver = purchasers[2 * round + 1]
+            try await giveDataEverywhere(asker, supplier: supplier, base: base, complaintStaysOpen: true)
+            try await giveDataEverywhere(leaver, supplier: supplier, base: base, complaintStaysOpen: false)
+            let (accessID, accessTime) = try await timed(kind: "access", by: asker, base: base)
+            let export = try await http("GET", "\(base)/v1/me/exports/\(accessID)", token: asker.token)
+            guard export.status == 200, export.headers["content-type"] == "application/zip" else {
+                throw TestFailure("the export of round \(round) answered \(export.status)")
+            }
+            accessTimes.append(accessTime)
+            erasureTimes.append(try await timed(kind: "erasure", by: leaver, base: base).seconds)
+            logger.info("round", metadata: ["round": "\(round)", "access": "\(accessTime)", "erasure": "\(erasureTimes.last ?? 0)"])
+        }
+
+        logger.info("\(concurrent) access requests at once")
+        let crowd = Array(people.filter { person in !purchasers.prefix(2 * rounds).contains { $0.accountID == person.accountID } }.prefix(concurrent))
+        let started = ContinuousClock.now
+        let outcomes = try await withThrowingTaskGroup(of: Double?.self) { group in
+            for person in crowd {
+                group.addTask { try? await timed(kind: "access", by: person, base: base).seconds }
+            }
+            var outcomes: [Double?] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let wall = (ContinuousClock.now - started).secondsValue
+        let done = outcomes.compactMap { $0 }.sorted()
+        let stuck = outcomes.count - done.count
+        let machine = await Machine.describe()
+        let met = (accessTimes.max() ?? .infinity) < 10 && (erasureTimes.max() ?? .infinity) < 10 && stuck == 0
+        return """
+            # Data-rights benchmark
+
+            `\(command)`, \(machine.date), commit \(machine.commit); \(machine.summary); \(machine.software).
+
+            The seven processes of the platform (one of each) on fresh schemas, `EXPO_DATA_RIGHTS_TASK_SECONDS` 1. Each timed
+            person has an account, a conversation with a supplier, an RFQ, a complaint, cookie choices and marketing's contact
+            record, so every service holds something of them. Times run from `POST /v1/me/data-requests` (the password
+            confirmed by accounts) until the request reads `completed`, polled every 100 ms; for access, until the zip
+            downloads. The person who asks for erasure withdrew their complaint first (an open one holds their data).
+
+            | | rounds | median s | max s |
+            |---|---|---|---|
+            | access, until the export downloads | \(accessTimes.count) | \(Self.format(Self.median(accessTimes))) | \(Self.format(accessTimes.max())) |
+            | erasure, until completed | \(erasureTimes.count) | \(Self.format(Self.median(erasureTimes))) | \(Self.format(erasureTimes.max())) |
+
+            \(crowd.count) access requests at once (people with an account and a contact record): \(done.count) completed,
+            \(stuck) stuck (open after \(Int(Self.patience.secondsValue)) s); median \(Self.format(Self.median(done))) s,
+            95th percentile \(Self.format(Self.percentile(done, 0.95))) s, last \(Self.format(done.last)) s; \(Self.format(wall)) s in all.
+
+            Targets (under 10 s each, \(concurrent) at once without a stuck one): **\(met ? "met" : "not met")**.
+
+            """
+    }
+
+    /// Asks for `kind` as `person` and waits until the request completes; its id and the seconds it took.
+    private func timed(kind: String, by person: BenchAccount, base: String) async throws -> (id: String, seconds: Double) {
+        let started = ContinuousClock.now
+        let created = try await http("POST", "\(base)/v1/me/data-requests", token: person.token,
+                                     json: ["kind": kind, "password": BenchAccounts.password], timeout: 30)
+        guard created.status == 202, let id = created["id"] as? String else {
+            throw TestFailure("a \(kind) request answered \(created.status): \(created.json)")
+        }
+        while ContinuousClock.now - started < Self.patience {
+            let state = try? await http("GET", "\(base)/v1/me/data-requests/\(id)", token: person.token, timeout: 30)
+            if let status = state?["status"] as? String, !["in-progress", "waiting-for-services"].contains(status) {
+                guard status == "completed" else { throw TestFailure("a \(kind) request ended \(status)") }
+                return (id, (ContinuousClock.now - started).secondsValue)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("a \(kind) request was still open after \(Self.patience)")
+    }
+
+    /// Data of `person` in every service: a conversation, an RFQ, a complaint about the
+    /// conversation, cookie choices (and the contact record marketing keeps from registration).
+    private func giveDataEverywhere(_ person: BenchAccount, supplier: BenchAccount, base: String, complaintStaysOpen: Bool) async throws {
+        let conversation = try await retried { try await http("POST", "\(base)/v1/conversations", token: person.token, json: [
+            "companyID": supplier.companyID, "text": "Do you ship gear pumps to Lagos?",
+        ]) }
+        guard let conversationID = conversation["id"] as? String else { throw TestFailure("no conversation: \(conversation.json)") }
+        _ = try await retried { try await http("POST", "\(base)/v1/rfqs", token: person.token, json: [
+            "title": "Gear pumps for a bottling line", "categoryID": "gear-pumps", "quantity": ["amount": 40, "unit": "pieces"] as [String: any Sendable],
+            "destinationCountry": "NG", "deadline": Date(timeIntervalSinceNow: 14 * 86400).formatted(.iso8601),
+        ]) }
+        let complaint = try await retried { try await http("POST", "\(base)/v1/complaints", token: person.token, json: [
+            "againstCompanyID": supplier.companyID, "subject": ["kind": "conversation", "id": conversationID] as [String: any Sendable],
+            "category": "quality", "description": "The sample pump leaked.",
+        ]) }
+        guard let complaintID = complaint["id"] as? String else { throw TestFailure("no complaint: \(complaint.json)") }
+        if !complaintStaysOpen {
+            let withdrawn = try await http("POST", "\(base)/v1/complaints/\(complaintID)/actions", token: person.token, json: ["action": "withdraw"])
+            guard withdrawn.status == 200 else { throw TestFailure("withdrawing answered \(withdrawn.status): \(withdrawn.json)") }
+        }
+        let policy = try await http("GET", "\(base)/v1/privacy-policy")
+        _ = try await http("PUT", "\(base)/v1/me/consents", token: person.token, json: [
+            "analytics": true, "personalization": true, "policyVersion": policy["version"] as? String ?? "1",
+        ])
+    }
+
+    /// Repeats a write while a service has not learnt of the company yet (409 `company-not-ready`,
+    /// 404 for the supplier at messaging, 422 `not-a-party` while the conversation travels to complaints).
+    private func retried(_ call: () async throws -> HTTPAnswer) async throws -> HTTPAnswer {
+        var answer = try await call()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while answer.status == 404 || ["company-not-ready", "not-a-party"].contains(answer.code ?? ""), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            answer = try await call()
+        }
+        guard (200..<300).contains(answer.status) else { throw TestFailure("answered \(answer.status): \(answer.json)") }
+        return answer
+    }
+
+    static func median(_ values: [Double]) -> Double? { percentile(values, 0.5) }
+
+    static func percentile(_ values: [Double], _ share: Double) -> Double? {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return nil }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * share).rounded(.up)) - 1)]
+    }
+
+    static func format(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "–" }
+}
