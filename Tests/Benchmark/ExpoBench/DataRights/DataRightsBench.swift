@@ -38,7 +38,7 @@ struct DataRightsBench {
     func execute() async throws {
         let platform = try await FullPlatform.start(logger: logger)
         do {
-            let report = try await measure(base: platform.base)
+            let report = try await measure(base: platform.base, admin: platform.adminToken)
             print(report)
             if let output { try report.write(toFile: output, atomically: true, encoding: .utf8) }
         } catch {
@@ -48,7 +48,7 @@ struct DataRightsBench {
         await platform.stop()
     }
 
-    private func measure(base: String) async throws -> String {
+    private func measure(base: String, admin: String) async throws -> String {
         // Suppliers and purchasers alternate: 4 per round gives each round two purchasers.
         logger.info("registering \(4 * rounds + concurrent) accounts")
         let people = try await BenchAccounts.register(4 * rounds + concurrent, base: base)
@@ -63,13 +63,13 @@ struct DataRightsBench {
             let leaver = purchasers[2 * round + 1]
             try await giveDataEverywhere(asker, supplier: supplier, base: base, complaintStaysOpen: true)
             try await giveDataEverywhere(leaver, supplier: supplier, base: base, complaintStaysOpen: false)
-            let (accessID, accessTime) = try await timed(kind: "access", by: asker, base: base)
+            let (accessID, accessTime) = try await timed(kind: "access", by: asker, base: base, admin: admin)
             let export = try await http("GET", "\(base)/v1/me/exports/\(accessID)", token: asker.token)
             guard export.status == 200, export.headers["content-type"] == "application/zip" else {
                 throw TestFailure("the export of round \(round) answered \(export.status)")
             }
             accessTimes.append(accessTime)
-            erasureTimes.append(try await timed(kind: "erasure", by: leaver, base: base).seconds)
+            erasureTimes.append(try await timed(kind: "erasure", by: leaver, base: base, admin: admin).seconds)
             logger.info("round", metadata: ["round": "\(round)", "access": "\(accessTime)", "erasure": "\(erasureTimes.last ?? 0)"])
         }
 
@@ -80,7 +80,7 @@ struct DataRightsBench {
             for person in crowd {
                 group.addTask {
                     do {
-                        return .completed(try await timed(kind: "access", by: person, base: base).seconds)
+                        return .completed(try await timed(kind: "access", by: person, base: base, admin: admin).seconds)
                     } catch let failure as BenchFailure {
                         return failure.outcome
                     } catch {
@@ -124,34 +124,43 @@ struct DataRightsBench {
     }
 
     /// Asks for `kind` as `person` and waits until the request completes; its id and the seconds it took.
-    private func timed(kind: String, by person: BenchAccount, base: String) async throws -> (id: String, seconds: Double) {
+    /// An erased person can no longer sign in, so an erasure is followed in staff's queue.
+    private func timed(kind: String, by person: BenchAccount, base: String, admin: String) async throws -> (id: String, seconds: Double) {
         let started = ContinuousClock.now
         let created = try await http("POST", "\(base)/v1/me/data-requests", token: person.token,
                                      json: ["kind": kind, "password": BenchAccounts.password], timeout: 30)
         guard created.status == 202, let id = created["id"] as? String else {
             throw BenchFailure(outcome: .refused("\(created.status) \(created.code ?? "")"))
         }
+        var state: [String: any Sendable] = [:]
         while ContinuousClock.now - started < Self.patience {
-            let state = try? await http("GET", "\(base)/v1/me/data-requests/\(id)", token: person.token, timeout: 30)
-            if let status = state?["status"] as? String, !["in-progress", "waiting-for-services"].contains(status) {
+            if kind == "erasure" {
+                let queue = try? await http("GET", "\(base)/v1/admin/data-requests?limit=100", token: admin, timeout: 30)
+                state = (queue?["items"] as? [[String: any Sendable]])?.first { ($0["id"] as? String)?.lowercased() == id.lowercased() } ?? [:]
+            } else {
+                state = (try? await http("GET", "\(base)/v1/me/data-requests/\(id)", token: person.token, timeout: 30))?.json ?? [:]
+            }
+            if let status = state["status"] as? String, !["in-progress", "waiting-for-services"].contains(status) {
                 guard status == "completed" else { throw TestFailure("a \(kind) request ended \(status)") }
                 return (id, (ContinuousClock.now - started).secondsValue)
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw BenchFailure(outcome: .stuck)
+        let parts = (state["parts"] as? [[String: Any]] ?? []).map { "\($0["service"] ?? "?") \($0["state"] ?? "?") after \($0["attempts"] ?? "?")" }
+        throw BenchFailure(outcome: .stuck("\(kind) \(state["status"] ?? "?"): \(parts.joined(separator: ", "))"))
     }
 
     enum Outcome: Sendable {
         case completed(Double)
         /// The request was not taken (its answer's status and code).
         case refused(String)
-        /// Taken, and still open after `patience`.
-        case stuck
+        /// Taken, and still open after `patience`: where its parts stand.
+        case stuck(String)
     }
 
-    struct BenchFailure: Error {
+    struct BenchFailure: Error, CustomStringConvertible {
         let outcome: Outcome
+        var description: String { "\(outcome)" }
     }
 
     /// Data of `person` in every service: a conversation, an RFQ, a complaint about the

@@ -10,6 +10,10 @@ struct FullPlatform {
     let processes: [ServiceProcess]
     let schemas: [String]
     let port: Int
+    /// A staff admin's bearer token (bootstrapped as an operator would).
+    var adminToken = ""
+
+    static let adminPassword = "benchmark operators only, never a default 9"
 
     var base: String { "http://127.0.0.1:\(port)" }
 
@@ -27,14 +31,19 @@ struct FullPlatform {
             "EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "0", "EXPO_ACCOUNT_RATE_LIMIT_PER_MINUTE": "0", "EXPO_LOG_LEVEL": "warning",
         ])]
         var schemas: [String] = []
+        let adminEmail = "bench-admin-\(UUID().uuidString.prefix(6).lowercased())@bench.example"
+        let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("bench-admin-\(UUID().uuidString)")
+        try adminPassword.write(to: passwordFile, atomically: true, encoding: .utf8)
         for service in ServiceName.backends {
             let (schema, environment) = try await TestDatabase.freshSchema(for: service.rawValue)
             schemas.append(schema)
+            let admin = service == .accounts
+                ? ["EXPO_BOOTSTRAP_ADMIN_EMAIL": adminEmail, "EXPO_BOOTSTRAP_ADMIN_PASSWORD_FILE": passwordFile.path] : [:]
             processes.append(try ServiceProcess(
                 service.rawValue, instance: "bench-\(service.rawValue)", opsPort: freePort(),
-                environment: environment.merging(["EXPO_LOG_LEVEL": "warning"]) { $1 }))
+                environment: environment.merging(["EXPO_LOG_LEVEL": "warning"].merging(admin) { $1 }) { $1 }))
         }
-        let platform = FullPlatform(processes: processes, schemas: schemas, port: port)
+        var platform = FullPlatform(processes: processes, schemas: schemas, port: port)
         let ready = await eventually(timeout: .seconds(120), interval: .milliseconds(300)) {
             for service in ServiceName.backends {
                 let answer = try? await http("GET", "\(platform.base)/health/services/\(service.rawValue)", timeout: 3)
@@ -47,6 +56,12 @@ struct FullPlatform {
             await platform.stop()
             throw TestFailure("the platform did not become ready; logs:\n\(logs)")
         }
+        let session = try await http("POST", "\(platform.base)/v1/sessions", json: ["email": adminEmail, "password": adminPassword])
+        guard let token = session["token"] as? String else {
+            await platform.stop()
+            throw TestFailure("the bootstrapped admin could not sign in: \(session.status)")
+        }
+        platform.adminToken = token
         logger.info("platform ready")
         return platform
     }
