@@ -106,12 +106,12 @@ struct DataRightsBench {
             The seven processes of the platform (one of each) on fresh schemas, `EXPO_DATA_RIGHTS_TASK_SECONDS` 1. Each timed
             person has an account, a conversation with a supplier, an RFQ, a complaint, cookie choices and marketing's contact
             record, so every service holds something of them. Times run from `POST /v1/me/data-requests` (the password
-            confirmed by accounts) until the request reads `completed`, polled every 100 ms; for access, until the zip
-            downloads. The person who asks for erasure withdrew their complaint first (an open one holds their data).
+            confirmed by accounts) until the request reads `completed`, polled every 100 ms; an access request's zip is then
+            downloaded and checked. The person who asks for erasure withdrew their complaint first (an open one holds their data).
 
             | | rounds | median s | max s |
             |---|---|---|---|
-            | access, until the export downloads | \(accessTimes.count) | \(Self.format(Self.median(accessTimes))) | \(Self.format(accessTimes.max())) |
+            | access, until the export can be downloaded | \(accessTimes.count) | \(Self.format(Self.median(accessTimes))) | \(Self.format(accessTimes.max())) |
             | erasure, until completed | \(erasureTimes.count) | \(Self.format(Self.median(erasureTimes))) | \(Self.format(erasureTimes.max())) |
 
             \(crowd.count) access requests at once (people with an account and a contact record): \(done.count) completed,
