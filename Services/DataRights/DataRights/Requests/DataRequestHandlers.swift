@@ -70,18 +70,12 @@ struct DataRequestHandlers: Sendable {
         let (limit, after) = try Cursor.read(request.page)
         let now = self.now()
         return try await database.withConnection { connection in
-            var rows: [DataRequestRecords.Row] = []
-            for try await row in try await connection.query("""
-                \(unescaped: DataRequestRecords.select)
+            Cursor.page(try await DataRequestRecords.requests("""
+                \(unescaped: DataRequestRecords.select())
                 WHERE r.account_id = \(actor.accountID)
                   AND (floor(extract(epoch FROM r.received_at) * 1000000)::int8, r.id::text) < (\(after.position), \(after.id))
                 ORDER BY 10 DESC, r.id::text DESC LIMIT \(limit + 1)
-                """, logger: context.logger).decode(DataRequestRecords.Row.self) { rows.append(row) }
-            let parts = try await DataRequestRecords.parts(of: rows.map(\.0), on: connection, logger: context.logger)
-            let items = try rows.map { row in
-                (try DataRequestRecords.decode(row, parts: parts[row.0] ?? [], at: now), Cursor(position: row.9, id: row.0.uuidString.lowercased()))
-            }
-            return Cursor.page(items, limit: limit)
+                """, at: now, on: connection, logger: context.logger), limit: limit)
         }
     }
 

@@ -32,21 +32,14 @@ struct StaffHandlers: Sendable {
         let (limit, after) = try Cursor.read(request.page, newestFirst: false)
         let now = self.now()
         return try await database.withConnection { connection in
-            var rows: [DataRequestRecords.Row] = []
-            for try await row in try await connection.query("""
-                \(unescaped: DataRequestRecords.select)
+            Cursor.page(try await DataRequestRecords.requests("""
+                \(unescaped: DataRequestRecords.select(orderedBy: "r.due_at"))
                 WHERE (\(status?.rawValue)::text IS NULL OR r.status = \(status?.rawValue)::text)
                   AND (\(overdue)::boolean IS NULL
                        OR \(overdue)::boolean = (r.status IN ('in-progress', 'waiting-for-services') AND r.due_at <= \(now)))
                   AND (floor(extract(epoch FROM r.due_at) * 1000000)::int8, r.id::text) > (\(after.position), \(after.id))
-                ORDER BY floor(extract(epoch FROM r.due_at) * 1000000)::int8, r.id::text LIMIT \(limit + 1)
-                """, logger: context.logger).decode(DataRequestRecords.Row.self) { rows.append(row) }
-            let parts = try await DataRequestRecords.parts(of: rows.map(\.0), on: connection, logger: context.logger)
-            let items = try rows.map { row in
-                let position = Int64((row.6.timeIntervalSince1970 * 1_000_000).rounded(.down))
-                return (try DataRequestRecords.decode(row, parts: parts[row.0] ?? [], at: now), Cursor(position: position, id: row.0.uuidString.lowercased()))
-            }
-            return Cursor.page(items, limit: limit)
+                ORDER BY 10, r.id::text LIMIT \(limit + 1)
+                """, at: now, on: connection, logger: context.logger), limit: limit)
         }
     }
 
