@@ -44,8 +44,10 @@ enum DataRightsMails {
         _ name: TransactionalTemplates.Name, about itemID: UUID, to accountID: UUID, values: [String: String], dedupe: String = "",
         mailer: Mailer, on transaction: Transaction
     ) async throws {
-        // Erased, or never known: nobody to write to.
-        guard let person = try await ContactDirectory.person(accountID, on: transaction) else { return }
+        // An erased person has nobody to write to; one whose registration has not reached the
+        // directory yet is written to once it has (the event waits, as an early one does).
+        guard try await !PersonalDataRegister.isErased(accountID, on: transaction) else { return }
+        guard let person = try await ContactDirectory.person(accountID, on: transaction) else { throw ContactNotYetKnown(accountID: accountID) }
         try await mailer.queue(
             mailer.templates.template(name, language: person.contact.language), values: values, to: person.contact, purpose: name.rawValue,
             marketing: false, dedupeKey: "\(name.rawValue)/\(itemID)/\(accountID)/\(dedupe)", on: transaction)
