@@ -134,7 +134,7 @@ for service in services {
         dependencies += [hummingbird, .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                          .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
                          .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
-        resources = [.copy("OpenAPI")]
+        resources = [.copy("OpenAPI"), .copy("Web")]
     case "Accounts":
         dependencies += ["CArgon2", .product(name: "Crypto", package: "swift-crypto"),
                          .product(name: "NIOPosix", package: "swift-nio")]

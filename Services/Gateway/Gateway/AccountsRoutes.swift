@@ -21,15 +21,18 @@ struct AccountsRoutes {
         router.post("/v1/sessions") { request, context in
             let credentials = try await forwarder.decode(Credentials.self, request)
             let client = context.client(of: request)
+            let signIn = CreateSession(email: credentials.email, password: credentials.password, client: client)
             // No Idempotency-Key here: the stored reply would hold the secret token.
-            return try await forwarder.forward(
-                CreateSession(email: credentials.email, password: credentials.password, client: client),
-                request: request, context: context, status: .created, idempotent: false)
+            if BrowserSession.wantsCookie(request) {
+                return try BrowserSession.signedIn(try await forwarder.call(signIn, request: request, context: context, idempotent: false))
+            }
+            return try await forwarder.forward(signIn, request: request, context: context, status: .created, idempotent: false)
         }
         router.delete("/v1/sessions/current") { request, context in
             let actor = try context.requireActor()
-            let response = try await forwarder.forward(EndSession(sessionID: nil), request: request, context: context, status: .noContent)
+            var response = try await forwarder.forward(EndSession(sessionID: nil), request: request, context: context, status: .noContent)
             if let session = actor.sessionID { sessions?.forget(session: session) }
+            if BrowserSession.token(in: request) != nil { BrowserSession.clear(&response) }
             return response
         }
         router.forward(.get, "/v1/me", by: forwarder) { _, _ in GetMe() }

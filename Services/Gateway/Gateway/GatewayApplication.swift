@@ -54,6 +54,7 @@ public func buildRouter(
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: CORSPolicy(origins: configuration.corsOrigins))
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: WebAppMiddleware(app: try WebApp()))
     router.add(middleware: MethodNotAllowedMiddleware(document: document))
     router.add(middleware: RateLimitMiddleware(stage: .client, limits: settings.limits))
     router.add(middleware: CanonicalPathMiddleware())

@@ -47,9 +47,11 @@ public struct RPCForwarder: Sendable {
     }
 
     /// Sends a typed request and decodes its reply, for routes whose answer depends on it.
-    func call<Message: RequestContract>(_ message: Message, request: Request, context: GatewayContext) async throws -> Message.Reply {
+    func call<Message: RequestContract>(
+        _ message: Message, request: Request, context: GatewayContext, idempotent: Bool = true
+    ) async throws -> Message.Reply {
         try admit(Message.self, context)
-        let reply = try await call(Message.type, body: MessageCodec.encode(message), request: request, context: context, idempotent: true)
+        let reply = try await call(Message.type, body: MessageCodec.encode(message), request: request, context: context, idempotent: idempotent)
         return try MessageCodec.decode(Message.Reply.self, from: reply.body)
     }
 

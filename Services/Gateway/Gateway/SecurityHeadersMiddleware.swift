@@ -1,8 +1,10 @@
+import HTTPTypes
 import Hummingbird
 
 /// Headers every answer carries, errors included: `X-Content-Type-Options: nosniff` (a browser
 /// never second-guesses a JSON type); `Cache-Control: no-store` on what is answered to a bearer
 /// token and on the sign-in answer that carries one, so no shared or browser cache keeps them;
+/// `Content-Security-Policy` that lets an API answer load nothing;
 /// `WWW-Authenticate: Bearer` on a 401, saying how to authenticate (RFC 6750 §3).
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
@@ -10,7 +12,12 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
-        if request.headers[.authorization] != nil || Self.tokenPaths.contains(request.uri.path) {
+        // An API answer is never a page: nothing in it may load or be framed (the web app's own
+        // files carry their policy).
+        if response.headers[Self.contentSecurityPolicy] == nil {
+            response.headers[Self.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        }
+        if request.headers[.authorization] != nil || BrowserSession.token(in: request) != nil || Self.tokenPaths.contains(request.uri.path) {
             response.headers[.cacheControl] = "no-store"
         }
         if response.status == .unauthorized {
@@ -18,6 +25,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         }
         return response
     }
+
+    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
 
     /// Answers that hold a secret without the request holding one.
     static let tokenPaths: Set<String> = ["/v1/sessions"]

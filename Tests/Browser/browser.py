@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""The web app in a real browser: headless Chromium driven by selenium against the whole platform
+(Tests/PythonSupport/expo_platform.py, every backend on a fresh schema).
+
+A supplier and a purchaser, each in a browser of their own, register (the verification mail read
+from the local SMTP sink), the supplier publishes a product once staff approved the company, the
+purchaser finds it with a misspelt search, sends an inquiry, and the supplier's reply appears in the
+purchaser's open conversation without a reload. The cookie banner stores a choice that survives a
+reload and follows the visitor into the account; axe finds no serious or critical violation on
+the main screens; the session token is never readable by the page's scripts. Screenshots of the
+key screens go to --artifacts. Called by `deploy/stack test` and `deploy/stack browser`.
+"""
+import argparse
+import email
+import email.policy
+import glob
+import json
+import os
+import re
+import secrets
+import sys
+import time
+import unittest
+import urllib.request
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "PythonSupport"))
+from expo_platform import BACKENDS, Platform  # noqa: E402
+
+ARGS = None
+WAIT = 30  # seconds: generous, the test must pass on a loaded machine
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US"]:
+        options.add_argument(flag)
+    options.binary_location = ARGS.chromium
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=ARGS.chromedriver))
+
+
+class Page:
+    """One person's browser, with the few moves the journey needs."""
+
+    def __init__(self, base, name):
+        self.base, self.name = base, name
+        self.driver = browser()
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+        return self.wait_css("main:not([aria-busy]) h1")
+
+    def wait_css(self, selector, text=None):
+        def found(driver):
+            try:
+                for element in driver.find_elements(By.CSS_SELECTOR, selector):
+                    if element.is_displayed() and (text is None or text in element.text):
+                        return element
+            except StaleElementReferenceException:
+                pass  # the screen was redrawn while we looked: look again
+            return False
+        try:
+            return WebDriverWait(self.driver, WAIT).until(found)
+        except TimeoutException:
+            raise AssertionError(f"{self.name}: no visible {selector!r} holding {text!r} at {self.driver.current_url}; "
+                                 f"the page says: {self.driver.find_element(By.TAG_NAME, 'main').text[:600]!r}; "
+                                 f"console: {self.console()}; screenshot: {self.screenshot('failure-' + self.name)}") from None
+
+    def console(self):
+        return [entry["message"] for entry in self.driver.get_log("browser")][-10:]
+
+    def wait_heading(self, text):
+        return self.wait_css("main:not([aria-busy]) h1", text)
+
+    def field(self, label):
+        xpath = f"//main//label[starts-with(normalize-space(.), {json.dumps(label)})]"
+        element = WebDriverWait(self.driver, WAIT).until(conditions.presence_of_element_located((By.XPATH, xpath)))
+        return self.driver.find_element(By.ID, element.get_attribute("for"))
+
+    def fill(self, values):
+        for label, value in values.items():
+            control = self.field(label)
+            if control.tag_name == "select":
+                Select(control).select_by_value(value)
+            else:
+                control.clear()
+                control.send_keys(value)
+
+    def press(self, text):
+        # In the page or the cookie banner, not the navigation (which has its own "Register").
+        scope = "(//main | //section[@id='cookie-banner'])"
+        xpath = f"{scope}//button[normalize-space(.)={json.dumps(text)}] | {scope}//a[normalize-space(.)={json.dumps(text)}]"
+        element = WebDriverWait(self.driver, WAIT).until(conditions.element_to_be_clickable((By.XPATH, xpath)))
+        # Centred, so the cookie banner at the bottom of the window does not cover it.
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def fetch(self, path):
+        """GET path from inside the page (with its cookies) and return the JSON."""
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0], {headers: {Accept: 'application/json'}}).then((r) => r.json()).then(done, (e) => done({error: String(e)}));",
+            path)
+
+    def screenshot(self, name):
+        os.makedirs(ARGS.artifacts, exist_ok=True)
+        path = os.path.join(ARGS.artifacts, f"{name}.png")
+        self.driver.save_screenshot(path)
+        return path
+
+    def serious_violations(self):
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+    def close(self):
+        self.driver.quit()
+
+
+def mail_to(address, since, subject_words):
+    """The newest mail the sink stored for `address` after `since` whose subject holds `subject_words`."""
+    folder = os.environ["EXPO_MAIL_SINK_DIR"]
+    deadline = time.time() + WAIT
+    while time.time() < deadline:
+        for path in sorted(glob.glob(os.path.join(folder, "*.eml")), reverse=True):
+            if os.path.getmtime(path) < since:
+                break
+            with open(path, "rb") as file:
+                message = email.message_from_binary_file(file, policy=email.policy.default)
+            if address in (message.get_all("X-Sink-Rcpt-To") or []) and subject_words.lower() in str(message["Subject"]).lower():
+                part = message.get_body(preferencelist=("plain", "html"))
+                return part.get_content()
+        time.sleep(0.5)
+    raise AssertionError(f"no mail about {subject_words!r} reached {address} within {WAIT} s")
+
+
+def api(base, method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base + path, method=method, headers=headers,
+                                     data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(request, timeout=WAIT) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+class WebAppJourney(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.platform = Platform("web", ARGS.artifacts, fresh=BACKENDS, env={"marketing": {"EXPO_PUBLIC_BASE_URL": "PLACEHOLDER"}})
+        # Mailed links must open this platform's web app: its port is known before it starts.
+        cls.base = f"http://localhost:{cls.platform.port}"
+        cls.platform.extra["marketing"]["EXPO_PUBLIC_BASE_URL"] = cls.base
+        cls.platform.start()
+        cls.suffix = secrets.token_hex(3)
+        cls.supplier = Page(cls.base, "supplier")
+        cls.purchaser = Page(cls.base, "purchaser")
+
+    @classmethod
+    def tearDownClass(cls):
+        for page in (cls.supplier, cls.purchaser):
+            page.close()
+        cls.platform.stop()
+
+    def register(self, page, business_type, company):
+        address = f"{business_type}-{self.suffix}@example.com"
+        since = time.time() - 1
+        page.open("/register")
+        page.fill({"Work email": address, "Password": f"correct horse {self.suffix} battery", "Company name": company,
+                   "Your company is a": business_type, "Industry": "Machine tools", "Country": "DE",
+                   "Your name": f"{business_type.title()} Person", "Telephone": "+49 30 1234567"})
+        page.press("Register")
+        page.wait_css("main", "Welcome!")
+        body = mail_to(address, since, "confirm")
+        link = re.search(r"https?://\S+/verify-email\?token=[A-Za-z0-9_-]+", body)
+        self.assertIsNotNone(link, f"the verification mail holds no link: {body[:300]}")
+        self.assertTrue(link.group(0).startswith(self.base), "the mailed link opens this platform's web app")
+        page.driver.get(link.group(0))
+        page.press("Confirm my email")
+        page.wait_css("main", "your email is confirmed")
+        return address
+
+    def test_journey(self):
+        supplier, purchaser = self.supplier, self.purchaser
+        product_name = f"Precision CNC lathe {self.suffix}"
+
+        # The cookie banner: a choice survives a reload and follows the visitor into the account.
+        purchaser.open("/")
+        purchaser.wait_css("#cookie-banner", "Cookies on Online Expo")
+        purchaser.screenshot("01-home-with-cookie-banner")
+        purchaser.press("Essential only")
+        WebDriverWait(purchaser.driver, WAIT).until(
+            lambda d: not d.find_element(By.ID, "cookie-banner").is_displayed(), "the banner stays after a choice")
+        purchaser.driver.refresh()
+        purchaser.wait_css("main:not([aria-busy]) h1")
+        time.sleep(1)
+        self.assertFalse(purchaser.driver.find_element(By.ID, "cookie-banner").is_displayed(), "the banner came back after a reload")
+
+        self.register(supplier, "supplier", f"Lathe Works {self.suffix}")
+        purchaser_address = self.register(purchaser, "purchaser", f"Buyer GmbH {self.suffix}")
+        consent = purchaser.fetch("/v1/me/consents")
+        self.assertEqual((consent.get("analytics"), consent.get("personalization"), consent.get("consentRequired")), (False, False, False),
+                         f"the visitor's choice was not carried into the account: {consent}")
+        self.assertNotIn("expo_session", purchaser.driver.execute_script("return document.cookie"),
+                         "the session token is readable by scripts")
+
+        # Staff approve the supplier's company (the staff screen is checked separately below).
+        admin = api(self.base, "POST", "/v1/sessions", {"email": self.platform.admin_email, "password": self.platform.admin_password})["token"]
+        pending = api(self.base, "GET", "/v1/admin/accounts?verificationStatus=pending&limit=100", token=admin)["items"]
+        account = next(item for item in pending if item["email"] == f"supplier-{self.suffix}@example.com")
+        api(self.base, "POST", f"/v1/admin/accounts/{account['id']}/verification", {"decision": "approve", "reason": "documents checked"}, admin)
+
+        # The supplier publishes a product.
+        supplier.open("/my/products/new")
+        supplier.wait_heading("Add a product")
+        supplier.fill({"Product name": product_name, "Category": "cnc-lathes",
+                       "Description": "Two-axis CNC lathe for shafts up to 500 mm.", "Specifications": "Swing: 400 mm\nSpindle: 4000 rpm",
+                       "Lowest unit price": "18000", "Highest unit price": "24000", "Currency": "EUR",
+                       "Minimum order quantity": "1", "Status": "published"})
+        supplier.press("Create the product")
+        supplier.wait_css("main h2", product_name)
+        product_path = "/products/" + supplier.driver.current_url.rsplit("/", 1)[-1]
+        supplier.screenshot("02-supplier-product-page")
+
+        # The purchaser finds it despite a typo, opens it and sends an inquiry.
+        purchaser.open(f"/search?q=precison+lathe+{self.suffix}")
+        result = purchaser.wait_css(".results a", product_name)
+        purchaser.screenshot("03-search-results")
+        result.click()
+        purchaser.wait_css("main h2", product_name)
+        purchaser.press("Follow")
+        purchaser.wait_css("main button", "Unfollow")
+        purchaser.fill({"Your message": "Could you quote 3 units delivered to Hamburg?"})
+        purchaser.press("Send the inquiry")
+        purchaser.wait_css(".messages", "quote 3 units")
+        purchaser.driver.execute_script("window.__notReloaded = true")
+        purchaser.screenshot("04-purchaser-conversation")
+
+        # The supplier sees it as unread, opens it and answers.
+        supplier.open("/conversations")
+        supplier.wait_css("#nav .badge", "1")
+        supplier.press(f"Buyer GmbH {self.suffix}")
+        supplier.wait_css(".messages", "quote 3 units")
+        supplier.fill({"Write a message": "Yes: 3 units at 21,000 EUR each, CIF Hamburg."})
+        supplier.press("Send")
+        supplier.wait_css(".messages", "21,000 EUR")
+        supplier.screenshot("05-supplier-reply")
+
+        # The reply appears in the purchaser's open conversation, live.
+        purchaser.wait_css(".messages", "21,000 EUR")
+        self.assertTrue(purchaser.driver.execute_script("return window.__notReloaded === true"), "the page was reloaded")
+        purchaser.screenshot("06-purchaser-live-reply")
+
+        # Accessibility of the main screens, signed in and not.
+        screens = {purchaser: ["/", f"/search?q=lathe+{self.suffix}", "/conversations", "/account", "/account/sessions",
+                               "/notifications", "/rfqs", "/complaints", "/privacy", "/cookies", "/settings/notifications"],
+                   supplier: ["/my/catalogue", "/my/products/new", "/my/showcase"]}
+        failures = []
+        for page, paths in screens.items():
+            for path in paths:
+                page.open(path)
+                failures += [f"{path}: {violation}" for violation in page.serious_violations()]
+        anonymous = Page(self.base, "anonymous")
+        try:
+            for path in ["/register", "/sign-in", product_path]:
+                anonymous.open(path)
+                failures += [f"{path} (signed out): {violation}" for violation in anonymous.serious_violations()]
+            anonymous.open("/register")
+            anonymous.press("Register")
+            anonymous.wait_css(".form-alert", "invalid")
+            anonymous.wait_css(".field-error", "is required")
+            anonymous.screenshot("07-register-field-errors")
+            self.assertTrue(anonymous.driver.find_elements(By.CSS_SELECTOR, "input[aria-invalid=true]"),
+                            "field errors are not shown next to the fields")
+        finally:
+            anonymous.close()
+        self.assertEqual(failures, [], "axe found serious or critical violations")
+
+        # Staff screens: the admin signs in through the app and sees the verification queue.
+        staff = Page(self.base, "staff")
+        try:
+            staff.open("/sign-in")
+            staff.fill({"Email": self.platform.admin_email, "Password": self.platform.admin_password})
+            staff.press("Sign in")
+            staff.wait_css("#nav", "Staff")
+            staff.open("/staff")
+            staff.wait_heading("Staff")
+            staff.screenshot("08-staff-home")
+            self.assertEqual(staff.serious_violations(), [], "axe: the staff screen")
+        finally:
+            staff.close()
+        self.assertEqual(purchaser_address, f"purchaser-{self.suffix}@example.com")
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--artifacts", required=True, help="folder for screenshots and process logs")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    ARGS, rest = parser.parse_known_args()
+    program = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
+    return 0 if program.result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
