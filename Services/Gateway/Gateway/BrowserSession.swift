@@ -40,18 +40,29 @@ enum BrowserSession {
 
     /// The sign-in answer for the web app: the cookies set, the body without the token.
     static func signedIn(_ session: CreatedSession) throws -> Response {
+        var response = Response(
+            status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try body(of: session))))
+        response.headers.append(contentsOf: cookies(of: session))
+        return response
+    }
+
+    /// The sign-in reply without its token.
+    static func body(of session: CreatedSession) throws -> Data {
         struct Body: Encodable {
             let sessionID: UUID
             let expiresAt: Date
             let account: Account
         }
-        let body = try MessageCodec.encode(Body(sessionID: session.sessionID, expiresAt: session.expiresAt, account: session.account))
-        var response = Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return try MessageCodec.encode(Body(sessionID: session.sessionID, expiresAt: session.expiresAt, account: session.account))
+    }
+
+    /// The session cookie, for the API's paths only, and the readable CSRF cookie; both end with the session.
+    static func cookies(of session: CreatedSession) -> [HTTPField] {
         let maxAge = max(0, Int(session.expiresAt.timeIntervalSinceNow))
-        let csrf = SecretToken.generate()
-        response.headers.append(HTTPField(name: .setCookie, value: "\(sessionCookie)=\(session.token); Path=/v1; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict"))
-        response.headers.append(HTTPField(name: .setCookie, value: "\(csrfCookie)=\(csrf); Path=/; Max-Age=\(maxAge); Secure; SameSite=Strict"))
-        return response
+        return [
+            HTTPField(name: .setCookie, value: "\(sessionCookie)=\(session.token); Path=/v1; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict"),
+            HTTPField(name: .setCookie, value: "\(csrfCookie)=\(SecretToken.generate()); Path=/; Max-Age=\(maxAge); Secure; SameSite=Strict"),
+        ]
     }
 
     /// Removes both cookies: after sign-out, and when the gateway refused the session.
