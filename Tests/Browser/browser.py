@@ -304,6 +304,40 @@ class WebAppJourney(unittest.TestCase):
             staff.close()
         self.assertEqual(purchaser_address, f"purchaser-{self.suffix}@example.com")
 
+        # On a phone: the same screens in one column, still without violations.
+        purchaser.driver.set_window_size(390, 844)
+        for name, path in [("09-phone-search", f"/search?q=lathe+{self.suffix}"), ("10-phone-product", product_path)]:
+            purchaser.open(path)
+            purchaser.screenshot(name)
+            self.assertEqual(purchaser.serious_violations(), [], f"axe on a phone: {path}")
+            width = purchaser.driver.execute_script("return document.documentElement.scrollWidth")
+            self.assertLessEqual(width, 390, f"{path} scrolls sideways on a phone")
+
+    def test_too_many_sign_ins_say_when_to_try_again(self):
+        # Last (after the journey, by name): it uses up this address's sign-in allowance.
+        page = Page(self.base, "limited")
+        try:
+            page.open("/sign-in")
+            statuses = page.driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const seen = [];
+                  for (let i = 0; i < 60 && !seen.includes(429); i++) {
+                    const response = await fetch('/v1/sessions', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                      body: JSON.stringify({email: `nobody-${i}@example.com`, password: 'not the password'})});
+                    seen.push(response.status);
+                  }
+                  return seen;
+                })().then(done, (error) => done([String(error)]));""")
+            self.assertIn(429, statuses, f"the sign-in limit never answered 429: {statuses}")
+            page.fill({"Email": "nobody@example.com", "Password": "not the password"})
+            page.press("Sign in")
+            alert = page.wait_css(".form-alert", "Too many requests")
+            self.assertRegex(alert.text, r"try again in \d+ seconds")
+            page.screenshot("11-rate-limited-sign-in")
+        finally:
+            page.close()
+
 
 def main():
     global ARGS

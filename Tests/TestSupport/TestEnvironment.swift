@@ -6,6 +6,10 @@ import Logging
 /// variables `deploy/stack test` exports.
 public enum TestEnvironment {
     public static var amqpURL: String { value("EXPO_AMQP_URL") }
+    /// The broker's TLS listener, peer verified against the stack's CA.
+    public static var amqpsURL: String { value("EXPO_AMQPS_URL") }
+    /// The stack's `ca.pem` and `other-ca.pem` (a CA that signed nothing).
+    public static var amqpTLSDirectory: String { value("EXPO_AMQP_TLS_DIR") }
     public static var postgresURL: String { value("EXPO_POSTGRES_URL") }
     public static var adminPostgresURL: String { value("EXPO_POSTGRES_ADMIN_URL") }
     public static var stack: String { value("EXPO_STACK") }

@@ -7,7 +7,7 @@ import {api} from '../api.js';
 import {route, navigate} from '../router.js';
 import {form} from '../forms.js';
 import {notify} from '../notice.js';
-import {pagedList, table, facts, lines, statusBadge, moneyInput} from './rfqs.js';
+import {pagedList, table, facts, lines, statusBadge, moneyInput} from '../lists.js';
 
 const categories = ['quality', 'delivery', 'payment', 'misrepresentation', 'fraud', 'other'];
 const outcomes = ['refund', 'partial-refund', 'replacement', 'warning', 'dismissed'];
@@ -36,7 +36,6 @@ async function companyName(id) {
 }
 
 route('/complaints', {title: 'Complaints', access: 'signed-in', page: async () => {
-  const rows = h('tbody');
   const list = await pagedList({
     load: (cursor) => api('GET', '/v1/complaints', {query: {cursor}}),
     draw: (complaint) => h('tr', {},
@@ -46,8 +45,7 @@ route('/complaints', {title: 'Complaints', access: 'signed-in', page: async () =
       h('td', {}, when(complaint.respondBy), complaint.respondedAt ? ' (answered)' : ''),
       h('td', {}, day(complaint.filedAt))),
     empty: 'No complaints yet.',
-    list: rows,
-    frame: table(['Complaint', 'Your side', 'Status', 'Respond by', 'Filed'], rows),
+    list: table(['Complaint', 'Your side', 'Status', 'Respond by', 'Filed']),
   });
   return h('div', {class: 'stack'}, h('p', {class: 'actions'}, link('/complaints/new', 'File a complaint')), list);
 }});
@@ -141,13 +139,14 @@ function summary(complaint, complainant, respondent) {
 
 function timelineTable(events, viewer) {
   if (!events.length) return h('p', {class: 'muted'}, 'No steps yet.');
-  return table(['#', 'When', 'Side', 'Step', 'Details', 'Status after'], h('tbody', {}, events.map((event) => h('tr', {},
-    h('td', {}, String(event.sequence)),
-    h('td', {}, when(event.at)),
-    h('td', {}, party(event.party, viewer)),
-    h('td', {}, label(event.kind)),
-    h('td', {}, event.text ? lines(event.text) : null, event.proposal ? h('p', {}, proposalText(event.proposal, viewer)) : null),
-    h('td', {}, statusBadge(event.status))))));
+  return table(['#', 'When', 'Side', 'Step', 'Details', 'Status after'], events.map((event) => [
+    String(event.sequence),
+    when(event.at),
+    party(event.party, viewer),
+    label(event.kind),
+    [event.text ? lines(event.text) : null, event.proposal ? h('p', {}, proposalText(event.proposal, viewer)) : null],
+    statusBadge(event.status),
+  ]));
 }
 
 function evidenceList(complaint) {

@@ -6,7 +6,7 @@ import {api} from '../api.js';
 import {route} from '../router.js';
 import {actionButton} from '../forms.js';
 import {notify} from '../notice.js';
-import {pagedList} from './rfqs.js';
+import {pagedList} from '../lists.js';
 
 const typeNames = {
   'rfq-matched': 'Requirement for you',

@@ -9,6 +9,7 @@ import {route, navigate} from '../router.js';
 import {session} from '../session.js';
 import {form, actionButton} from '../forms.js';
 import {notify} from '../notice.js';
+import {pagedList, row, table, facts, statusBadge} from '../lists.js';
 
 /** Every kind of request: [value, name, what it does]. */
 const kinds = [
@@ -51,30 +52,9 @@ function kindText({kind, scope, lifting}) {
   return scope ? `${name}: ${scopeNames[scope] ?? label(scope)}` : name;
 }
 
-function statusBadge({status, overdue}) {
-  return [h('span', {class: `badge status-${status}`}, statusTexts[status] ?? label(status)),
-          overdue ? h('span', {class: 'badge status-overdue'}, 'Overdue') : null];
-}
-
-function table(headings, body) {
-  return h('table', {class: 'table'}, h('thead', {}, h('tr', {}, headings.map((text) => h('th', {scope: 'col'}, text)))), body);
-}
-
-function facts(pairs) {
-  return h('dl', {}, pairs.filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
-}
-
-/** Loads a `{items, nextCursor}` list: `show(items)` adds each page, the returned node holds the "More" button. */
-async function paged(path, show, alert, limit) {
-  const more = h('div', {class: 'actions'});
-  const load = async (cursor) => {
-    const page = await api('GET', path, {query: {cursor, limit}});
-    show(page.items);
-    replace(more, page.nextCursor ? actionButton('More', () => load(page.nextCursor), {className: 'secondary', alert}) : null);
-  };
-  await load();
-  return more;
+/** A request's status in words, and whether it is overdue. */
+function requestStatus({status, overdue}) {
+  return [statusBadge(status, statusTexts[status]), overdue ? statusBadge('overdue') : null];
 }
 
 /**
@@ -128,8 +108,6 @@ function requestForm() {
 
 async function myRequests(alert) {
   const requests = [];
-  const body = h('tbody');
-  const list = h('div', {}, h('p', {class: 'muted'}, 'No requests yet.'));
   const lifts = h('div', {class: 'stack'});
   const drawLifts = () => {
     const scopesInForce = inForce(requests);
@@ -141,19 +119,25 @@ async function myRequests(alert) {
           navigate(`/privacy/data-requests/${encodeURIComponent(lifting.id)}`);
         }, {className: 'secondary', alert})))));
   };
-  // People make few requests: a large first page lets the restrictions in force be worked out from it.
-  const more = await paged('/v1/me/data-requests', (items) => {
-    requests.push(...items);
-    body.append(...items.map((request) => h('tr', {},
-      h('td', {}, link(`/privacy/data-requests/${encodeURIComponent(request.id)}`, kindText(request))),
-      h('td', {}, statusBadge(request)),
-      h('td', {}, when(request.receivedAt)),
-      h('td', {}, request.status === 'unverified' ? 'Not started until confirmed' : day(request.dueAt)))));
-    if (requests.length) replace(list, table(['Request', 'Status', 'Received', 'Due by'], body));
-    drawLifts();
-  }, alert, 100);
+  const list = await pagedList({
+    // People make few requests: a large first page lets the restrictions in force be worked out from it.
+    load: async (cursor) => {
+      const page = await api('GET', '/v1/me/data-requests', {query: {cursor, limit: 100}});
+      requests.push(...page.items);
+      drawLifts();
+      return page;
+    },
+    draw: (request) => row([
+      link(`/privacy/data-requests/${encodeURIComponent(request.id)}`, kindText(request)),
+      requestStatus(request),
+      when(request.receivedAt),
+      request.status === 'unverified' ? 'Not started until confirmed' : day(request.dueAt),
+    ]),
+    empty: 'No requests yet.',
+    list: table(['Request', 'Status', 'Received', 'Due by']),
+  });
   return [
-    h('h2', {}, 'Your requests'), list, more,
+    h('h2', {}, 'Your requests'), list,
     h('h2', {}, 'Restrictions and objections in force'), lifts,
     h('h2', {}, 'Make a request'), requestForm(),
   ];
@@ -185,7 +169,7 @@ function requestView(first, alert) {
   const draw = (request) => replace(root,
     facts([
       ['Request', kindText(request)],
-      ['Status', statusBadge(request)],
+      ['Status', requestStatus(request)],
       ['Received', when(request.receivedAt)],
       ['Due by', request.status === 'unverified' ? 'The month starts when you confirm the request' : day(request.dueAt)],
       ['Confirm by', request.status === 'unverified' ? when(request.verifyBy) : null],
@@ -201,8 +185,8 @@ function requestView(first, alert) {
     exportSection(request),
     h('h2', {}, 'Each part of the platform'),
     request.parts.length === 0 ? h('p', {class: 'muted'}, 'No part of the platform has been asked yet.')
-      : table(['Service', 'State', 'Reason', 'Answered'], h('tbody', {}, request.parts.map((part) => h('tr', {},
-        h('td', {}, label(part.service)), h('td', {}, label(part.state)), h('td', {}, part.reason ?? ''), h('td', {}, when(part.answeredAt)))))),
+      : table(['Service', 'State', 'Reason', 'Answered'], request.parts.map((part) =>
+        [label(part.service), label(part.state), part.reason ?? '', when(part.answeredAt)])),
     openStatuses.includes(request.status) ? h('div', {class: 'actions'},
       actionButton('Check again', async () => draw(await api('GET', path)), {className: 'secondary', alert}),
       actionButton('Cancel this request', async () => {
@@ -263,11 +247,10 @@ route('/privacy/data-requests/:id/verify', {title: 'Confirm your request', page:
     }));
 }});
 
-route('/privacy/notices', {title: 'Security notices', access: 'signed-in', page: async ({alert}) => {
-  const list = h('ul', {class: 'cards'});
-  const empty = h('p', {class: 'muted'}, 'No security notices.');
-  const more = await paged('/v1/me/notices', (items) => {
-    list.append(...items.map((notice) => h('li', {},
+route('/privacy/notices', {title: 'Security notices', access: 'signed-in', page: async () => {
+  const list = await pagedList({
+    load: (cursor) => api('GET', '/v1/me/notices', {query: {cursor}}),
+    draw: (notice) => h('li', {},
       h('h2', {}, notice.title),
       h('p', {}, h('span', {class: 'badge'}, notice.kind === 'individual' ? 'Sent to you' : 'Announcement to everyone')),
       facts([
@@ -276,12 +259,12 @@ route('/privacy/notices', {title: 'Security notices', access: 'signed-in', page:
         ['What you can do', notice.advice],
         ['Discovered', when(notice.discoveredAt)],
         ['Told', when(notice.issuedAt)],
-      ]))));
-    empty.hidden = list.childElementCount > 0;
-  }, alert);
+      ])),
+    empty: 'No security notices.',
+  });
   return h('div', {class: 'stack'},
     h('p', {}, 'What we told you about security incidents that concern your data, and our announcements to everyone.'),
-    empty, list, more, h('p', {}, link('/privacy', 'Back to the privacy center')));
+    list, h('p', {}, link('/privacy', 'Back to the privacy center')));
 }});
 
 route('/privacy/disclosures', {title: 'Disclosures of your data', access: 'signed-in', page: async () => {
@@ -289,8 +272,7 @@ route('/privacy/disclosures', {title: 'Disclosures of your data', access: 'signe
   return h('div', {class: 'stack'},
     h('p', {}, 'Each time we gave your data to someone outside the platform (an authority, say) it is recorded here and in every export.'),
     items.length === 0 ? h('p', {class: 'muted'}, 'Your data has not been disclosed to anyone.')
-      : table(['When', 'To whom', 'Why', 'Legal basis', 'Which data'], h('tbody', {}, items.map((item) => h('tr', {},
-        h('td', {}, when(item.disclosedAt)), h('td', {}, item.recipient), h('td', {}, item.purpose), h('td', {}, item.legalBasis),
-        h('td', {}, item.dataCategories.join(', ')))))),
+      : table(['When', 'To whom', 'Why', 'Legal basis', 'Which data'], items.map((item) =>
+        [when(item.disclosedAt), item.recipient, item.purpose, item.legalBasis, item.dataCategories.join(', ')])),
     h('p', {}, link('/privacy', 'Back to the privacy center')));
 }});

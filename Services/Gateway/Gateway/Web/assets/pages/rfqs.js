@@ -1,61 +1,15 @@
 // Purchasing requirements (RFQs) and quotes: a purchaser's own list and form, a supplier's matched
 // list, and an RFQ's page (its quotes to accept or decline for the buyer, its own quote for a
-// supplier). Also the list pieces the notification and complaint screens share (paged list,
-// table, facts, status badge, money fields).
+// supplier).
 
-import {h, replace, link, when, money, label} from '../dom.js';
+import {h, replace, link, when, money} from '../dom.js';
 import {api} from '../api.js';
 import {route, navigate} from '../router.js';
 import {session, hasRole} from '../session.js';
 import {form, actionButton} from '../forms.js';
 import {notify} from '../notice.js';
 import {categoryOptions, categoryName} from '../categories.js';
-
-/**
- * A `{items, nextCursor}` list: `load(cursor)` reads a page, `draw(item)` makes its node, added to
- * `list` (shown inside `frame`, e.g. a table around its tbody); "More" reads the next page.
- * Returns a holder with the list, or the `empty` text when there is nothing.
- */
-export async function pagedList({load, draw, empty, list = h('ul', {class: 'cards'}), frame = list}) {
-  const first = await load();
-  const holder = h('div', {class: 'stack'});
-  if (!first.items.length) return replace(holder, h('p', {class: 'muted'}, empty));
-  let cursor;
-  const more = actionButton('More', async () => show(await load(cursor)), {className: 'secondary'});
-  const show = (page) => {
-    list.append(...page.items.map(draw));
-    cursor = page.nextCursor;
-    more.hidden = !cursor;
-  };
-  show(first);
-  return replace(holder, frame, h('div', {class: 'actions'}, more));
-}
-
-/** A table with column headers; rows go into `body` (a tbody). */
-export function table(columns, body) {
-  return h('table', {class: 'table'}, h('thead', {}, h('tr', {}, columns.map((column) => h('th', {scope: 'col'}, column)))), body);
-}
-
-/** A definition list of [term, value] rows; rows without a value are left out. */
-export function facts(rows) {
-  return h('dl', {}, rows.filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
-}
-
-/** Text with line breaks as paragraphs. */
-export function lines(text) {
-  return String(text).split(/\n+/).map((line) => h('p', {}, line));
-}
-
-/** A status in words, with its class for colour. */
-export function statusBadge(status) {
-  return h('span', {class: `badge status-${status}`}, label(status));
-}
-
-/** `{amount, currency}` from two form fields, or undefined when both are blank. */
-export function moneyInput(amount, currency) {
-  return amount === undefined && currency === undefined ? undefined : {amount, currency};
-}
+import {pagedList, table, facts, lines, statusBadge, moneyInput} from '../lists.js';
 
 const numberFormat = new Intl.NumberFormat();
 
@@ -81,7 +35,6 @@ function complaintLink(companyID, quote) {
 
 route('/rfqs', {title: 'Purchasing requirements', access: 'signed-in', page: async () => {
   const supplier = hasRole('supplier');
-  const rows = h('tbody');
   const list = await pagedList({
     load: (cursor) => api('GET', '/v1/rfqs', {query: {mine: supplier ? undefined : 'true', cursor}}),
     draw: (rfq) => h('tr', {},
@@ -91,8 +44,7 @@ route('/rfqs', {title: 'Purchasing requirements', access: 'signed-in', page: asy
       h('td', {}, quantity(rfq.quantity)),
       h('td', {}, supplier ? `${rfq.buyerName} (${rfq.buyerCountry})` : String(rfq.quoteCount))),
     empty: supplier ? 'No open requirements match your catalogue yet.' : 'You have posted no requirements yet.',
-    list: rows,
-    frame: table(['Title', 'Status', 'Quotes until', 'Quantity', supplier ? 'Buyer' : 'Quotes'], rows),
+    list: table(['Title', 'Status', 'Quotes until', 'Quantity', supplier ? 'Buyer' : 'Quotes']),
   });
   return h('div', {class: 'stack'},
     supplier

@@ -9,6 +9,7 @@ import {route, navigate} from '../router.js';
 import {session, hasRole} from '../session.js';
 import {form, actionButton} from '../forms.js';
 import {notify} from '../notice.js';
+import {pagedList, row, table, facts, statusBadge} from '../lists.js';
 
 const staffRoles = ['admin', 'support', 'marketing'];
 const complaintStatuses = ['negotiating', 'escalated', 'under-review', 'resolved', 'decided', 'withdrawn'];
@@ -27,7 +28,6 @@ const overdueChoices = [anyChoice, ['true', 'Overdue only'], ['false', 'Not over
 /** [[value, text]] options for a select from codes, after the `first` ones. */
 const choices = (codes, ...first) => [...first, ...codes.map((code) => [code, label(code)])];
 
-const status = (code) => h('span', {class: `badge status-${code}`}, label(code));
 const isMe = (id) => id !== undefined && id === session.account?.id;
 
 /** An ISO time from a datetime-local value (the browser's time zone), undefined when blank. */
@@ -59,40 +59,13 @@ function reload(message) {
   navigate(location.pathname + location.search, {replace: true});
 }
 
-/** A definition list of the [term, value] pairs that have a value. */
-function facts(pairs) {
-  return h('dl', {class: 'facts'}, pairs.filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
-}
-
-const row = (cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell)));
-
-function table(head, rows = []) {
-  return h('table', {class: 'table'}, h('thead', {}, h('tr', {}, head.map((text) => h('th', {scope: 'col'}, text)))),
-    h('tbody', {}, rows.map(row)));
-}
-
 /** A link to a page outside the platform (only https addresses become links). */
 function outside(url, text) {
   return /^https:\/\//i.test(url) ? h('a', {href: url, target: '_blank', rel: 'noopener noreferrer nofollow'}, text) : `${text} (${url})`;
 }
 
-/**
- * The first page of a `{items, nextCursor}` list and a More button for the next ones. With `head` the
- * items are table rows (`item` gives the cells), otherwise cards (`item` gives the card's content).
- */
-async function paged(path, {query = {}, head, item, empty}) {
-  const holder = head ? table(head) : h('ul', {class: 'cards'});
-  const target = head ? holder.tBodies[0] : holder;
-  const more = h('div', {class: 'actions'});
-  async function load(cursor) {
-    const page = await api('GET', path, {query: {...query, limit: 20, cursor}});
-    target.append(...page.items.map((entry) => (head ? row(item(entry)) : h('li', {}, item(entry)))));
-    replace(more, page.nextCursor ? actionButton('More', () => load(page.nextCursor), {className: 'secondary'}) : null);
-    return page.items.length;
-  }
-  return (await load()) ? h('div', {class: 'stack'}, holder, more) : h('p', {class: 'muted'}, empty);
-}
+/** Reads the pages of a staff list, 20 items at a time (a pagedList's `load`). */
+const pagesOf = (path, query = {}) => (cursor) => api('GET', path, {query: {...query, limit: 20, cursor}});
 
 /** A form that sends `body(values)` to `path`, then redraws the screen saying `done`. */
 function sendForm({method = 'POST', path, fields, submit, body = (values) => values, done}) {
@@ -138,7 +111,7 @@ function accountCard(account) {
       ['Contact', account.contactName], ['Job title', account.title],
       ['Email', `${account.email}${account.emailVerified ? '' : ' (not confirmed yet)'}`], ['Telephone', account.telephone],
       ['Business type', company && label(company.businessType)], ['Industry', company?.industry], ['Country', company?.country],
-      ['Registered', when(account.createdAt)], ['Verification', status(account.verificationStatus)],
+      ['Registered', when(account.createdAt)], ['Verification', statusBadge(account.verificationStatus)],
       ['Last decision', verification &&
         `${label(verification.decision)}, ${when(verification.decidedAt)}${verification.reason ? `: ${verification.reason}` : ''}`],
       ['Verified until', day(account.verifiedUntil)], ['Roles', account.roles.map(label).join(', ')],
@@ -159,8 +132,8 @@ screen('/staff/verifications', 'Company verifications', ['admin'], 'Approve or r
     return h('div', {class: 'stack'},
       filters(query, [{name: 'verificationStatus', label: 'Accounts', type: 'select', value: 'pending',
                        options: [...choices(['pending', 'approved', 'rejected', 'expired']), ['all', 'All accounts']]}]),
-      await paged('/v1/admin/accounts', {query: {verificationStatus: wanted === 'all' ? undefined : wanted},
-                                         empty: 'No accounts with this status.', item: accountCard}));
+      await pagedList({load: pagesOf('/v1/admin/accounts', {verificationStatus: wanted === 'all' ? undefined : wanted}),
+                       draw: (account) => h('li', {}, accountCard(account)), empty: 'No accounts with this status.'}));
   });
 
 // Complaints (support or admin).
@@ -175,11 +148,11 @@ screen('/staff/complaints', 'Complaint queue', ['support', 'admin'], 'Escalated 
       {name: 'status', label: 'Status', type: 'select', options: choices(complaintStatuses, anyChoice)},
       {name: 'overdue', label: 'Deadline', type: 'select', options: overdueChoices},
     ]),
-    await paged('/v1/admin/complaints', {query: {status: query.get('status'), overdue: query.get('overdue')},
-      empty: 'No complaints match.', head: ['Complaint', 'Status', 'Filed', 'Decide by', 'Deadline', 'Assigned to'],
-      item: (complaint) => [link(`/staff/complaints/${complaint.id}`, `${label(complaint.category)} (${complaint.subject.kind})`),
-        status(complaint.status), day(complaint.filedAt), when(complaint.decideBy), complaint.overdue ? 'Overdue' : 'On time',
-        assignee(complaint.assignedTo)]})));
+    await pagedList({load: pagesOf('/v1/admin/complaints', {status: query.get('status'), overdue: query.get('overdue')}),
+      empty: 'No complaints match.', list: table(['Complaint', 'Status', 'Filed', 'Decide by', 'Deadline', 'Assigned to']),
+      draw: (complaint) => row([link(`/staff/complaints/${complaint.id}`, `${label(complaint.category)} (${complaint.subject.kind})`),
+        statusBadge(complaint.status), day(complaint.filedAt), when(complaint.decideBy), complaint.overdue ? 'Overdue' : 'On time',
+        assignee(complaint.assignedTo)])})));
 
 route('/staff/complaints/:id', {title: 'Complaint', access: ['support', 'admin'], page: async ({params, alert}) => {
   const path = `/v1/complaints/${encodeURIComponent(params.id)}`;
@@ -191,7 +164,7 @@ route('/staff/complaints/:id', {title: 'Complaint', access: ['support', 'admin']
   const {subject, decision, openProposal} = complaint;
   return h('div', {class: 'stack'},
     facts([
-      ['Category', label(complaint.category)], ['Status', status(complaint.status)],
+      ['Category', label(complaint.category)], ['Status', statusBadge(complaint.status)],
       ['About', subjectPages[subject.kind] ? link(subjectPages[subject.kind] + subject.id, `The ${subject.kind}`) : label(subject.kind)],
       ['Filed by', complainant], ['Against', respondent], ['Filed', when(complaint.filedAt)], ['Answer due', when(complaint.respondBy)],
       ['Answered', when(complaint.respondedAt)], ['Escalated', when(complaint.escalatedAt)], ['Decide by', when(complaint.decideBy)],
@@ -241,9 +214,10 @@ route('/staff/complaints/:id', {title: 'Complaint', access: ['support', 'admin']
 // Reported conversations (support).
 
 screen('/staff/reports', 'Reported conversations', ['support'], 'Messages and conversations people reported.', async () =>
-  paged('/v1/admin/reports', {empty: 'No reports.', head: ['Reported', 'Reason', 'Conversation', 'Message', 'Reporting company'],
-    item: (report) => [when(report.createdAt), report.reason, link(`/conversations/${report.conversationID}`, 'Open the conversation'),
-      report.messageID ?? 'The whole conversation', report.companyID]}));
+  pagedList({load: pagesOf('/v1/admin/reports'), empty: 'No reports.',
+    list: table(['Reported', 'Reason', 'Conversation', 'Message', 'Reporting company']),
+    draw: (report) => row([when(report.createdAt), report.reason, link(`/conversations/${report.conversationID}`, 'Open the conversation'),
+      report.messageID ?? 'The whole conversation', report.companyID])}));
 
 // Campaigns (marketing).
 
@@ -273,7 +247,7 @@ function campaignCard(campaign, alert) {
   return [
     h('h3', {}, campaign.name),
     facts([
-      ['Status', status(campaign.status)], ['Topic', label(campaign.topic)], ['Language', campaign.language],
+      ['Status', statusBadge(campaign.status)], ['Topic', label(campaign.topic)], ['Language', campaign.language],
       ['Audience', audienceText(campaign.audience)], ['Sends from', when(campaign.sendAt)], ['Pace', `${campaign.maxPerSecond} mails a second`],
       ['Created', `${when(campaign.createdAt)}, ${campaign.source === 'queue' ? 'from the queue' : 'by staff'}`],
       ['Finished', when(campaign.finishedAt)],
@@ -317,7 +291,8 @@ screen('/staff/campaigns', 'Campaigns', ['marketing'], 'Marketing mail campaigns
                  followersOf: values['audience.followersOf'], activeWithinDays: values['audience.activeWithinDays']},
     })}),
     h('h2', {}, 'Campaigns'),
-    await paged('/v1/admin/campaigns', {empty: 'No campaigns yet.', item: (campaign) => campaignCard(campaign, alert)})));
+    await pagedList({load: pagesOf('/v1/admin/campaigns'), empty: 'No campaigns yet.',
+                     draw: (campaign) => h('li', {}, campaignCard(campaign, alert))})));
 
 // Data-protection requests (support or admin); the audit trail and retention report (admin).
 
@@ -328,7 +303,7 @@ function requestCard(request) {
   return [
     h('h3', {}, `${label(request.kind)}${request.scope ? ` (${label(request.scope)})` : ''}${request.lifting ? ', lifting it' : ''}`),
     facts([
-      ['Status', status(request.status)], ['Person (account id)', request.accountID], ['Arrived by', label(request.channel)],
+      ['Status', statusBadge(request.status)], ['Person (account id)', request.accountID], ['Arrived by', label(request.channel)],
       ['Received', when(request.receivedAt)], ['Due', when(request.dueAt)],
       ['Deadline', started ? (request.overdue ? 'Overdue' : 'On time') : 'Paused until the person confirms'],
       ['Confirm by', when(request.verifyBy)], ['Extended because', request.extensionReason],
@@ -402,8 +377,8 @@ screen('/staff/data-requests', 'Data-protection requests', ['support', 'admin'],
         {name: 'status', label: 'Status', type: 'select', options: choices(requestStatuses, anyChoice)},
         {name: 'overdue', label: 'Deadline', type: 'select', options: overdueChoices},
       ]),
-      await paged('/v1/admin/data-requests', {query: {status: query.get('status'), overdue: query.get('overdue')},
-                                              empty: 'No requests match.', item: requestCard}),
+      await pagedList({load: pagesOf('/v1/admin/data-requests', {status: query.get('status'), overdue: query.get('overdue')}),
+                       draw: (request) => h('li', {}, requestCard(request)), empty: 'No requests match.'}),
       hasRole('admin') ? [h('h2', {}, 'Audit trail'), auditTrail(), h('h2', {}, 'Retention report'), retentionReport(alert)] : null));
 
 // Security incidents (admin).
@@ -452,7 +427,8 @@ screen('/staff/incidents', 'Security incidents', ['admin'], 'Record incidents, n
         affected: {accountIDs: list(values['affected.accountIDs'], /[\s,]+/), criteria: values['affected.criteria']},
         measures: values.measures, advice: values.advice})}),
     h('h2', {}, 'Incidents'),
-    await paged('/v1/admin/incidents', {empty: 'No incidents recorded.', item: (incident) => incidentCard(incident, alert)})));
+    await pagedList({load: pagesOf('/v1/admin/incidents'), empty: 'No incidents recorded.',
+                     draw: (incident) => h('li', {}, incidentCard(incident, alert))})));
 
 // Privacy policy (admin).
 
