@@ -21,7 +21,7 @@ import secrets
 import sys
 import time
 import unittest
-import urllib.request
+import urllib.parse
 
 from axe_selenium_python import Axe
 from selenium import webdriver
@@ -90,6 +90,9 @@ class Page:
             control = self.field(label)
             if control.tag_name == "select":
                 Select(control).select_by_value(value)
+            elif control.get_attribute("type") == "date":
+                # Typing into a date input depends on the browser's locale; the value does not.
+                self.driver.execute_script("arguments[0].value = arguments[1]", control, value)
             else:
                 control.clear()
                 control.send_keys(value)
@@ -144,17 +147,6 @@ def mail_to(address, since, subject_words):
     raise AssertionError(f"no mail about {subject_words!r} reached {address} within {WAIT} s")
 
 
-def api(base, method, path, body=None, token=None):
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(base + path, method=method, headers=headers,
-                                     data=None if body is None else json.dumps(body).encode())
-    with urllib.request.urlopen(request, timeout=WAIT) as response:
-        text = response.read()
-        return json.loads(text) if text else None
-
-
 class WebAppJourney(unittest.TestCase):
     maxDiff = None
 
@@ -168,10 +160,11 @@ class WebAppJourney(unittest.TestCase):
         cls.suffix = secrets.token_hex(3)
         cls.supplier = Page(cls.base, "supplier")
         cls.purchaser = Page(cls.base, "purchaser")
+        cls.staff = Page(cls.base, "staff")
 
     @classmethod
     def tearDownClass(cls):
-        for page in (cls.supplier, cls.purchaser):
+        for page in (cls.supplier, cls.purchaser, cls.staff):
             page.close()
         cls.platform.stop()
 
@@ -217,11 +210,22 @@ class WebAppJourney(unittest.TestCase):
         self.assertNotIn("expo_session", purchaser.driver.execute_script("return document.cookie"),
                          "the session token is readable by scripts")
 
-        # Staff approve the supplier's company (the staff screen is checked separately below).
-        admin = api(self.base, "POST", "/v1/sessions", {"email": self.platform.admin_email, "password": self.platform.admin_password})["token"]
-        pending = api(self.base, "GET", "/v1/admin/accounts?verificationStatus=pending&limit=100", token=admin)["items"]
-        account = next(item for item in pending if item["email"] == f"supplier-{self.suffix}@example.com")
-        api(self.base, "POST", f"/v1/admin/accounts/{account['id']}/verification", {"decision": "approve", "reason": "documents checked"}, admin)
+        # Staff approve the supplier's company on the verification screen.
+        staff = self.staff
+        staff.open("/sign-in")
+        staff.fill({"Email": self.platform.admin_email, "Password": self.platform.admin_password})
+        staff.press("Sign in")
+        staff.wait_css("#nav", "Staff")
+        staff.open("/staff/verifications")
+        card = staff.wait_css("main li", f"Lathe Works {self.suffix}")
+        card.find_element(By.TAG_NAME, "summary").click()
+        Select(card.find_element(By.CSS_SELECTOR, "select[name=decision]")).select_by_value("approve")
+        card.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Registration documents checked.")
+        staff.screenshot("02-staff-verification-queue")
+        staff.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", card.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        staff.wait_css("#notice", "The decision is saved")
+        supplier.driver.refresh()  # the shell reads the account (and its new capabilities) again
 
         # The supplier publishes a product.
         supplier.open("/my/products/new")
@@ -233,12 +237,12 @@ class WebAppJourney(unittest.TestCase):
         supplier.press("Create the product")
         supplier.wait_css("main h2", product_name)
         product_path = "/products/" + supplier.driver.current_url.rsplit("/", 1)[-1]
-        supplier.screenshot("02-supplier-product-page")
+        supplier.screenshot("03-supplier-product-page")
 
         # The purchaser finds it despite a typo, opens it and sends an inquiry.
         purchaser.open(f"/search?q=precison+lathe+{self.suffix}")
         result = purchaser.wait_css(".results a", product_name)
-        purchaser.screenshot("03-search-results")
+        purchaser.screenshot("04-search-results")
         result.click()
         purchaser.wait_css("main h2", product_name)
         purchaser.press("Follow")
@@ -247,7 +251,7 @@ class WebAppJourney(unittest.TestCase):
         purchaser.press("Send the inquiry")
         purchaser.wait_css(".messages", "quote 3 units")
         purchaser.driver.execute_script("window.__notReloaded = true")
-        purchaser.screenshot("04-purchaser-conversation")
+        purchaser.screenshot("05-purchaser-conversation")
 
         # The supplier sees it as unread, opens it and answers.
         supplier.open("/conversations")
@@ -257,12 +261,31 @@ class WebAppJourney(unittest.TestCase):
         supplier.fill({"Write a message": "Yes: 3 units at 21,000 EUR each, CIF Hamburg."})
         supplier.press("Send")
         supplier.wait_css(".messages", "21,000 EUR")
-        supplier.screenshot("05-supplier-reply")
+        supplier.screenshot("06-supplier-reply")
 
         # The reply appears in the purchaser's open conversation, live.
         purchaser.wait_css(".messages", "21,000 EUR")
         self.assertTrue(purchaser.driver.execute_script("return window.__notReloaded === true"), "the page was reloaded")
-        purchaser.screenshot("06-purchaser-live-reply")
+        purchaser.screenshot("07-purchaser-live-reply")
+
+        # A purchasing requirement, matched to the supplier, who quotes; the purchaser sees the quote.
+        rfq_title = f"3 CNC lathes for Hamburg {self.suffix}"
+        purchaser.open("/rfqs/new")
+        purchaser.fill({"Title": rfq_title, "Category": "cnc-lathes", "Quantity": "3", "Unit": "pieces",
+                        "Destination country": "DE", "Quotes until": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))})
+        purchaser.press("Post the requirement")
+        purchaser.wait_css("main", rfq_title)
+        rfq_path = urllib.parse.urlsplit(purchaser.driver.current_url).path
+        supplier.open("/rfqs")
+        supplier.wait_css("main a", rfq_title).click()
+        supplier.fill({"Unit price": "21000", "Currency": "EUR", "Lead time in days": "45", "Terms": "CIF Hamburg, 30% advance."})
+        supplier.screenshot("08-supplier-quoting")
+        supplier.press("Send the quote")
+        supplier.wait_css("main", "45")
+        purchaser.open(rfq_path)
+        purchaser.wait_css("main", f"Lathe Works {self.suffix}")
+        purchaser.wait_css("main button", "Accept")
+        purchaser.screenshot("09-purchaser-quotes")
 
         # Accessibility of the main screens, signed in and not.
         screens = {purchaser: ["/", f"/search?q=lathe+{self.suffix}", "/conversations", "/account", "/account/sessions",
@@ -282,31 +305,40 @@ class WebAppJourney(unittest.TestCase):
             anonymous.press("Register")
             anonymous.wait_css(".form-alert", "invalid")
             anonymous.wait_css(".field-error", "is required")
-            anonymous.screenshot("07-register-field-errors")
+            anonymous.screenshot("14-register-field-errors")
             self.assertTrue(anonymous.driver.find_elements(By.CSS_SELECTOR, "input[aria-invalid=true]"),
                             "field errors are not shown next to the fields")
         finally:
             anonymous.close()
         self.assertEqual(failures, [], "axe found serious or critical violations")
 
-        # Staff screens: the admin signs in through the app and sees the verification queue.
-        staff = Page(self.base, "staff")
-        try:
-            staff.open("/sign-in")
-            staff.fill({"Email": self.platform.admin_email, "Password": self.platform.admin_password})
-            staff.press("Sign in")
-            staff.wait_css("#nav", "Staff")
-            staff.open("/staff")
-            staff.wait_heading("Staff")
-            staff.screenshot("08-staff-home")
-            self.assertEqual(staff.serious_violations(), [], "axe: the staff screen")
-        finally:
-            staff.close()
+        # Staff screens, for the admin.
+        for path in ["/staff", "/staff/verifications", "/staff/complaints", "/staff/data-requests", "/staff/incidents"]:
+            staff.open(path)
+            self.assertEqual(staff.serious_violations(), [], f"axe: {path}")
         self.assertEqual(purchaser_address, f"purchaser-{self.suffix}@example.com")
+
+        # The privacy center: an access request answered by every service, downloaded as a zip.
+        purchaser.open("/privacy")
+        purchaser.fill({"What do you ask for?": "access", "Your password": f"correct horse {self.suffix} battery"})
+        purchaser.press("Send the request")
+        purchaser.wait_css("main h1", "")
+        deadline = time.time() + 60
+        while not purchaser.driver.find_elements(By.PARTIAL_LINK_TEXT, "Download your data"):
+            self.assertLess(time.time(), deadline, "the access request did not complete within 60 s")
+            time.sleep(2)
+            purchaser.press("Check again")
+        purchaser.screenshot("12-privacy-request-completed")
+        download = purchaser.driver.find_element(By.PARTIAL_LINK_TEXT, "Download your data").get_attribute("href")
+        head = purchaser.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0]).then(async (r) => done([r.status, r.headers.get('Content-Type'),
+              Array.from(new Uint8Array(await r.arrayBuffer()).slice(0, 2))]), (e) => done([String(e)]));""", download)
+        self.assertEqual(head, [200, "application/zip", [0x50, 0x4B]], "the export is not a zip the browser can download")
 
         # On a phone: the same screens in one column, still without violations.
         purchaser.driver.set_window_size(390, 844)
-        for name, path in [("09-phone-search", f"/search?q=lathe+{self.suffix}"), ("10-phone-product", product_path)]:
+        for name, path in [("10-phone-search", f"/search?q=lathe+{self.suffix}"), ("11-phone-product", product_path)]:
             purchaser.open(path)
             purchaser.screenshot(name)
             self.assertEqual(purchaser.serious_violations(), [], f"axe on a phone: {path}")
@@ -334,7 +366,7 @@ class WebAppJourney(unittest.TestCase):
             page.press("Sign in")
             alert = page.wait_css(".form-alert", "Too many requests")
             self.assertRegex(alert.text, r"try again in \d+ seconds")
-            page.screenshot("11-rate-limited-sign-in")
+            page.screenshot("13-rate-limited-sign-in")
         finally:
             page.close()
 
