@@ -74,13 +74,10 @@ public final class MessageBus: Sendable {
 public struct RPCReply: Sendable {
     public let body: Data
     public let isProblem: Bool
-    /// Which replica answered.
-    public let instance: String?
 
     init(_ delivery: Delivery) {
         body = delivery.body
         isProblem = delivery.properties.headers[MessageHeaders.outcome]?.string == "problem"
-        instance = delivery.properties.headers[MessageHeaders.instance]?.string
     }
 
     /// The reply as `T`; throws the `Problem` when the service answered with one.

@@ -8,6 +8,4 @@ public enum MessageHeaders {
     public static let idempotencyKey = "x-idempotency-key"
     /// On replies: `ok` (the body is the reply) or `problem` (the body is a `Problem`).
     public static let outcome = "x-outcome"
-    /// On replies: which replica answered.
-    public static let instance = "x-instance"
 }

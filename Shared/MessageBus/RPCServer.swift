@@ -86,7 +86,6 @@ public enum RPCServer {
                 correlationID: delivery.properties.correlationID,
                 headers: [
                     RPCClient.inReplyToHeader: .string(requestID), MessageHeaders.outcome: .string(outcome),
-                    MessageHeaders.instance: .string(bus.instance),
                 ]))
         guard disposition == .ack else {
             // Parked for a human, but the caller still gets its answer first.

@@ -17,17 +17,19 @@ public enum OpsServer {
         }
     }
 
+    /// `routes` adds a process's own operator-only routes (the gateway's view of the platform).
     public static func application(
         host: String, port: Int, metrics: PrometheusCollectorRegistry?, logger: Logger,
+        routes: (Router<BasicRequestContext>) -> Void = { _ in },
         readiness: @escaping @Sendable () async -> Readiness
     ) -> some ApplicationProtocol {
         let router = Router()
         addRoutes(to: router, metrics: metrics, readiness: readiness)
+        routes(router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "expo-ops"), logger: logger)
     }
 
-    /// The same routes on any router (the gateway serves them on its public port too).
-    public static func addRoutes(
+    private static func addRoutes(
         to router: Router<BasicRequestContext>, metrics: PrometheusCollectorRegistry?,
         readiness: @escaping @Sendable () async -> Readiness
     ) {

@@ -78,6 +78,36 @@ import TestSupport
         }
     }
 
+    @Test func wrongCurrentPasswordsThroughASessionCountTowardsTheLockAndAreShown() async throws {
+        try await AccountsHarness.with { harness in
+            let account = try await harness.register()
+            let session = try await harness.signIn(account.email, ip: "198.51.100.20", userAgent: "Stolen/1.0")
+            let actor = try await harness.actor(session)
+            let guesses = [
+                try await problem { try await harness.send(ChangePassword(currentPassword: "guess one", newPassword: "another long password 1"), actor: actor) },
+                try await problem { try await harness.send(UpdateMe(email: "thief@example.com", currentPassword: "guess two"), actor: actor) },
+                try await problem { try await harness.send(VerifyPassword(password: "guess three"), actor: actor) },
+            ]
+            #expect(guesses.map { $0?.code } == [.wrongPassword, .wrongPassword, .wrongPassword])
+            // The third wrong password locked the account: even the right one waits, here and at sign-in.
+            let locked = try await problem {
+                try await harness.send(ChangePassword(currentPassword: AccountsHarness.password, newPassword: "another long password 2"), actor: actor)
+            }
+            #expect(locked?.status == 423)
+            #expect(try await problem { try await harness.signIn(account.email) }?.status == 423)
+            #expect(try await harness.send(GetMe(), actor: actor).email == account.email, "nothing was changed")
+
+            try await Task.sleep(for: .milliseconds(2200))
+            let owner = try await harness.actor(try await harness.signIn(account.email))
+            let logins = try await harness.send(ListLogins(), actor: owner).items
+            #expect(logins.map(\.check) == [.signIn, .signIn, .currentPassword, .currentPassword, .currentPassword, .currentPassword, .signIn])
+            #expect(logins.map(\.outcome) == [.succeeded, .accountLocked, .accountLocked, .invalidCredentials, .invalidCredentials,
+                                               .invalidCredentials, .succeeded])
+            #expect(logins.filter { $0.check == .currentPassword }.allSatisfy { $0.ip == "198.51.100.20" && $0.userAgent == "Stolen/1.0" },
+                    "a guess names the session it came through")
+        }
+    }
+
     @Test func aLoginWithNewParametersRehashesThePassword() async throws {
         try await AccountsHarness.with { harness in
             let account = try await harness.register()

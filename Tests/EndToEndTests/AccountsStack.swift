@@ -17,6 +17,8 @@ struct AccountsStack {
     static let password = "correct horse battery staple 42"
 
     func url(_ path: String, gateway: Int = 0) -> String { "http://127.0.0.1:\(ports[gateway])\(path)" }
+    /// A gateway's ops port: the platform's state and service pings, for operators.
+    func opsURL(_ path: String, gateway: Int = 0) -> String { "http://127.0.0.1:\(gateways[gateway].opsPort)\(path)" }
 
     static func start(
         gateways: [[String: String]] = [[:]], accounts: [String: String] = [:], backends names: [ServiceName] = [],
@@ -58,7 +60,7 @@ struct AccountsStack {
         for index in ports.indices {
             for (name, process) in [("accounts", accountsProcess)] + zip(names.map(\.rawValue), backends.map(\.process)) {
                 let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
-                    let pong = try? await http("GET", stack.url("/health/services/\(name)", gateway: index), timeout: 3)
+                    let pong = try? await http("GET", stack.opsURL("/health/services/\(name)", gateway: index), timeout: 3)
                     return pong?["ready"] as? Bool == true
                 }
                 guard ready else {

@@ -131,7 +131,7 @@ import TestSupport
 
                 // The colleague's mailbox is gone after all: the bounce mailbox's report, through the tool.
                 try await Self.reportBounce(of: try #require(try MailSink.mails(to: colleague).last), campaign: secondID, schema: marketing)
-                let health = try await http("GET", stack.url("/health/services/marketing"))
+                let health = try await http("GET", stack.opsURL("/health/services/marketing"))
                 #expect(health["ready"] as? Bool == true)
             }
         }

@@ -13,6 +13,8 @@ import TestSupport
         let httpPort: Int
         var all: [ServiceProcess] { [gateway] + backends }
         var url: String { "http://127.0.0.1:\(httpPort)" }
+        /// The gateway's ops port: the platform's detail, for operators.
+        var ops: String { "http://127.0.0.1:\(gateway.opsPort)" }
 
         static func start() throws -> Platform {
             let httpPort = freePort()
@@ -24,8 +26,8 @@ import TestSupport
             return Platform(gateway: gateway, backends: backends, httpPort: httpPort)
         }
 
-        func status(_ path: String) async -> Int? {
-            try? await httpGet(url + path, timeout: 5).status
+        func status(_ path: String, at base: String? = nil) async -> Int? {
+            try? await httpGet((base ?? url) + path, timeout: 5).status
         }
 
         func stop() async throws -> [Int32] {
@@ -42,12 +44,18 @@ import TestSupport
             #expect(ready, "the gateway reports every service ready")
             guard ready else { throw TestFailure("not ready; gateway log: \(platform.gateway.output.suffix(3000))") }
 
-            // A request crosses the broker to a service and back; the reply names the replica.
-            let ping = try await httpGet(platform.url + "/health/services/accounts")
+            // A request crosses the broker to a service and back; the reply, on the gateway's ops port,
+            // names the replica. The public port says ready and nothing more.
+            let ping = try await httpGet(platform.ops + "/health/services/accounts")
             #expect(ping.status == 200)
             let pong = try JSONSerialization.jsonObject(with: ping.body) as? [String: Any]
             #expect(pong?["instance"] as? String == platform.backends[0].name)
-            #expect(ping.headers["x-served-by"] == platform.backends[0].name)
+            let detail = try JSONSerialization.jsonObject(with: try await httpGet(platform.ops + "/health/platform").body) as? [String: Any]
+            #expect((detail?["services"] as? [String: Any])?.count == 6, "the operators' view lists every backend")
+            let publicAnswer = try await httpGet(platform.url + "/health/ready")
+            #expect(String(decoding: publicAnswer.body, as: UTF8.self) == #"{"status":"ready"}"#)
+            #expect(publicAnswer.headers["x-served-by"] == nil)
+            #expect(await platform.status("/health/services/accounts") == 404)
 
             // Each process has its own ops endpoint with health and metrics.
             for process in platform.all {
@@ -60,7 +68,7 @@ import TestSupport
             // The broker is killed for ten seconds: answers are fast 503s, nothing hangs.
             try BrokerControl.stack("broker", "kill")
             let killed = ContinuousClock.now
-            #expect(await eventually(timeout: .seconds(15)) { await platform.status("/health/services/accounts") == 503 })
+            #expect(await eventually(timeout: .seconds(15)) { await platform.status("/health/services/accounts", at: platform.ops) == 503 })
             #expect(await platform.status("/health/ready") == 503)
             #expect(ContinuousClock.now - killed < .seconds(15))
             try await Task.sleep(until: killed + .seconds(10))
@@ -69,7 +77,7 @@ import TestSupport
             try BrokerControl.stack("broker", "start")
             #expect(await eventually(timeout: .seconds(60), interval: .milliseconds(500)) { await platform.status("/health/ready") == 200 })
             #expect(platform.all.allSatisfy { $0.isRunning }, "no process died or was restarted")
-            let afterOutage = try await httpGet(platform.url + "/health/services/data-rights")
+            let afterOutage = try await httpGet(platform.ops + "/health/services/data-rights")
             #expect(afterOutage.status == 200)
 
             // SIGTERM: every process drains and exits 0.

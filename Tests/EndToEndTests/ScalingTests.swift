@@ -13,12 +13,13 @@ import TestSupport
         let replicas = try (1...3).map { _ in try ServiceProcess("accounts", instance: uniqueName("accounts"), opsPort: freePort()) }
         let all = [gateway] + replicas
         defer { for process in all where process.isRunning { process.signal(SIGKILL) } }
-        let ping = "http://127.0.0.1:\(httpPort)/health/services/accounts"
+        let ping = "http://127.0.0.1:\(gateway.opsPort)/health/services/accounts"
 
         // Every replica has joined the queue when each one has answered at least once.
         var seen: Set<String> = []
         let spread = await eventually(timeout: .seconds(60), interval: .milliseconds(50)) {
-            if let answer = try? await httpGet(ping), answer.status == 200, let instance = answer.headers["x-served-by"] {
+            if let answer = try? await httpGet(ping), answer.status == 200,
+               let instance = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["instance"] as? String {
                 seen.insert(instance)
             }
             return seen == Set(replicas.map(\.name))

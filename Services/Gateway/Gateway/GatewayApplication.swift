@@ -36,9 +36,10 @@ public func buildGateway(
         },
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "expo-gateway"),
         logger: logger)
+    let health = PlatformHealth(bus: bus, monitor: monitor, timeout: configuration.rpcTimeout)
     let ops = OpsServer.application(
         host: configuration.opsHost, port: configuration.opsPort, metrics: metrics, logger: logger,
-        readiness: { await readiness() })
+        routes: health.addRoutes, readiness: { await readiness() })
     return ServiceGroup(configuration: .init(
         services: bus.services + [monitor, ops, api], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 }
@@ -64,19 +65,12 @@ public func buildRouter(
     let forwarder = RPCForwarder(bus: bus, timeout: configuration.rpcTimeout, maxBodyBytes: configuration.maxBodyBytes)
 
     router.get("/health/live") { _, _ in ["status": "live"] }
+    // Ready or not, nothing more: the detail is on the ops port (`PlatformHealth`).
     router.get("/health/ready") { _, _ -> Response in
-        let report = monitor.report()
-        let body = try MessageCodec.encode(report)
+        let ready = monitor.report().ready
         return Response(
-            status: report.ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-    router.get("/health/services/:service") { request, context -> Response in
-        let name = context.parameters.get("service") ?? ""
-        guard let service = ServiceName(rawValue: name), service != .gateway else {
-            throw Problem.notFound("no service named '\(name)'")
-        }
-        return try await forwarder.forward(.ping(service), body: MessageCodec.encode(Ping()), request: request, context: context)
+            status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: ready ? #"{"status":"ready"}"# : #"{"status":"not-ready"}"#)))
     }
     AccountsRoutes(forwarder: forwarder, sessions: authenticator as? SessionAuthenticator).add(to: router)
     MatchmakingRoutes(forwarder: forwarder).add(to: router)

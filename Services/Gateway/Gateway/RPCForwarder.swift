@@ -39,11 +39,9 @@ public struct RPCForwarder: Sendable {
         idempotent: Bool = true
     ) async throws -> Response {
         let reply = try await call(type, body: body, request: request, context: context, idempotent: idempotent)
-        var response = status == .noContent
+        return status == .noContent
             ? Response(status: status)
             : Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
-        if let instance = reply.instance { response.headers[.init("X-Served-By")!] = instance }
-        return response
     }
 
     /// Sends a typed request and decodes its reply, for routes whose answer depends on it.

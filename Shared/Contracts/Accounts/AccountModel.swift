@@ -181,7 +181,8 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// One attempt to sign in to the caller's account.
+/// One attempt on the caller's password: a sign-in, or the current password given to change
+/// the password or the email (or to confirm a data request) through a session.
 public struct LoginRecord: Codable, Sendable, Equatable {
     public enum Outcome: String, Codable, Sendable {
         case succeeded
@@ -189,18 +190,25 @@ public struct LoginRecord: Codable, Sendable, Equatable {
         case accountLocked = "account-locked"
     }
 
+    public enum Check: String, Codable, Sendable {
+        case signIn = "sign-in"
+        case currentPassword = "current-password"
+    }
+
     public var occurredAt: Date
     public var ip: String?
     public var userAgent: String?
     public var succeeded: Bool
     public var outcome: Outcome
+    public var check: Check
 
-    public init(occurredAt: Date, ip: String?, userAgent: String?, outcome: Outcome) {
+    public init(occurredAt: Date, ip: String?, userAgent: String?, outcome: Outcome, check: Check) {
         self.occurredAt = occurredAt
         self.ip = ip
         self.userAgent = userAgent
         self.succeeded = outcome == .succeeded
         self.outcome = outcome
+        self.check = check
     }
 }
 

@@ -61,7 +61,7 @@ struct BenchPlatform {
 
     private func waitUntilReady() async throws {
         let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
-            let accounts = try? await http("GET", "http://127.0.0.1:\(gatewayPort)/health/services/accounts", timeout: 3)
+            let accounts = try? await http("GET", "http://127.0.0.1:\(gateway.opsPort)/health/services/accounts", timeout: 3)
             let plain = try? await http("GET", "http://127.0.0.1:\(plainPort)/v1/me", timeout: 3)
             return accounts?["ready"] as? Bool == true && plain?.status == 401
         }

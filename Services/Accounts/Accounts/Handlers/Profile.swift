@@ -37,7 +37,7 @@ extension AccountsHandlers {
             guard let password = request.currentPassword, !password.isEmpty else {
                 throw Problem.validationFailed([.init(field: "currentPassword", message: "is required with email")])
             }
-            try await requirePassword(password, of: actor.accountID)
+            try await requirePassword(password, of: actor, logger: context.logger)
             if try await emailTaken(email, except: actor.accountID) { throw Problem.emailTaken }
         }
         let companyFields = companyName != nil || industry != nil || country != nil
@@ -121,7 +121,7 @@ extension AccountsHandlers {
         if let earlier = try await IdempotencyKeys.earlierReply(to: context, fingerprint: fingerprint, database: database, as: NoContent.self) {
             return earlier
         }
-        try await requirePassword(currentPassword, of: actor.accountID)
+        try await requirePassword(currentPassword, of: actor, logger: context.logger)
         let newHash = try await hasher.hash(newPassword)
         _ = try await database.transaction(context, idempotent: fingerprint) { transaction in
             try await transaction.query("""
@@ -156,16 +156,8 @@ extension AccountsHandlers {
         guard let password = request.password, !password.isEmpty, password.count <= PasswordPolicy.maximumLength else {
             throw Problem.wrongPassword(field: field)
         }
-        try await requirePassword(password, of: actor.accountID, field: field)
+        try await requirePassword(password, of: actor, field: field, logger: context.logger)
         return NoContent()
-    }
-
-    /// Throws a field error unless `password` is the account's.
-    private func requirePassword(_ password: String, of accountID: UUID, field: String = "currentPassword") async throws {
-        let rows = try await database.client.query("SELECT password_hash FROM accounts WHERE id = \(accountID)")
-        var hash: String?
-        for try await value in rows.decode(String.self) { hash = value }
-        guard let hash, try await hasher.verify(password, against: hash) else { throw Problem.wrongPassword(field: field) }
     }
 
     /// `accounts.get-company.v1`: a company's public card; no personal data.

@@ -39,12 +39,12 @@ extension AccountsHandlers {
             throw Problem.invalidCredentials
         }
         if let lockedUntil = found.lockedUntil, lockedUntil > Date() {
-            try await recordLogin(found.id, client, .accountLocked, context.logger)
+            try await recordAttempt(found.id, client, .accountLocked, .signIn, context.logger)
             Self.count(LoginRecord.Outcome.accountLocked.rawValue)
             throw Problem.accountLocked(until: lockedUntil)
         }
         guard try await hasher.verify(password, against: found.hash) else {
-            try await recordFailure(found.id, client, context.logger)
+            try await recordFailure(found.id, client, .signIn, context.logger)
             Self.count("wrong-password")
             throw Problem.invalidCredentials
         }
@@ -61,7 +61,7 @@ extension AccountsHandlers {
                 INSERT INTO sessions (id, account_id, token_hash, expires_at, ip, user_agent)
                 VALUES (\(sessionID), \(found.id), \(SecretToken.hash(token)), \(expiresAt), \(client.ip), \(client.userAgent))
                 """)
-            try await insertLoginRecord(found.id, client, .succeeded, on: transaction.connection, context.logger)
+            try await insertAttempt(found.id, client, .succeeded, .signIn, on: transaction.connection, context.logger)
             return try await AccountRecords.require(found.id, on: transaction.connection, logger: context.logger)
         }
         if newHash != nil { context.logger.info("password rehashed with new parameters", metadata: ["parameters": "\(hasher.parameters)"]) }
@@ -72,39 +72,6 @@ extension AccountsHandlers {
     /// Sign-ins by outcome on `/metrics`: a rise in failures is how guessing shows.
     private static func count(_ outcome: String) {
         Counter(label: "expo_sign_ins_total", dimensions: [("outcome", outcome)]).increment()
-    }
-
-    /// Counts a failed sign-in; the one that reaches the threshold locks the account. A lock that
-    /// has run out starts the count afresh.
-    private func recordFailure(_ accountID: UUID, _ client: ClientInfo, _ logger: Logger) async throws {
-        let threshold = settings.lockoutThreshold
-        let lockSeconds = Int(settings.lockoutDuration.seconds)
-        try await database.transaction { connection in
-            try await connection.query("""
-                UPDATE accounts SET
-                    failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
-                    locked_until = CASE
-                        WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= \(threshold)
-                        THEN now() + make_interval(secs => \(lockSeconds)) END
-                WHERE id = \(accountID)
-                """, logger: logger)
-            try await insertLoginRecord(accountID, client, .invalidCredentials, on: connection, logger)
-        }
-    }
-
-    private func recordLogin(_ accountID: UUID, _ client: ClientInfo, _ outcome: LoginRecord.Outcome, _ logger: Logger) async throws {
-        try await database.transaction { connection in
-            try await insertLoginRecord(accountID, client, outcome, on: connection, logger)
-        }
-    }
-
-    private func insertLoginRecord(
-        _ accountID: UUID, _ client: ClientInfo, _ outcome: LoginRecord.Outcome, on connection: PostgresConnection, _ logger: Logger
-    ) async throws {
-        try await connection.query("""
-            INSERT INTO login_records (account_id, ip, user_agent, outcome)
-            VALUES (\(accountID), \(client.ip), \(client.userAgent), \(outcome.rawValue))
-            """, logger: logger)
     }
 
     /// `accounts.authenticate-session.v1`: who a bearer token belongs to, if its session is alive.
@@ -176,21 +143,22 @@ extension AccountsHandlers {
         return Cursor.page(items, limit: limit)
     }
 
-    /// `accounts.list-logins.v1`: the sign-in attempts on the caller's account, newest first.
+    /// `accounts.list-logins.v1`: the attempts on the caller's password, newest first.
     @Sendable func listLogins(_ request: ListLogins, _ context: RequestContext) async throws -> Page<LoginRecord> {
         let actor = try context.caller()
         let (limit, after) = try Cursor.read(request.page)
         let rows = try await database.client.query("""
-            SELECT id, occurred_at, ip, user_agent, outcome, floor(extract(epoch FROM occurred_at) * 1000000)::int8
+            SELECT id, occurred_at, ip, user_agent, outcome, "check", floor(extract(epoch FROM occurred_at) * 1000000)::int8
             FROM login_records
             WHERE account_id = \(actor.accountID)
               AND (floor(extract(epoch FROM occurred_at) * 1000000)::int8, lpad(id::text, 20, '0')) < (\(after.position), \(after.id))
-            ORDER BY 6 DESC, id DESC LIMIT \(limit + 1)
+            ORDER BY 7 DESC, id DESC LIMIT \(limit + 1)
             """, logger: context.logger)
         var items: [(LoginRecord, Cursor)] = []
-        for try await (id, occurredAt, ip, userAgent, outcome, position) in rows.decode((Int64, Date, String?, String?, String, Int64).self) {
+        for try await (id, occurredAt, ip, userAgent, outcome, check, position) in rows.decode((Int64, Date, String?, String?, String, String, Int64).self) {
             let record = LoginRecord(occurredAt: occurredAt, ip: ip, userAgent: userAgent,
-                                     outcome: LoginRecord.Outcome(rawValue: outcome) ?? .invalidCredentials)
+                                     outcome: LoginRecord.Outcome(rawValue: outcome) ?? .invalidCredentials,
+                                     check: LoginRecord.Check(rawValue: check) ?? .signIn)
             items.append((record, Cursor(position: position, id: String(repeating: "0", count: max(0, 20 - String(id).count)) + String(id))))
         }
         return Cursor.page(items, limit: limit)

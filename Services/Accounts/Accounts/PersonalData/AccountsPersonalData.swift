@@ -20,11 +20,12 @@ struct AccountsPersonalData: PersonalDataPart {
             document.sessions.append(.init(id: sessionID, createdAt: createdAt, lastSeenAt: lastSeenAt, expiresAt: expiresAt, ip: ip,
                                            userAgent: userAgent, revokedAt: revokedAt, revokedReason: revokedReason))
         }
-        for try await (occurredAt, ip, userAgent, outcome) in try await transaction.query("""
-            SELECT occurred_at, ip, user_agent, outcome FROM login_records WHERE account_id = \(id) ORDER BY occurred_at
-            """).decode((Date, String?, String?, String).self) {
+        for try await (occurredAt, ip, userAgent, outcome, check) in try await transaction.query("""
+            SELECT occurred_at, ip, user_agent, outcome, "check" FROM login_records WHERE account_id = \(id) ORDER BY occurred_at
+            """).decode((Date, String?, String?, String, String).self) {
             document.logins.append(LoginRecord(occurredAt: occurredAt, ip: ip, userAgent: userAgent,
-                                               outcome: LoginRecord.Outcome(rawValue: outcome) ?? .invalidCredentials))
+                                               outcome: LoginRecord.Outcome(rawValue: outcome) ?? .invalidCredentials,
+                                               check: LoginRecord.Check(rawValue: check) ?? .signIn))
         }
         for try await (decision, reason, decidedBy, decidedAt) in try await transaction.query("""
             SELECT decision, reason, decided_by, decided_at FROM verification_decisions WHERE account_id = \(id) ORDER BY id

@@ -164,5 +164,11 @@ enum AccountsMigrations {
                 substantial_sequence integer NOT NULL
             );
             """),
+        Migration(source: "accounts", version: 8, name: "current-password checks", sql: """
+            -- A wrong current password through a session counts with the sign-in failures and is
+            -- shown to the owner beside them; `check` says which it was.
+            ALTER TABLE login_records ADD COLUMN "check" text NOT NULL DEFAULT 'sign-in'
+                CHECK ("check" IN ('sign-in', 'current-password'));
+            """),
     ]
 }

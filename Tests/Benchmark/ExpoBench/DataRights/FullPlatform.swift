@@ -46,7 +46,8 @@ struct FullPlatform {
         var platform = FullPlatform(processes: processes, schemas: schemas, port: port)
         let ready = await eventually(timeout: .seconds(120), interval: .milliseconds(300)) {
             for service in ServiceName.backends {
-                let answer = try? await http("GET", "\(platform.base)/health/services/\(service.rawValue)", timeout: 3)
+                // processes[0] is the gateway: its ops port pings the backends.
+                let answer = try? await http("GET", "http://127.0.0.1:\(processes[0].opsPort)/health/services/\(service.rawValue)", timeout: 3)
                 guard answer?["ready"] as? Bool == true else { return false }
             }
             return true

@@ -230,7 +230,7 @@ private struct LiveSocketsRun {
     private func waitUntilReady() async throws {
         for (name, process) in [("accounts", accounts), ("messaging", messaging)] {
             let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
-                (try? await http("GET", "\(base)/health/services/\(name)", timeout: 3))?["ready"] as? Bool == true
+                (try? await http("GET", "http://127.0.0.1:\(gateway.opsPort)/health/services/\(name)", timeout: 3))?["ready"] as? Bool == true
             }
             guard ready else { throw TestFailure("\(name) not ready: \(process.output.suffix(2000))") }
         }

@@ -59,7 +59,7 @@ struct SearchBench {
         do {
             let base = "http://127.0.0.1:\(gatewayPort)"
             let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(300)) {
-                (try? await http("GET", "\(base)/health/services/matchmaking", timeout: 3))?["ready"] as? Bool == true
+                (try? await http("GET", "http://127.0.0.1:\(gateway.opsPort)/health/services/matchmaking", timeout: 3))?["ready"] as? Bool == true
             }
             guard ready else { throw TestFailure("matchmaking not ready: \(matchmaking.output.suffix(2000))") }
             // Each part is written as soon as it is measured, so a failure later keeps what was.

@@ -99,12 +99,15 @@ route('/account/sessions', {title: 'Signed-in devices', access: 'signed-in', pag
 
 route('/account/logins', {title: 'Sign-in history', access: 'signed-in', page: async () => {
   const page = await api('GET', '/v1/me/logins', {query: {limit: 100}});
+  const checks = {'sign-in': 'Sign-in', 'current-password': 'Current password (while signed in)'};
   return h('div', {class: 'stack'}, tabBar(),
-    h('p', {}, 'Every sign-in attempt on your account, with where it came from. A failure you do not recognise? Change your password.'),
+    h('p', {}, 'Every attempt on your password: sign-ins, and the current password given to change your password or email. ',
+      'A failure you do not recognise? Change your password and end the devices you do not know.'),
     page.items.length ? h('table', {class: 'table'},
-      h('thead', {}, h('tr', {}, ['When', 'Outcome', 'IP address', 'Device'].map((text) => h('th', {scope: 'col'}, text)))),
+      h('thead', {}, h('tr', {}, ['When', 'What', 'Outcome', 'IP address', 'Device'].map((text) => h('th', {scope: 'col'}, text)))),
       h('tbody', {}, page.items.map((item) => h('tr', {},
-        h('td', {}, when(item.occurredAt)), h('td', {}, label(item.outcome)), h('td', {}, item.ip ?? ''), h('td', {}, item.userAgent ?? '')))))
+        h('td', {}, when(item.occurredAt)), h('td', {}, checks[item.check] ?? label(item.check)), h('td', {}, label(item.outcome)),
+        h('td', {}, item.ip ?? ''), h('td', {}, item.userAgent ?? '')))))
       : h('p', {}, 'No sign-ins recorded.'));
 }});
 
