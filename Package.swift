@@ -133,7 +133,8 @@ for service in services {
     case "Gateway":
         dependencies += [hummingbird, .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                          .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
-                         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
+                         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                         .product(name: "NIOHTTPTypes", package: "swift-nio-extras")]
         resources = [.copy("OpenAPI"), .copy("Web")]
     case "Accounts":
         dependencies += ["CArgon2", .product(name: "Crypto", package: "swift-crypto"),
@@ -175,6 +176,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

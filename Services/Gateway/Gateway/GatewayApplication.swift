@@ -1,9 +1,11 @@
 import Contracts
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import MessageBus
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import ServiceRuntime
@@ -29,10 +31,18 @@ public func buildGateway(
     let live = LiveRoutes(hub: LiveHub(bus: bus), timeout: configuration.rpcTimeout)
     // Pings every 30 s keep idle sockets honest: one that does not answer within the next period is closed.
     let webSocket = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(5))
+    let limits = settings.connections
+    let counter = ConnectionCounter(limit: limits.perIP)
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGuard(requestTimeout: limits.requestTimeout)], idleTimeout: TimeAmount(limits.idleTimeout))
     let api = Application(
         router: router,
-        server: .http1WebSocketUpgrade(configuration: .init(ws: webSocket)) { head, channel, _ in
-            await live.shouldUpgrade(head, channel: channel)
+        server: HTTPServerBuilder { responder in
+            AdmittedChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1, ws: webSocket)) { head, channel, _ in
+                    await live.shouldUpgrade(head, channel: channel)
+                },
+                counter: counter, headTimeout: limits.idleTimeout)
         },
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "expo-gateway"),
         logger: logger)

@@ -5,10 +5,13 @@ public struct GatewaySettings: Sendable {
     public var limits: GatewayLimits
     /// How long a validated token is reused without asking accounts (`EXPO_TOKEN_CACHE_SECONDS`, 0 = never).
     public var tokenCacheLifetime: Duration
+    /// How clients may hold connections (`ConnectionGuard`).
+    public var connections: ConnectionLimits
 
-    public init(limits: GatewayLimits, tokenCacheLifetime: Duration) {
+    public init(limits: GatewayLimits, tokenCacheLifetime: Duration, connections: ConnectionLimits = ConnectionLimits()) {
         self.limits = limits
         self.tokenCacheLifetime = tokenCacheLifetime
+        self.connections = connections
     }
 
     public init(environment env: Environment) throws {
@@ -19,6 +22,10 @@ public struct GatewaySettings: Sendable {
             limits: GatewayLimits(
                 perIP: .init(perMinute: perIP), signInPerIP: .init(perMinute: signIn, burst: max(1, signIn / 2)),
                 perAccount: .init(perMinute: perAccount)),
-            tokenCacheLifetime: .seconds(try env.integer("EXPO_TOKEN_CACHE_SECONDS", default: 30, in: 0...300)))
+            tokenCacheLifetime: .seconds(try env.integer("EXPO_TOKEN_CACHE_SECONDS", default: 30, in: 0...300)),
+            connections: ConnectionLimits(
+                idleTimeout: .seconds(try env.integer("EXPO_HTTP_IDLE_TIMEOUT_SECONDS", default: 60, in: 1...3600)),
+                requestTimeout: .seconds(try env.integer("EXPO_HTTP_REQUEST_TIMEOUT_SECONDS", default: 30, in: 1...3600)),
+                perIP: try env.integer("EXPO_MAX_CONNECTIONS_PER_IP", default: 512, in: 0...1_000_000)))
     }
 }

@@ -52,6 +52,8 @@ struct LiveBench {
         let gateway = try ServiceProcess("gateway", instance: "bench-gateway", opsPort: freePort(), environment: [
             "EXPO_HTTP_PORT": "\(port)", "EXPO_RATE_LIMIT_PER_MINUTE": "0",
             "EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "0", "EXPO_ACCOUNT_RATE_LIMIT_PER_MINUTE": "0",
+            // Ten thousand sockets from one address: the per-IP connection cap is for clients, not this load generator.
+            "EXPO_MAX_CONNECTIONS_PER_IP": "0",
         ])
         let accounts = try ServiceProcess("accounts", instance: "bench-accounts", opsPort: freePort(), environment: accountsEnvironment)
         let messaging = try ServiceProcess("messaging", instance: "bench-messaging", opsPort: freePort(), environment: messagingEnvironment)

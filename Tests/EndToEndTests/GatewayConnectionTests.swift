@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The gateway process holds connections only as long as a client is sending a request or waiting
+/// for one, and no more of them from one address than its cap: a slow or idle client is cut off
+/// while others are served.
+@Suite(.integration) struct GatewayConnectionTests {
+    /// Drives raw sockets (Python's, as the other raw-socket tests do) and prints what happened.
+    static let choreography = #"""
+    import json, socket, sys, threading, time
+    port = int(sys.argv[1])
+    def connect():
+        return socket.create_connection(("127.0.0.1", port), timeout=15)
+    def closed_after(s, send=None, every=0.5, first=b""):
+        # Seconds until the server closes `s`, after `first` at once and `send` one byte at a time.
+        s.sendall(first)
+        started = time.monotonic()
+        s.settimeout(every)
+        sent = 0
+        while time.monotonic() - started < 15:
+            try:
+                if s.recv(65536) == b"":
+                    return round(time.monotonic() - started, 1)
+            except socket.timeout:
+                pass
+            except OSError:
+                return round(time.monotonic() - started, 1)
+            if send and sent < len(send):
+                try:
+                    s.sendall(send[sent:sent + 1])
+                except OSError:
+                    return round(time.monotonic() - started, 1)
+                sent += 1
+        return None
+    def live():
+        s = connect()
+        s.sendall(b"GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        answer = s.recv(65536)
+        return s, answer.startswith(b"HTTP/1.1 200")
+    result = {}
+    # Trickled headers and a trickled body are cut off; someone else is served meanwhile.
+    slow = {}
+    def trickle(name, first, data):
+        slow[name] = closed_after(connect(), data, first=first)
+    threads = [threading.Thread(target=trickle, args=("head", b"", b"GET /health/live HTTP/1.1\r\nX-Slow: " + b"a" * 100)),
+               threading.Thread(target=trickle, args=("body", b"POST /v1/accounts HTTP/1.1\r\nHost: localhost\r\n"
+                                                          b"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n", b" " * 200))]
+    for t in threads: t.start()
+    time.sleep(0.5)
+    _, result["servedMeanwhile"] = live()
+    for t in threads: t.join()
+    result["slowHeadClosedAfter"] = slow["head"]
+    result["slowBodyClosedAfter"] = slow["body"]
+    # A keep-alive connection left idle after its answer is closed.
+    result["idleClosedAfter"] = closed_after(live()[0])
+    # The cap: four connections are held, the fifth from the same address is refused at once.
+    held = [connect() for _ in range(4)]
+    time.sleep(0.3)
+    result["fifthClosedAfter"] = closed_after(connect())
+    for s in held: s.close()
+    time.sleep(0.5)
+    _, result["servedAfterwards"] = live()
+    print(json.dumps(result))
+    """#
+
+    @Test func slowAndIdleClientsAreCutOffAndOneAddressHoldsNoMoreThanItsCap() async throws {
+        let port = freePort()
+        let gateway = try ServiceProcess("gateway", instance: uniqueName("gateway"), opsPort: freePort(), environment: [
+            "EXPO_HTTP_PORT": "\(port)", "EXPO_HTTP_IDLE_TIMEOUT_SECONDS": "2", "EXPO_HTTP_REQUEST_TIMEOUT_SECONDS": "2",
+            "EXPO_MAX_CONNECTIONS_PER_IP": "4",
+        ])
+        do {
+            try await check(port: port)
+        } catch {
+            _ = try? await gateway.terminate()
+            throw error
+        }
+        _ = try? await gateway.terminate()
+    }
+
+    private func check(port: Int) async throws {
+        #expect(await eventually { (try? await httpGet("http://127.0.0.1:\(port)/health/live"))?.status == 200 })
+        try await Task.sleep(for: .seconds(3))  // the readiness probe's keep-alive connection is gone
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.choreography, String(port)]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let result = try #require(try JSONSerialization.jsonObject(with: printed) as? [String: Any], "\(String(decoding: printed, as: UTF8.self))")
+
+        #expect(result["servedMeanwhile"] as? Bool == true, "a normal request is served while two clients trickle")
+        for key in ["slowHeadClosedAfter", "slowBodyClosedAfter", "idleClosedAfter"] {
+            let seconds = try #require(result[key] as? Double, "\(key): the connection was never closed")
+            #expect(seconds >= 1 && seconds <= 8, "\(key) \(seconds) s (timeouts of 2 s)")
+        }
+        let fifth = try #require(result["fifthClosedAfter"] as? Double, "the fifth connection was kept")
+        #expect(fifth < 1, "the fifth connection from one address is refused at once, not after \(fifth) s")
+        #expect(result["servedAfterwards"] as? Bool == true, "closed connections free their place")
+    }
+}
