@@ -79,19 +79,87 @@ import TestSupport
         _ = try? await gateway.terminate()
     }
 
-    private func check(port: Int) async throws {
-        #expect(await eventually { (try? await httpGet("http://127.0.0.1:\(port)/health/live"))?.status == 200 })
-        try await Task.sleep(for: .seconds(3))  // the readiness probe's keep-alive connection is gone
+    /// Sends each request on a new connection and prints the status line, whether a Content-Length
+    /// framed a problem document, and whether the gateway closed the connection (none may hang).
+    static let edges = #"""
+    import json, socket, sys
+    port = int(sys.argv[1])
+    cases = {
+        "longTarget": b"GET /v1/" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        "thousandHeaders": b"GET /health/live HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(1000)) + b"\r\n",
+        "connect": b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+        "noHost": b"GET /health/live HTTP/1.1\r\n\r\n",
+        "twoHosts": b"GET /health/live HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "http10": b"GET /health/live HTTP/1.0\r\n\r\n",
+    }
+    result = {}
+    for name, request in cases.items():
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        try:
+            s.sendall(request)
+        except OSError:
+            pass
+        answer, closed = b"", False
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    closed = True
+                    break
+                answer += chunk
+        except socket.timeout:
+            pass
+        except OSError:
+            closed = True
+        head, _, body = answer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        length = [l.split(":", 1)[1].strip() for l in lines[1:] if l.lower().startswith("content-length:")]
+        result[name] = {"status": lines[0], "framed": bool(length) and int(length[0]) == len(body),
+                        "problem": body.startswith(b"{") and b'"status"' in body, "closed": closed}
+    print(json.dumps(result))
+    """#
 
+    @Test func protocolEdgesGetAFramedProblemAndAClosedConnection() async throws {
+        let port = freePort()
+        let gateway = try ServiceProcess("gateway", instance: uniqueName("gateway"), opsPort: freePort(), environment: ["EXPO_HTTP_PORT": "\(port)"])
+        do {
+            #expect(await eventually { (try? await httpGet("http://127.0.0.1:\(port)/health/live"))?.status == 200 })
+            let result = try Self.run(Self.edges, port: port)
+            let expected = ["longTarget": "414", "thousandHeaders": "431", "connect": "405", "noHost": "400", "twoHosts": "400"]
+            for (name, status) in expected {
+                let answer = try #require(result[name] as? [String: Any], "\(name)")
+                #expect((answer["status"] as? String)?.hasPrefix("HTTP/1.1 \(status)") == true, "\(name): \(answer)")
+                #expect(answer["framed"] as? Bool == true && answer["problem"] as? Bool == true, "\(name): a problem with its length, \(answer)")
+                #expect(answer["closed"] as? Bool == true, "\(name): the connection is closed, not left hanging")
+            }
+            let http10 = try #require(result["http10"] as? [String: Any])
+            #expect((http10["status"] as? String)?.contains(" 200 ") == true && http10["closed"] as? Bool == true,
+                    "an HTTP/1.0 request without keep-alive is answered and its connection closed: \(http10)")
+        } catch {
+            _ = try? await gateway.terminate()
+            throw error
+        }
+        _ = try? await gateway.terminate()
+    }
+
+    /// Runs a Python script with the port and returns the JSON object it printed.
+    static func run(_ script: String, port: Int) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.choreography, String(port)]
+        process.arguments = ["python3", "-c", script, String(port)]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let result = try #require(try JSONSerialization.jsonObject(with: printed) as? [String: Any], "\(String(decoding: printed, as: UTF8.self))")
+        return try #require(try JSONSerialization.jsonObject(with: printed) as? [String: Any], "\(String(decoding: printed, as: UTF8.self))")
+    }
+
+    private func check(port: Int) async throws {
+        #expect(await eventually { (try? await httpGet("http://127.0.0.1:\(port)/health/live"))?.status == 200 })
+        try await Task.sleep(for: .seconds(3))  // the readiness probe's keep-alive connection is gone
+
+        let result = try Self.run(Self.choreography, port: port)
 
         #expect(result["servedMeanwhile"] as? Bool == true, "a normal request is served while two clients trickle")
         for key in ["slowHeadClosedAfter", "slowBodyClosedAfter", "idleClosedAfter"] {

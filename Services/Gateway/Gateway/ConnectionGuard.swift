@@ -1,3 +1,5 @@
+import Contracts
+import Foundation
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -49,21 +51,25 @@ final class ConnectionCounter: Sendable {
 }
 
 /// The first handler of every connection, before any HTTP parsing: admits it against the per-IP
-/// cap (released when it closes, WebSocket upgrades included) and closes it if its first request
-/// head has not arrived within the idle timeout. Hummingbird installs its own handlers only once
-/// that head is parsed, so without this a client trickling its first headers is never cut off.
+/// cap (released when it closes, WebSocket upgrades included), closes it if its first request
+/// head has not arrived within the idle timeout, and answers what `RequestHeadScan` refuses in
+/// that head itself, as a problem, then closes. Hummingbird installs its own handlers only once a
+/// head is parsed, so without this a client trickling its first headers is never cut off, and a
+/// head the HTTP decoder gives up on gets no answer at all.
 final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let counter: ConnectionCounter
     private let headTimeout: TimeAmount
     private var started = false
-    private var headSeen = false
-    private var requestStarted = false
-    /// The last four bytes of the head read so far, to find its blank line (CR LF CR LF).
-    private var tail: UInt32 = 0
+    private var scan: RequestHeadScan? = RequestHeadScan()
+    private var refused = false
     private var deadline: Scheduled<Void>?
+    /// An HTTP/1.0 first request that did not ask to keep the connection: `ConnectionGuard`
+    /// closes it after the answer.
+    private(set) var closeAfterFirstAnswer = false
 
     init(counter: ConnectionCounter, headTimeout: Duration) {
         self.counter = counter
@@ -84,21 +90,47 @@ final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if !headSeen {
+        guard !refused else { return }
+        if scan != nil {
             for byte in unwrapInboundIn(data).readableBytesView {
-                // Empty lines before a request line are allowed (RFC 9112 §2.2): they do not start it.
-                if !requestStarted, byte == 13 || byte == 10 { continue }
-                requestStarted = true
-                tail = tail << 8 | UInt32(byte)
-                if tail == 0x0D0A_0D0A {
-                    headSeen = true
+                switch scan?.read(byte) {
+                case .refused(let problem)?:
+                    refuse(problem, context)
+                    return
+                case .complete(let closeAfterAnswer)?:
+                    closeAfterFirstAnswer = closeAfterAnswer
+                    scan = nil
                     deadline?.cancel()
                     deadline = nil
-                    break
+                case .reading?, nil:
+                    continue
                 }
+                break
             }
         }
         context.fireChannelRead(data)
+    }
+
+    /// Answers `problem` straight onto the socket (the HTTP handlers never saw a whole head) and closes.
+    private func refuse(_ problem: Problem, _ context: ChannelHandlerContext) {
+        refused = true
+        deadline?.cancel()
+        let body = ProblemMiddleware.document(problem, instance: "")
+        let status = HTTPResponse.Status(code: problem.status)
+        var answer = context.channel.allocator.buffer(capacity: body.count + 256)
+        answer.writeString("""
+            HTTP/1.1 \(status.code) \(status.reasonPhrase)\r
+            Content-Type: application/problem+json\r
+            Content-Length: \(body.count)\r
+            Connection: close\r
+            X-Content-Type-Options: nosniff\r
+            Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r
+            \r
+
+            """)
+        answer.writeBytes(body)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(answer)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func start(_ context: ChannelHandlerContext) {
@@ -138,16 +170,24 @@ struct AdmittedChannel<Inner: ServerChildChannel>: ServerChildChannel {
 }
 
 /// Closes a connection whose request body is not complete within the request timeout after its
-/// head (a client trickling its body holds the connection and its buffer otherwise).
-final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+/// head (a client trickling its body holds the connection and its buffer otherwise), and one whose
+/// first request was HTTP/1.0 without keep-alive once its answer is written.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
 
     private let requestTimeout: TimeAmount
     private var deadline: Scheduled<Void>?
+    private var closeAfterAnswer = false
 
     init(requestTimeout: Duration) {
         self.requestTimeout = TimeAmount(requestTimeout)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        closeAfterAnswer = (try? context.pipeline.syncOperations.handler(type: ConnectionAdmission.self))?.closeAfterFirstAnswer ?? false
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -168,5 +208,17 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
             deadline = nil
         }
         context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard closeAfterAnswer, case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        let channel = context.channel
+        context.writeAndFlush(data).whenComplete { result in
+            promise?.completeWith(result)
+            channel.close(promise: nil)
+        }
     }
 }

@@ -76,6 +76,13 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     static func response(_ problem: Problem, instance: String) -> Response {
+        Response(
+            status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: document(problem, instance: instance))))
+    }
+
+    /// The RFC 9457 document of `problem`.
+    static func document(_ problem: Problem, instance: String) -> Data {
         struct Body: Encodable {
             let type = "about:blank"
             let problem: Problem
@@ -92,10 +99,7 @@ struct ProblemMiddleware: RouterMiddleware {
                 try container.encode(instance, forKey: .instance)
             }
         }
-        let data = (try? MessageCodec.encode(Body(problem: problem, instance: instance))) ?? Data()
-        return Response(
-            status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return (try? MessageCodec.encode(Body(problem: problem, instance: instance))) ?? Data()
     }
 }
 
