@@ -65,6 +65,17 @@ import TestSupport
             let metrics = try await httpGet("http://127.0.0.1:\(platform.backends[0].opsPort)/metrics")
             #expect(String(decoding: metrics.body, as: UTF8.self).contains("expo_rpc_handled_seconds"))
 
+            // The gateway's own: a latency histogram per route and status, and an access log line
+            // per request naming the route's template, never a path's secret.
+            let secret = "mailed-secret-\(UUID().uuidString)"
+            _ = try await http("POST", platform.url + "/v1/email-verifications/\(secret)")
+            let gatewayMetrics = String(decoding: try await httpGet(platform.ops + "/metrics").body, as: UTF8.self)
+            #expect(gatewayMetrics.contains("expo_http_request_seconds_bucket") && gatewayMetrics.contains(#"route="/health/ready""#),
+                    "per-route request latencies on the ops port")
+            #expect(await eventually { platform.gateway.output.contains("email-verifications") })
+            #expect(!platform.gateway.output.contains(secret), "a mailed token in a path reached the access log")
+            #expect(platform.gateway.output.contains("status=200"))
+
             // The broker is killed for ten seconds: answers are fast 503s, nothing hangs.
             try BrokerControl.stack("broker", "kill")
             let killed = ContinuousClock.now
