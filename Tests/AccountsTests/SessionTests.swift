@@ -108,6 +108,29 @@ import TestSupport
         }
     }
 
+    @Test func anAddressWithManyFailedSignInsWaitsWhileOthersAndSuccessesDoNot() async throws {
+        try await AccountsHarness.with(AccountsSettings(lockoutThreshold: 100, failuresPerAddress: 3, failureWindow: .seconds(2))) { harness in
+            let account = try await harness.register()
+            // A company behind one address: successes never count.
+            for _ in 0..<5 { _ = try await harness.signIn(account.email, ip: "198.51.100.50") }
+            // Guessing from another address, at unknown and known emails alike.
+            let guesses = [
+                try await problem { try await harness.signIn("nobody@example.com", "guess 1", ip: "203.0.113.66") },
+                try await problem { try await harness.signIn(account.email, "guess 2", ip: "203.0.113.66") },
+                try await problem { try await harness.signIn("someone@example.com", "guess 3", ip: "203.0.113.66") },
+            ]
+            #expect(guesses.map { $0?.code } == [.invalidCredentials, .invalidCredentials, .invalidCredentials])
+            let throttled = try await problem { try await harness.signIn(account.email, ip: "203.0.113.66") }
+            #expect(throttled?.status == 429, "even the right password waits at that address")
+            #expect(throttled?.code == .tooManyFailedSignIns)
+            #expect((1...2).contains(throttled?.retryAfterSeconds ?? 0), "it says when to try again")
+            _ = try await harness.signIn(account.email, ip: "198.51.100.50")  // the company's address is unaffected
+
+            try await Task.sleep(for: .milliseconds(2200))
+            _ = try await harness.signIn(account.email, ip: "203.0.113.66")
+        }
+    }
+
     @Test func aLoginWithNewParametersRehashesThePassword() async throws {
         try await AccountsHarness.with { harness in
             let account = try await harness.register()

@@ -11,22 +11,7 @@ import TestSupport
 /// The web app's files and the browser session: pages on the mailed links' paths, strict
 /// policies, and a session cookie that only works with its CSRF token and is cleared when refused.
 @Suite struct WebAppTests {
-    /// Accepts one token, as the accounts service would accept a live session.
-    struct OneToken: TokenAuthenticator {
-        func actor(forToken token: String, context: GatewayContext) async throws -> Actor? {
-            token == "good-token" ? Actor(accountID: UUID(), roles: ["purchaser"], sessionID: UUID()) : nil
-        }
-    }
-
-    func app() throws -> some ApplicationProtocol {
-        let configuration = try ServiceConfiguration(service: .gateway, environment: ["EXPO_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
-        let logger = TestEnvironment.logger("gateway")
-        let bus = MessageBus(configuration: configuration.amqp, topology: PlatformTopology.make(), instance: "gw-web-test", logger: logger)
-        let router = try buildRouter(
-            configuration: configuration, settings: try GatewaySettings(environment: configuration.environment), bus: bus,
-            monitor: ServiceHealthMonitor(bus: bus, logger: logger), authenticator: OneToken())
-        return Application(router: router, logger: logger)
-    }
+    func app() throws -> some ApplicationProtocol { try gatewayApp(authenticator: OneToken()) }
 
     static let page: HTTPFields = [.accept: "text/html,application/xhtml+xml"]
 

@@ -62,6 +62,7 @@ public func buildRouter(
     let router = Router(context: GatewayContext.self)
     let document = try OpenAPIDocument()
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: ClientAddressMiddleware(proxies: settings.trustedProxies))
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: CORSPolicy(origins: configuration.corsOrigins))

@@ -10,6 +10,8 @@ public struct GatewayContext: RequestContext, RemoteAddressRequestContext {
     public var requestID = ""
     /// W3C trace context continued from the client or started here.
     public var traceparent = ""
+    /// The client's address (`ClientAddressMiddleware`: the peer's, or the one a trusted proxy forwarded).
+    public var clientAddress: String?
     /// Set by the authentication middleware when a valid bearer token came with the request.
     public var actor: Actor?
 
@@ -28,6 +30,6 @@ public struct GatewayContext: RequestContext, RemoteAddressRequestContext {
 extension GatewayContext {
     /// Where `request` came from, for records that keep it (sign-ins, consent).
     func client(of request: Request) -> ClientInfo {
-        ClientInfo(ip: remoteAddress?.ipAddress, userAgent: request.headers[.userAgent])
+        ClientInfo(ip: clientAddress, userAgent: request.headers[.userAgent])
     }
 }

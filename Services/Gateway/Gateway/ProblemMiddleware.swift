@@ -21,7 +21,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["status": "\(problem.status)", "error": "\(String(reflecting: error))"])
             }
             var response = Self.response(problem, instance: request.uri.path)
-            if problem.status == 503 { response.headers[.retryAfter] = "1" }
+            if let seconds = problem.retryAfterSeconds { response.headers[.retryAfter] = "\(seconds)" }
+            if problem.status == 503, problem.retryAfterSeconds == nil { response.headers[.retryAfter] = "1" }
             // The stream is out of step after a framing error: nothing more can be read from it.
             if error is HTTPParserError { response.headers[.connection] = "close" }
             if let limited = error as? RateLimitExceeded { response.headers[.retryAfter] = "\(limited.retryAfterSeconds)" }

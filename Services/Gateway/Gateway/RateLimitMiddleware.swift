@@ -1,7 +1,12 @@
+import Contracts
 import Hummingbird
 
-/// Per-IP limits before authentication (a stricter one on sign-in and registration, where
-/// guessing happens), and a per-account limit after it.
+/// Per-address limits for anonymous traffic (and a stricter one on sign-in, registration and
+/// password resets), a per-account limit once a token checks out. A request with a token or the
+/// session cookie is not charged to its address, so one busy script cannot throttle everyone
+/// behind a company's address; a token the gateway refuses is charged to a bucket of its own per
+/// address (the same rate), and an address that emptied it is refused before its next token
+/// costs a check.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
 
@@ -13,10 +18,22 @@ struct RateLimitMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         switch stage {
         case .client:
-            let ip = context.remoteAddress?.ipAddress ?? "unknown"
-            if let wait = limits.perIP.take(ip) { throw RateLimitExceeded(retryAfter: wait, scope: "client") }
+            let ip = context.clientAddress ?? "unknown"
             if request.method == .post, Self.guardedPaths.contains(request.uri.path), let wait = limits.signInPerIP.take(ip) {
                 throw RateLimitExceeded(retryAfter: wait, scope: "sign-in")
+            }
+            guard request.headers[.authorization] != nil || BrowserSession.token(in: request) != nil else {
+                if let wait = limits.perIP.take(ip) { throw RateLimitExceeded(retryAfter: wait, scope: "client") }
+                break
+            }
+            if let wait = limits.refusedTokensPerIP.peek(ip) { throw RateLimitExceeded(retryAfter: wait, scope: "client") }
+            do {
+                let response = try await next(request, context)
+                if response.status == .unauthorized { _ = limits.refusedTokensPerIP.take(ip) }
+                return response
+            } catch let problem as Problem where problem.status == 401 {
+                _ = limits.refusedTokensPerIP.take(ip)
+                throw problem
             }
         case .account:
             if let actor = context.actor, let wait = limits.perAccount.take(actor.accountID.uuidString) {
@@ -34,11 +51,13 @@ struct RateLimitMiddleware: RouterMiddleware {
 /// `EXPO_ACCOUNT_RATE_LIMIT_PER_MINUTE`; 0 turns one off).
 public struct GatewayLimits: Sendable {
     let perIP: RateLimiter
+    let refusedTokensPerIP: RateLimiter
     let signInPerIP: RateLimiter
     let perAccount: RateLimiter
 
     public init(perIP: RateLimiter.Policy, signInPerIP: RateLimiter.Policy, perAccount: RateLimiter.Policy) {
         self.perIP = RateLimiter(policy: perIP)
+        self.refusedTokensPerIP = RateLimiter(policy: perIP)
         self.signInPerIP = RateLimiter(policy: signInPerIP)
         self.perAccount = RateLimiter(policy: perAccount)
     }

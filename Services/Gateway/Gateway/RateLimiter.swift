@@ -35,6 +35,15 @@ public final class RateLimiter: Sendable {
 
     /// Takes one request from `key`'s bucket: nil if allowed, else how long until one is.
     public func take(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
+        take(key, count: 1, now: now)
+    }
+
+    /// Whether `key` could take one now (nil) or how long until it can, without taking it.
+    public func peek(_ key: String, now: ContinuousClock.Instant = .now) -> Duration? {
+        take(key, count: 0, now: now)
+    }
+
+    private func take(_ key: String, count: Double, now: ContinuousClock.Instant) -> Duration? {
         guard policy.isEnabled else { return nil }
         let rate = Double(policy.perMinute) / 60
         let burst = Double(policy.burst)
@@ -45,7 +54,7 @@ public final class RateLimiter: Sendable {
             bucket.updated = now
             defer { buckets[key] = bucket }
             guard bucket.tokens >= 1 else { return .seconds((1 - bucket.tokens) / rate) }
-            bucket.tokens -= 1
+            bucket.tokens -= count
             return nil
         }
     }

@@ -35,13 +35,18 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
     public var title: String
     public var detail: String?
     public var errors: [FieldError]?
+    /// For a 429 or 503: when to try again, answered as `Retry-After` (not part of the document).
+    public var retryAfterSeconds: Int?
 
-    public init(status: Int, code: Code, title: String, detail: String? = nil, errors: [FieldError]? = nil) {
+    public init(
+        status: Int, code: Code, title: String, detail: String? = nil, errors: [FieldError]? = nil, retryAfterSeconds: Int? = nil
+    ) {
         self.status = status
         self.code = code
         self.title = title
         self.detail = detail
         self.errors = errors
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(status) \(code): \(detail ?? title)" }

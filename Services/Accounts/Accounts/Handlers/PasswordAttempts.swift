@@ -71,4 +71,36 @@ extension AccountsHandlers {
             try await database.client.query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = \(actor.accountID)", logger: logger)
         }
     }
+
+    /// Refuses a sign-in from an address with too many recent failures (429, saying when the
+    /// oldest of them leaves the window), before any password is checked.
+    func checkAddress(_ address: String?, _ logger: Logger) async throws {
+        let limit = settings.failuresPerAddress
+        guard limit > 0, let address else { return }
+        let window = Int(settings.failureWindow.seconds)
+        let rows = try await database.client.query("""
+            SELECT count(*)::int, ceil(extract(epoch FROM min(occurred_at) + make_interval(secs => \(window)) - now()))::int
+            FROM (SELECT occurred_at FROM failed_sign_ins
+                  WHERE address = \(address) AND occurred_at > now() - make_interval(secs => \(window))
+                  ORDER BY occurred_at DESC LIMIT \(limit)) recent
+            """, logger: logger)
+        for try await (failures, wait) in rows.decode((Int, Int?).self) where failures >= limit {
+            throw Problem(status: 429, code: .tooManyFailedSignIns, title: "Too many failed sign-ins from this address",
+                          detail: "sign-ins from this address wait until earlier failures are older", retryAfterSeconds: max(1, wait ?? 1))
+        }
+    }
+
+    /// Counts a failed sign-in against its address; failures older than the window go.
+    func recordFailedSignIn(from address: String?, _ logger: Logger) async throws {
+        guard settings.failuresPerAddress > 0, let address else { return }
+        let window = Int(settings.failureWindow.seconds)
+        try await database.client.query("""
+            WITH expired AS (DELETE FROM failed_sign_ins WHERE occurred_at < now() - make_interval(secs => \(window)))
+            INSERT INTO failed_sign_ins (address) VALUES (\(address))
+            """, logger: logger)
+    }
+}
+
+extension Problem.Code {
+    static let tooManyFailedSignIns = Problem.Code("too-many-failed-sign-ins")
 }

@@ -21,12 +21,14 @@ extension AccountsHandlers {
         var checks = FieldChecks()
         let email = checks.required("email", request.email, maxLength: 254)
         guard let email, let password = request.password else { throw Problem.invalidCredentials }
+        let client = ClientInfo(ip: request.client?.ip?.printable(maxLength: 64), userAgent: request.client?.userAgent?.printable(maxLength: 512))
+        try await checkAddress(client.ip, context.logger)
         // No account has such an email or password: the same answer, after the same work.
         guard password.count <= PasswordPolicy.maximumLength, checks.errors.isEmpty else {
             try await decoy.verify(password)
+            try await recordFailedSignIn(from: client.ip, context.logger)
             throw Problem.invalidCredentials
         }
-        let client = ClientInfo(ip: request.client?.ip?.printable(maxLength: 64), userAgent: request.client?.userAgent?.printable(maxLength: 512))
 
         let rows = try await database.client.query("""
             SELECT id, password_hash, locked_until FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
@@ -35,6 +37,7 @@ extension AccountsHandlers {
         for try await (id, hash, lockedUntil) in rows.decode((UUID, String, Date?).self) { found = (id, hash, lockedUntil) }
         guard let found else {
             try await decoy.verify(password)
+            try await recordFailedSignIn(from: client.ip, context.logger)
             Self.count("unknown-email")
             throw Problem.invalidCredentials
         }
@@ -45,6 +48,7 @@ extension AccountsHandlers {
         }
         guard try await hasher.verify(password, against: found.hash) else {
             try await recordFailure(found.id, client, .signIn, context.logger)
+            try await recordFailedSignIn(from: client.ip, context.logger)
             Self.count("wrong-password")
             throw Problem.invalidCredentials
         }

@@ -170,5 +170,16 @@ enum AccountsMigrations {
             ALTER TABLE login_records ADD COLUMN "check" text NOT NULL DEFAULT 'sign-in'
                 CHECK ("check" IN ('sign-in', 'current-password'));
             """),
+        Migration(source: "accounts", version: 9, name: "failed sign-ins per address", sql: """
+            -- Failed sign-ins by source address, whatever the email (known or not), for the
+            -- per-address throttle every replica shares; kept only for the counting window.
+            CREATE TABLE failed_sign_ins (
+                id          bigserial   PRIMARY KEY,
+                address     text        NOT NULL,
+                occurred_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX failed_sign_ins_address ON failed_sign_ins (address, occurred_at);
+            CREATE INDEX failed_sign_ins_occurred_at ON failed_sign_ins (occurred_at);
+            """),
     ]
 }
