@@ -53,28 +53,75 @@ import TestSupport
         }
     }
 
-    @Test func repeatedFailuresLockTheAccountUntilTheCoolingOffEnds() async throws {
+    @Test func repeatedFailuresHoldThatEmailAtThatAddressWhileTheOwnerElsewhereSignsIn() async throws {
         try await AccountsHarness.with { harness in
             let account = try await harness.register()
             for attempt in 1...3 {
                 let failed = try await problem { try await harness.signIn(account.email, "wrong password \(attempt)", ip: "198.51.100.9") }
                 #expect(failed?.code == .invalidCredentials)
             }
-            let locked = try await problem { try await harness.signIn(account.email) }
-            #expect(locked?.status == 423)
+            let locked = try await problem { try await harness.signIn(account.email, ip: "198.51.100.9") }
+            #expect(locked?.status == 423, "the guessing address waits, even with the right password")
             #expect(locked?.code == .accountLocked)
+            // The owner, elsewhere, is not locked out by a stranger.
+            let owner = try await harness.actor(try await harness.signIn(account.email, ip: "203.0.113.7"))
 
             try await Task.sleep(for: .milliseconds(2200))
-            let session = try await harness.signIn(account.email)
-            let actor = try await harness.actor(session)
-            let logins = try await harness.handlers.listLogins(ListLogins(), harness.context(ListLogins.type, actor: actor))
-            #expect(logins.items.map(\.outcome) == [.succeeded, .accountLocked, .invalidCredentials, .invalidCredentials, .invalidCredentials])
+            _ = try await harness.signIn(account.email, ip: "198.51.100.9")
+            let logins = try await harness.handlers.listLogins(ListLogins(), harness.context(ListLogins.type, actor: owner))
+            #expect(logins.items.map(\.outcome) == [.succeeded, .succeeded, .accountLocked, .invalidCredentials, .invalidCredentials, .invalidCredentials])
             #expect(logins.items.last?.ip == "198.51.100.9")
             #expect(logins.items.first?.userAgent == "Tests/1.0")
 
             // The count starts afresh after a successful sign-in.
-            for attempt in 1...2 { _ = try await problem { try await harness.signIn(account.email, "wrong again \(attempt)") } }
-            _ = try await harness.signIn(account.email)
+            for attempt in 1...2 { _ = try await problem { try await harness.signIn(account.email, "wrong again \(attempt)", ip: "198.51.100.9") } }
+            _ = try await harness.signIn(account.email, ip: "198.51.100.9")
+        }
+    }
+
+    @Test func anUnknownEmailLocksExactlyLikeAKnownOne() async throws {
+        try await AccountsHarness.with { harness in
+            let account = try await harness.register()
+            var answers: [[Problem?]] = []
+            for email in [account.email, "nobody-\(UUID().uuidString.prefix(8))@example.com"] {
+                var these: [Problem?] = []
+                for attempt in 1...4 { these.append(try await problem { try await harness.signIn(email, "guess \(attempt)", ip: "198.51.100.30") }) }
+                answers.append(these)
+            }
+            #expect(answers[0] == answers[1], "nothing tells a registered email from an unknown one")
+            #expect(answers[0].map { $0?.status } == [401, 401, 401, 423])
+        }
+    }
+
+    @Test func waitsGrowWithEveryFurtherRoundOfFailures() async throws {
+        try await AccountsHarness.with(AccountsSettings(lockoutThreshold: 2, lockoutDuration: .seconds(3), failuresPerAddress: 0)) { harness in
+            let account = try await harness.register()
+            func guess() async throws -> Problem? { try await problem { try await harness.signIn(account.email, "guess", ip: "198.51.100.31") } }
+            for _ in 1...2 { _ = try await guess() }
+            #expect(try await guess()?.status == 423)
+            // Past the threshold every further failure waits again, and the wait doubles with every
+            // threshold's worth of failures: three seconds after the third, six after the fourth.
+            try await Task.sleep(for: .milliseconds(3500))
+            #expect(try await guess()?.status == 401)
+            #expect(try await guess()?.status == 423)
+            try await Task.sleep(for: .milliseconds(3500))
+            #expect(try await guess()?.status == 401)
+            #expect(try await guess()?.status == 423)
+            try await Task.sleep(for: .milliseconds(3500))
+            #expect(try await guess()?.status == 423, "still waiting after the first wait's length")
+            try await Task.sleep(for: .milliseconds(3000))
+            _ = try await harness.signIn(account.email, ip: "198.51.100.31")
+        }
+    }
+
+    @Test func guessesFromManyAddressesHoldNewAddressesButNotOnesTheOwnerUsed() async throws {
+        try await AccountsHarness.with(AccountsSettings(lockoutThreshold: 2, lockoutDuration: .seconds(30), failuresPerAddress: 0)) { harness in
+            let account = try await harness.register()
+            _ = try await harness.signIn(account.email, ip: "198.51.100.40")  // the owner's office
+            for index in 1...8 { _ = try await problem { try await harness.signIn(account.email, "guess", ip: "203.0.113.\(100 + index)") } }
+            let fresh = try await problem { try await harness.signIn(account.email, ip: "203.0.113.200") }
+            #expect(fresh?.status == 423, "an address the account never used waits once guesses come from everywhere")
+            _ = try await harness.signIn(account.email, ip: "198.51.100.40")
         }
     }
 
@@ -89,19 +136,18 @@ import TestSupport
                 try await problem { try await harness.send(VerifyPassword(password: "guess three"), actor: actor) },
             ]
             #expect(guesses.map { $0?.code } == [.wrongPassword, .wrongPassword, .wrongPassword])
-            // The third wrong password locked the account: even the right one waits, here and at sign-in.
+            // The third wrong password locked the account's password checks: even the right one waits.
             let locked = try await problem {
                 try await harness.send(ChangePassword(currentPassword: AccountsHarness.password, newPassword: "another long password 2"), actor: actor)
             }
             #expect(locked?.status == 423)
-            #expect(try await problem { try await harness.signIn(account.email) }?.status == 423)
             #expect(try await harness.send(GetMe(), actor: actor).email == account.email, "nothing was changed")
 
-            try await Task.sleep(for: .milliseconds(2200))
+            // The owner can still sign in, and then change the password.
             let owner = try await harness.actor(try await harness.signIn(account.email))
             let logins = try await harness.send(ListLogins(), actor: owner).items
-            #expect(logins.map(\.check) == [.signIn, .signIn, .currentPassword, .currentPassword, .currentPassword, .currentPassword, .signIn])
-            #expect(logins.map(\.outcome) == [.succeeded, .accountLocked, .accountLocked, .invalidCredentials, .invalidCredentials,
+            #expect(logins.map(\.check) == [.signIn, .currentPassword, .currentPassword, .currentPassword, .currentPassword, .signIn])
+            #expect(logins.map(\.outcome) == [.succeeded, .accountLocked, .invalidCredentials, .invalidCredentials,
                                                .invalidCredentials, .succeeded])
             #expect(logins.filter { $0.check == .currentPassword }.allSatisfy { $0.ip == "198.51.100.20" && $0.userAgent == "Stolen/1.0" },
                     "a guess names the session it came through")

@@ -145,7 +145,7 @@ import TestSupport
 
     @Test func signingOutOnOneGatewayRevokesTheCachedTokenOnEveryOther() async throws {
         let cached = ["EXPO_TOKEN_CACHE_SECONDS": "120"]
-        try await AccountsStack.with(gateways: [cached, cached.merging(["EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "4"]) { $1 }]) { stack in
+        try await AccountsStack.with(gateways: [cached, cached.merging(["EXPO_SIGN_IN_RATE_LIMIT_PER_MINUTE": "6"]) { $1 }]) { stack in
             let email = "\(uniqueName("roaming"))@example.com"
             _ = try await stack.register(email)
             let token = try #require(try await stack.signIn(email)["token"] as? String)

@@ -51,9 +51,9 @@ enum AccountsRetention {
             RetentionRule(name: "live tickets", sql: "DELETE FROM live_tickets WHERE expires_at < now()"),
             RetentionRule(name: "email tokens", sql: "DELETE FROM email_tokens WHERE expires_at < now()"),
             RetentionRule(name: "company invitations", sql: "DELETE FROM company_invitations WHERE expires_at < now()"),
-            // Addresses of failed sign-ins count only within the throttle's window.
+            // Failed sign-ins (address, email hash) are remembered a day for the waits they cause.
             RetentionRule(name: "failed sign-ins", sql: """
-                DELETE FROM failed_sign_ins WHERE occurred_at < now() - interval '\(Int(settings.failureWindow.seconds)) seconds'
+                DELETE FROM failed_sign_ins WHERE occurred_at < now() - interval '\(SignInLock.memory) seconds'
                 """),
         ]
     }

@@ -88,7 +88,7 @@ extension Problem {
         status: 401, code: .invalidCredentials, title: "The email or the password is wrong")
 
     static func accountLocked(until: Date) -> Problem {
-        Problem(status: 423, code: .accountLocked, title: "The account is locked after repeated failed sign-ins",
+        Problem(status: 423, code: .accountLocked, title: "Too many wrong passwords: wait before trying again",
                 detail: "try again after \(until.formatted(.iso8601))")
     }
 

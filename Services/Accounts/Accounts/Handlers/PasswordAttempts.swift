@@ -6,12 +6,13 @@ import PostgresNIO
 import ServiceRuntime
 
 /// Every attempt on an account's password, at sign-in or as the current password given through a
-/// session: recorded for its owner (`/v1/me/logins`), failures counted together, and the one that
-/// reaches the threshold locks the account, so a stolen session guesses no faster than a stranger.
+/// session: recorded for its owner (`/v1/me/logins`). Wrong current passwords lock the account's
+/// password checks through sessions (a stolen session guesses no faster than a stranger), while
+/// the owner can still sign in and change it; sign-ins wait by `SignInLock` and `checkAddress`.
 extension AccountsHandlers {
-    /// Counts a failed attempt; the one that reaches the threshold locks the account. A lock that
-    /// has run out starts the count afresh.
-    func recordFailure(_ accountID: UUID, _ client: ClientInfo, _ check: LoginRecord.Check, _ logger: Logger) async throws {
+    /// Counts a wrong current password; the one that reaches the threshold locks the account's
+    /// password checks. A lock that has run out starts the count afresh.
+    func recordFailure(_ accountID: UUID, _ client: ClientInfo, _ logger: Logger) async throws {
         let threshold = settings.lockoutThreshold
         let lockSeconds = Int(settings.lockoutDuration.seconds)
         try await database.transaction { connection in
@@ -23,7 +24,7 @@ extension AccountsHandlers {
                         THEN now() + make_interval(secs => \(lockSeconds)) END
                 WHERE id = \(accountID)
                 """, logger: logger)
-            try await insertAttempt(accountID, client, .invalidCredentials, check, on: connection, logger)
+            try await insertAttempt(accountID, client, .invalidCredentials, .currentPassword, on: connection, logger)
         }
     }
 
@@ -64,7 +65,7 @@ extension AccountsHandlers {
             throw Problem.accountLocked(until: lockedUntil)
         }
         guard try await hasher.verify(password, against: found.hash) else {
-            try await recordFailure(actor.accountID, found.client, .currentPassword, logger)
+            try await recordFailure(actor.accountID, found.client, logger)
             throw Problem.wrongPassword(field: field)
         }
         if found.failures > 0 {
@@ -90,15 +91,16 @@ extension AccountsHandlers {
         }
     }
 
-    /// Counts a failed sign-in against its address; failures older than the window go.
-    func recordFailedSignIn(from address: String?, _ logger: Logger) async throws {
-        guard settings.failuresPerAddress > 0, let address else { return }
-        let window = Int(settings.failureWindow.seconds)
+    /// Counts a failed sign-in against its email and address (`SignInLock`, `checkAddress`);
+    /// failures older than a day go.
+    func recordFailedSignIn(_ attempt: SignInLock.Attempt, _ logger: Logger) async throws {
         try await database.client.query("""
-            WITH expired AS (DELETE FROM failed_sign_ins WHERE occurred_at < now() - make_interval(secs => \(window)))
-            INSERT INTO failed_sign_ins (address) VALUES (\(address))
+            WITH expired AS (DELETE FROM failed_sign_ins WHERE occurred_at < now() - make_interval(secs => \(SignInLock.memory)))
+            INSERT INTO failed_sign_ins (address, email_hash) VALUES (\(attempt.address), \(attempt.emailHash))
             """, logger: logger)
     }
+
+    var signInLock: SignInLock { SignInLock(database: database, settings: settings) }
 }
 
 extension Problem.Code {

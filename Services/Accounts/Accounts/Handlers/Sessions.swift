@@ -9,8 +9,9 @@ import ServiceRuntime
 
 extension AccountsHandlers {
     /// `accounts.create-session.v1`: sign in. Unknown email and wrong password get the same answer
-    /// after the same work; repeated failures lock the account for a while; every attempt on a
-    /// known account is recorded for its owner.
+    /// after the same work; repeated failures lock that email at that address for a growing while
+    /// (`SignInLock`), unknown emails exactly like known ones; every attempt on a known account is
+    /// recorded for its owner.
     @Sendable func createSession(_ request: CreateSession, _ context: RequestContext) async throws -> CreatedSession {
         if (request.email ?? "").isEmpty || (request.password ?? "").isEmpty {
             throw Problem.validationFailed(
@@ -23,32 +24,34 @@ extension AccountsHandlers {
         guard let email, let password = request.password else { throw Problem.invalidCredentials }
         let client = ClientInfo(ip: request.client?.ip?.printable(maxLength: 64), userAgent: request.client?.userAgent?.printable(maxLength: 512))
         try await checkAddress(client.ip, context.logger)
+        let attempt = SignInLock.Attempt(email: email, address: client.ip)
         // No account has such an email or password: the same answer, after the same work.
         guard password.count <= PasswordPolicy.maximumLength, checks.errors.isEmpty else {
             try await decoy.verify(password)
-            try await recordFailedSignIn(from: client.ip, context.logger)
+            try await recordFailedSignIn(attempt, context.logger)
             throw Problem.invalidCredentials
         }
 
         let rows = try await database.client.query("""
-            SELECT id, password_hash, locked_until FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
+            SELECT id, password_hash FROM accounts WHERE lower(email) = lower(\(email)) AND erased_at IS NULL
             """, logger: context.logger)
-        var found: (id: UUID, hash: String, lockedUntil: Date?)?
-        for try await (id, hash, lockedUntil) in rows.decode((UUID, String, Date?).self) { found = (id, hash, lockedUntil) }
-        guard let found else {
-            try await decoy.verify(password)
-            try await recordFailedSignIn(from: client.ip, context.logger)
-            Self.count("unknown-email")
-            throw Problem.invalidCredentials
-        }
-        if let lockedUntil = found.lockedUntil, lockedUntil > Date() {
-            try await recordAttempt(found.id, client, .accountLocked, .signIn, context.logger)
+        var found: (id: UUID, hash: String)?
+        for try await (id, hash) in rows.decode((UUID, String).self) { found = (id, hash) }
+        // Locked or not is told before any password is checked, the same for an unknown email.
+        if let lockedUntil = try await signInLock.lockedUntil(attempt, account: found?.id, logger: context.logger) {
+            if let found { try await recordAttempt(found.id, client, .accountLocked, .signIn, context.logger) }
             Self.count(LoginRecord.Outcome.accountLocked.rawValue)
             throw Problem.accountLocked(until: lockedUntil)
         }
+        guard let found else {
+            try await decoy.verify(password)
+            try await recordFailedSignIn(attempt, context.logger)
+            Self.count("unknown-email")
+            throw Problem.invalidCredentials
+        }
         guard try await hasher.verify(password, against: found.hash) else {
-            try await recordFailure(found.id, client, .signIn, context.logger)
-            try await recordFailedSignIn(from: client.ip, context.logger)
+            try await recordAttempt(found.id, client, .invalidCredentials, .signIn, context.logger)
+            try await recordFailedSignIn(attempt, context.logger)
             Self.count("wrong-password")
             throw Problem.invalidCredentials
         }
@@ -66,6 +69,7 @@ extension AccountsHandlers {
                 VALUES (\(sessionID), \(found.id), \(SecretToken.hash(token)), \(expiresAt), \(client.ip), \(client.userAgent))
                 """)
             try await insertAttempt(found.id, client, .succeeded, .signIn, on: transaction.connection, context.logger)
+            try await SignInLock.forget(attempt, on: transaction.connection, logger: context.logger)
             return try await AccountRecords.require(found.id, on: transaction.connection, logger: context.logger)
         }
         if newHash != nil { context.logger.info("password rehashed with new parameters", metadata: ["parameters": "\(hasher.parameters)"]) }

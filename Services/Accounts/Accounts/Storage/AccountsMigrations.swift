@@ -181,5 +181,11 @@ enum AccountsMigrations {
             CREATE INDEX failed_sign_ins_address ON failed_sign_ins (address, occurred_at);
             CREATE INDEX failed_sign_ins_occurred_at ON failed_sign_ins (occurred_at);
             """),
+        Migration(source: "accounts", version: 10, name: "sign-in locks per email and address", sql: """
+            -- Which email each failure tried (its SHA-256, known accounts and unknown emails alike), so a
+            -- lock holds one email at one address, not the account for everyone.
+            ALTER TABLE failed_sign_ins ADD COLUMN email_hash bytea;
+            CREATE INDEX failed_sign_ins_email ON failed_sign_ins (email_hash, occurred_at);
+            """),
     ]
 }
