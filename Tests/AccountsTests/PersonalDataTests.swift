@@ -34,9 +34,12 @@ import TestSupport
         try await AccountsHarness.with { harness in
             let account = try await harness.register()
             let session = try await harness.signIn(account.email)
+            _ = try await problem { try await harness.signIn(account.email, "a wrong guess") }
+            #expect(try await harness.count("SELECT count(*) FROM failed_sign_ins") == 1)
 
             let erased = try await harness.send(.erase, task(account.id), as: ErasureOutcome.self)
             #expect(erased == ErasureOutcome(service: .accounts, state: .done))
+            #expect(try await harness.count("SELECT count(*) FROM failed_sign_ins") == 0, "its failed sign-ins go too")
             #expect(try await problem { try await harness.authenticate(session.token) }?.status == 401, "its token is dead")
             #expect(try await problem { try await harness.signIn(account.email) }?.code == .invalidCredentials)
             #expect(try await harness.events(SessionRevoked.self).map(\.reason) == [.accountErased], "gateways drop the cached token")

@@ -70,6 +70,10 @@ struct AccountsPersonalData: PersonalDataPart {
         try await transaction.query("DELETE FROM sessions WHERE account_id = \(id)")
         try await transaction.query("DELETE FROM login_records WHERE account_id = \(id)")
         try await transaction.query("DELETE FROM email_tokens WHERE account_id = \(id)")
+        // Failed sign-ins at the address (kept a day for the waits they cause) go with it.
+        try await transaction.query("""
+            DELETE FROM failed_sign_ins WHERE email_hash = sha256(convert_to(lower((SELECT email FROM accounts WHERE id = \(id))), 'UTF8'))
+            """)
         // The row stays (verification decisions point at it, and at the admins who made them);
         // everything in it that identifies the person goes.
         try await transaction.query("""
