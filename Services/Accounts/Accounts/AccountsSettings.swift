@@ -53,7 +53,7 @@ public struct AccountsSettings: Sendable {
         self.init(
             sessionIdleTimeout: .seconds(try env.integer("EXPO_SESSION_IDLE_SECONDS", default: 3600, in: 1...(30 * 86400))),
             sessionLifetime: .seconds(try env.integer("EXPO_SESSION_LIFETIME_SECONDS", default: 12 * 3600, in: 1...(90 * 86400))),
-            lockoutThreshold: try env.integer("EXPO_LOCKOUT_THRESHOLD", default: 5, in: 1...100),
+            lockoutThreshold: try env.integer("EXPO_LOCKOUT_THRESHOLD", default: 5, in: 1...1_000_000),
             lockoutDuration: .seconds(try env.integer("EXPO_LOCKOUT_SECONDS", default: 900, in: 1...86400)),
             failuresPerAddress: try env.integer("EXPO_SIGN_IN_FAILURES_PER_ADDRESS", default: 50, in: 0...1_000_000),
             failureWindow: .seconds(try env.integer("EXPO_SIGN_IN_FAILURE_WINDOW_SECONDS", default: 900, in: 1...86400)),
