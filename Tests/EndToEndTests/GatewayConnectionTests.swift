@@ -91,6 +91,7 @@ import TestSupport
         "noHost": b"GET /health/live HTTP/1.1\r\n\r\n",
         "twoHosts": b"GET /health/live HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
         "http10": b"GET /health/live HTTP/1.0\r\n\r\n",
+        "connectLater": b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\nCONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
     }
     result = {}
     for name, request in cases.items():
@@ -132,6 +133,8 @@ import TestSupport
                 #expect(answer["framed"] as? Bool == true && answer["problem"] as? Bool == true, "\(name): a problem with its length, \(answer)")
                 #expect(answer["closed"] as? Bool == true, "\(name): the connection is closed, not left hanging")
             }
+            let connectLater = try #require(result["connectLater"] as? [String: Any])
+            #expect(connectLater["closed"] as? Bool == true, "a CONNECT after a first request is not left hanging either: \(connectLater)")
             let http10 = try #require(result["http10"] as? [String: Any])
             #expect((http10["status"] as? String)?.contains(" 200 ") == true && http10["closed"] as? Bool == true,
                     "an HTTP/1.0 request without keep-alive is answered and its connection closed: \(http10)")

@@ -170,8 +170,8 @@ struct AdmittedChannel<Inner: ServerChildChannel>: ServerChildChannel {
 }
 
 /// Closes a connection whose request body is not complete within the request timeout after its
-/// head (a client trickling its body holds the connection and its buffer otherwise), and one whose
-/// first request was HTTP/1.0 without keep-alive once its answer is written.
+/// head (a client trickling its body holds the connection and its buffer otherwise), and once its
+/// answer is written one whose first request was HTTP/1.0 without keep-alive, or any `CONNECT`.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -197,7 +197,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
+            // A later request's CONNECT is answered without a length (NIO's rule for CONNECT):
+            // only closing the connection ends that answer for the client.
+            if head.method == .connect { closeAfterAnswer = true }
             deadline?.cancel()
             let channel = context.channel
             deadline = context.eventLoop.scheduleTask(in: requestTimeout) { channel.close(promise: nil) }
