@@ -119,6 +119,11 @@ class Page:
         self.driver.save_screenshot(path)
         return path
 
+    def page_error(self):
+        """The error the screen shows instead of its content, if it failed to load."""
+        alerts = [a.text for a in self.driver.find_elements(By.CSS_SELECTOR, "#page-alert") if a.is_displayed()]
+        return alerts[0] if alerts else None
+
     def serious_violations(self):
         axe = Axe(self.driver)
         axe.inject()
@@ -295,6 +300,8 @@ class WebAppJourney(unittest.TestCase):
         for page, paths in screens.items():
             for path in paths:
                 page.open(path)
+                if page.page_error():
+                    failures.append(f"{path}: the screen did not load: {page.page_error()}")
                 failures += [f"{path}: {violation}" for violation in page.serious_violations()]
         anonymous = Page(self.base, "anonymous")
         try:
@@ -313,8 +320,10 @@ class WebAppJourney(unittest.TestCase):
         self.assertEqual(failures, [], "axe found serious or critical violations")
 
         # Staff screens, for the admin.
-        for path in ["/staff", "/staff/verifications", "/staff/complaints", "/staff/data-requests", "/staff/incidents"]:
+        for path in ["/staff", "/staff/verifications", "/staff/complaints", "/staff/reports", "/staff/campaigns", "/staff/data-requests",
+                     "/staff/incidents", "/staff/privacy-policy", "/staff/statistics"]:
             staff.open(path)
+            self.assertIsNone(staff.page_error(), f"{path} did not load")
             self.assertEqual(staff.serious_violations(), [], f"axe: {path}")
         self.assertEqual(purchaser_address, f"purchaser-{self.suffix}@example.com")
 
