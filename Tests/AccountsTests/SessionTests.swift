@@ -82,14 +82,18 @@ import TestSupport
     @Test func anUnknownEmailLocksExactlyLikeAKnownOne() async throws {
         try await AccountsHarness.with { harness in
             let account = try await harness.register()
-            var answers: [[Problem?]] = []
+            // The answers, without the time a wait ends (which is each one's own).
+            var answers: [[String]] = []
             for email in [account.email, "nobody-\(UUID().uuidString.prefix(8))@example.com"] {
-                var these: [Problem?] = []
-                for attempt in 1...4 { these.append(try await problem { try await harness.signIn(email, "guess \(attempt)", ip: "198.51.100.30") }) }
+                var these: [String] = []
+                for attempt in 1...4 {
+                    let answer = try await problem { try await harness.signIn(email, "guess \(attempt)", ip: "198.51.100.30") }
+                    these.append("\(answer?.status ?? 0) \(answer?.code.rawValue ?? "") \(answer?.title ?? "")")
+                }
                 answers.append(these)
             }
             #expect(answers[0] == answers[1], "nothing tells a registered email from an unknown one")
-            #expect(answers[0].map { $0?.status } == [401, 401, 401, 423])
+            #expect(answers[0].map { $0.prefix(3) } == ["401", "401", "401", "423"])
         }
     }
 
@@ -155,7 +159,7 @@ import TestSupport
     }
 
     @Test func anAddressWithManyFailedSignInsWaitsWhileOthersAndSuccessesDoNot() async throws {
-        try await AccountsHarness.with(AccountsSettings(lockoutThreshold: 100, failuresPerAddress: 3, failureWindow: .seconds(2))) { harness in
+        try await AccountsHarness.with(AccountsSettings(lockoutThreshold: 100, failuresPerAddress: 3, failureWindow: .seconds(8))) { harness in
             let account = try await harness.register()
             // A company behind one address: successes never count.
             for _ in 0..<5 { _ = try await harness.signIn(account.email, ip: "198.51.100.50") }
@@ -169,10 +173,10 @@ import TestSupport
             let throttled = try await problem { try await harness.signIn(account.email, ip: "203.0.113.66") }
             #expect(throttled?.status == 429, "even the right password waits at that address")
             #expect(throttled?.code == .tooManyFailedSignIns)
-            #expect((1...2).contains(throttled?.retryAfterSeconds ?? 0), "it says when to try again")
+            #expect((1...8).contains(throttled?.retryAfterSeconds ?? 0), "it says when to try again")
             _ = try await harness.signIn(account.email, ip: "198.51.100.50")  // the company's address is unaffected
 
-            try await Task.sleep(for: .milliseconds(2200))
+            try await Task.sleep(for: .milliseconds(8500))
             _ = try await harness.signIn(account.email, ip: "203.0.113.66")
         }
     }
