@@ -22,6 +22,11 @@ enum BrowserSession {
         return cookies(of: request)[sessionCookie]
     }
 
+    /// Whether the request offers a session at all: a bearer token or the session cookie.
+    static func offersSession(_ request: Request) -> Bool {
+        request.headers[.authorization] != nil || token(in: request) != nil
+    }
+
     /// Refuses a cookie-authenticated change whose `X-CSRF-Token` is not the `expo_csrf` cookie.
     static func checkCSRF(_ request: Request) throws {
         guard ![.get, .head, .options].contains(request.method) else { return }

@@ -22,7 +22,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             if request.method == .post, Self.guardedPaths.contains(request.uri.path), let wait = limits.signInPerIP.take(ip) {
                 throw RateLimitExceeded(retryAfter: wait, scope: "sign-in")
             }
-            guard request.headers[.authorization] != nil || BrowserSession.token(in: request) != nil else {
+            guard BrowserSession.offersSession(request) else {
                 if let wait = limits.perIP.take(ip) { throw RateLimitExceeded(retryAfter: wait, scope: "client") }
                 break
             }

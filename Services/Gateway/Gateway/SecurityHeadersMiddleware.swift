@@ -17,7 +17,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         if response.headers[Self.contentSecurityPolicy] == nil {
             response.headers[Self.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
         }
-        if request.headers[.authorization] != nil || BrowserSession.token(in: request) != nil || Self.tokenPaths.contains(request.uri.path) {
+        if BrowserSession.offersSession(request) || Self.tokenPaths.contains(request.uri.path) {
             response.headers[.cacheControl] = "no-store"
         }
         if response.status == .unauthorized {

@@ -38,21 +38,20 @@ public struct TrustedProxies: Sendable {
         }
     }
 
-    func isTrusted(_ address: String) -> Bool {
-        guard let bytes = Self.bytes(of: address) else { return false }
-        return ranges.contains { $0.contains(bytes) }
+    private func isTrusted(_ address: [UInt8]) -> Bool {
+        ranges.contains { $0.contains(address) }
     }
 
     /// The client's address: the peer's, or, when the peer is a trusted proxy, the right-most
     /// valid `X-Forwarded-For` entry that is not a trusted proxy.
     func client(peer: String?, forwardedFor: [String]) -> String? {
-        guard let peer, !ranges.isEmpty, isTrusted(peer) else { return peer }
+        guard let peer, !ranges.isEmpty, let peerBytes = Self.bytes(of: peer), isTrusted(peerBytes) else { return peer }
         var client = peer
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() {
-            guard Self.bytes(of: hop) != nil else { break }
+            guard let bytes = Self.bytes(of: hop) else { break }
             client = hop
-            if !isTrusted(hop) { break }
+            if !isTrusted(bytes) { break }
         }
         return client
     }

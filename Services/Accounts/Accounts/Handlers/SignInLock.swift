@@ -38,23 +38,25 @@ struct SignInLock {
     func lockedUntil(_ attempt: Attempt, account: UUID?, logger: Logger) async throws -> Date? {
         let threshold = settings.lockoutThreshold
         let base = Int(settings.lockoutDuration.seconds)
-        let pair = try await database.client.query("""
-            SELECT count(*)::int, max(occurred_at) FROM failed_sign_ins
-            WHERE email_hash = \(attempt.emailHash) AND address = \(attempt.address)
-              AND occurred_at > now() - make_interval(secs => \(Self.memory))
+        // One read of the email's failures in the last day: this address's, and everyone's lately.
+        let rows = try await database.client.query("""
+            SELECT count(*) FILTER (WHERE address = \(attempt.address))::int,
+                   max(occurred_at) FILTER (WHERE address = \(attempt.address)),
+                   count(*) FILTER (WHERE occurred_at > now() - make_interval(secs => \(base)))::int,
+                   min(occurred_at) FILTER (WHERE occurred_at > now() - make_interval(secs => \(base)))
+            FROM failed_sign_ins
+            WHERE email_hash = \(attempt.emailHash) AND occurred_at > now() - make_interval(secs => \(Self.memory))
             """, logger: logger)
-        for try await (failures, last) in pair.decode((Int, Date?).self) where failures >= threshold {
-            let doublings = min(16, (failures - threshold) / threshold)
-            let wait = min(Double(Self.memory), Double(base) * pow(2, Double(doublings)))
-            if let last, last.addingTimeInterval(wait) > Date() { return last.addingTimeInterval(wait) }
+        var failures = (here: 0, lastHere: Date?.none, lately: 0, firstLately: Date?.none)
+        for try await row in rows.decode((Int, Date?, Int, Date?).self) { failures = row }
+        if failures.here >= threshold, let last = failures.lastHere {
+            let doublings = min(16, (failures.here - threshold) / threshold)
+            let until = last.addingTimeInterval(min(Double(Self.memory), Double(base) * pow(2, Double(doublings))))
+            if until > Date() { return until }
         }
-        let spread = try await database.client.query("""
-            SELECT count(*)::int, min(occurred_at) FROM failed_sign_ins
-            WHERE email_hash = \(attempt.emailHash) AND occurred_at > now() - make_interval(secs => \(base))
-            """, logger: logger)
-        for try await (failures, first) in spread.decode((Int, Date?).self) where failures >= 4 * threshold {
+        if failures.lately >= 4 * threshold {
             if let account, try await usedBefore(attempt.address, by: account, logger: logger) { return nil }
-            return (first ?? Date()).addingTimeInterval(Double(base))
+            return (failures.firstLately ?? Date()).addingTimeInterval(Double(base))
         }
         return nil
     }
