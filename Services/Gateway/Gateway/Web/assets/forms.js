@@ -121,3 +121,8 @@ export function actionButton(text, action, {className, alert} = {}) {
   });
   return button;
 }
+
+/** `{amount, currency}` from two form fields, or undefined when both are blank. */
+export function moneyInput(amount, currency) {
+  return amount === undefined && currency === undefined ? undefined : {amount, currency};
+}

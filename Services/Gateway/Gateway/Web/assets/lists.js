@@ -1,5 +1,5 @@
 // Pieces the page modules share for showing records: a paged `{items, nextCursor}` list with "More", a
-// table, a definition list of facts, a status badge, text with line breaks; and a money value from two form fields.
+// table, a definition list of facts, a status badge, text with line breaks.
 
 import {h, replace, label} from './dom.js';
 import {actionButton} from './forms.js';
@@ -50,9 +50,4 @@ export function statusBadge(code, text = label(code)) {
 /** Text with line breaks as paragraphs. */
 export function lines(text) {
   return String(text).split(/\n+/).map((line) => h('p', {}, line));
-}
-
-/** `{amount, currency}` from two form fields, or undefined when both are blank. */
-export function moneyInput(amount, currency) {
-  return amount === undefined && currency === undefined ? undefined : {amount, currency};
 }

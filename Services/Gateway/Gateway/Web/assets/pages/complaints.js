@@ -5,9 +5,9 @@
 import {h, replace, link, when, day, money, label} from '../dom.js';
 import {api} from '../api.js';
 import {route, navigate} from '../router.js';
-import {form} from '../forms.js';
+import {form, moneyInput} from '../forms.js';
 import {notify} from '../notice.js';
-import {pagedList, table, facts, lines, statusBadge, moneyInput} from '../lists.js';
+import {pagedList, table, facts, lines, statusBadge} from '../lists.js';
 
 const categories = ['quality', 'delivery', 'payment', 'misrepresentation', 'fraud', 'other'];
 const outcomes = ['refund', 'partial-refund', 'replacement', 'warning', 'dismissed'];

@@ -6,10 +6,10 @@ import {h, replace, link, when, money} from '../dom.js';
 import {api} from '../api.js';
 import {route, navigate} from '../router.js';
 import {session, hasRole} from '../session.js';
-import {form, actionButton} from '../forms.js';
+import {form, actionButton, moneyInput} from '../forms.js';
 import {notify} from '../notice.js';
 import {categoryOptions, categoryName} from '../categories.js';
-import {pagedList, table, facts, lines, statusBadge, moneyInput} from '../lists.js';
+import {pagedList, table, facts, lines, statusBadge} from '../lists.js';
 
 const numberFormat = new Intl.NumberFormat();
 
