@@ -64,8 +64,13 @@ struct AccountsStack {
                     return pong?["ready"] as? Bool == true
                 }
                 guard ready else {
+                    let gateway = processes[index]
+                    let failure = TestFailure("""
+                        \(name) not ready at gateway \(index) (\(gateway.isRunning ? "running" : "exited")); \
+                        \(name)'s log: \(process.output.suffix(3000)) gateway's log: \(gateway.output.suffix(3000))
+                        """)
                     try? await stack.stop()
-                    throw TestFailure("\(name) not ready; its log: \(process.output.suffix(3000))")
+                    throw failure
                 }
             }
         }

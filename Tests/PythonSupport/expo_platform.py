@@ -16,10 +16,22 @@ import urllib.request
 BACKENDS = ["accounts", "matchmaking", "messaging", "marketing", "complaints", "data-rights"]
 
 
+_next_port = 26000 + os.getpid() * 97 % 6000
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port for a child to listen on, from below the kernel's ephemeral range (which every outgoing
+    connection also draws from, so the kernel's pick could be taken before the child binds it)."""
+    global _next_port
+    while True:
+        port = _next_port
+        _next_port = port + 1 if port + 1 < 32000 else 26000
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
 
 
 def psql(sql):

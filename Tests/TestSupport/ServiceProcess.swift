@@ -61,21 +61,39 @@ public final class ServiceProcess: @unchecked Sendable {
     public var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 }
 
-/// A TCP port nothing listens on right now (the kernel picks it).
+/// A TCP port for a child process to listen on, free right now and handed out once per test run.
+///
+/// Not the kernel's pick (`bind` to port 0): that comes from the ephemeral range, which the
+/// thousands of outgoing connections of concurrently running tests also draw from, and one of them
+/// could take the port before the child binds it (a gateway that cannot bind exits, and its test
+/// waits for a readiness that never comes). The ports below the ephemeral range
+/// (`ip_local_port_range` starts at 32768) and above the local stack's fixed ones are only ever
+/// given out here, each once.
 public func freePort() -> Int {
+    nextTestPort.mutate { next in
+        while true {
+            let port = next
+            next = next + 1 < testPorts.upperBound ? next + 1 : testPorts.lowerBound
+            if canListen(on: port) { return port }
+        }
+    }
+}
+
+/// Below the ephemeral range, above the broker's distribution port (25682).
+private let testPorts = 26_000..<32_000
+/// Starts at an offset of its own per test process, so two runs side by side rarely meet.
+private let nextTestPort = LockedBox(testPorts.lowerBound + Int(getpid()) * 97 % testPorts.count)
+
+private func canListen(on port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            _ = bind(fd, pointer, length)
-            return getsockname(fd, pointer, &length)
-        }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// A minimal HTTP GET over a real socket, for tests of the running processes.
