@@ -43,21 +43,60 @@ public final class OutboxRelay: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var backoff = self.pollInterval
-            while !Task.isCancelled {
-                do {
-                    // A round whose database work never answers (a query left pending by a crashed
-                    // server) is abandoned, so the relay goes on with a new connection.
-                    let published = try await withTimeLimit(self.confirmTimeout + .seconds(10)) { try await self.relayOnce() }
-                    backoff = self.pollInterval
-                    if published == self.batchSize { continue }
-                    await self.wakeSignal.wait(upTo: self.pollInterval)
-                } catch {
-                    self.logger.warning("outbox relay paused", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
-                    try? await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, .seconds(5))
-                }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.relayUntilCancelled() }
+                group.addTask { await self.listenForCommits() }
+                await group.next()
+                group.cancelAll()
             }
+        }
+    }
+
+    private func relayUntilCancelled() async {
+        var backoff = pollInterval
+        while !Task.isCancelled {
+            do {
+                // A round whose database work never answers (a query left pending by a crashed
+                // server) is abandoned, so the relay goes on with a new connection.
+                let published = try await withTimeLimit(confirmTimeout + .seconds(10)) { try await self.relayOnce() }
+                backoff = pollInterval
+                if published == batchSize { continue }
+                await wakeSignal.wait(upTo: pollInterval)
+            } catch {
+                logger.warning("outbox relay paused", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// The channel the outbox's trigger notifies on every commit that wrote rows, with the schema
+    /// as the payload (platform migration 7).
+    static let commitChannel = "outbox_committed"
+
+    /// Wakes the relay whenever any replica commits outbox rows in this schema, so events leave at
+    /// once wherever they were written. One pooled connection stays listening; after it is lost
+    /// the relay wakes once (commits may have gone unheard) and listens again, and the poll goes
+    /// on meanwhile.
+    private func listenForCommits() async {
+        var backoff = pollInterval
+        while !Task.isCancelled {
+            do {
+                try await database.client.withConnection { connection in
+                    try await connection.listen(on: Self.commitChannel) { notifications in
+                        backoff = pollInterval
+                        wakeSignal.signal()
+                        for try await notification in notifications where notification.payload == database.schema {
+                            wakeSignal.signal()
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("outbox commit notices lost; listening again", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
+            }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
         }
     }
 

@@ -62,5 +62,18 @@ extension Migration {
             CREATE INDEX retention_runs_rule ON retention_runs (rule, swept_at);
             CREATE INDEX retention_runs_swept_at ON retention_runs (swept_at);
             """),
+        Migration(source: "platform", version: 7, name: "outbox commit notice", sql: """
+            -- Tells every replica's relay that outbox rows committed (PostgreSQL delivers a NOTIFY on commit, once per
+            -- transaction), so the one that did not write them publishes at once instead of at its next poll.
+            -- One channel for every schema of the database, the schema as the payload: a channel name holds 63 bytes, and
+            -- a schema's name alone may take them all. `OutboxRelay.commitChannel` listens.
+            CREATE FUNCTION outbox_notify_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('outbox_committed', TG_TABLE_SCHEMA);
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER outbox_notify_commit AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify_commit();
+            """),
     ]
 }

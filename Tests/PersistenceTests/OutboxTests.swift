@@ -114,6 +114,26 @@ import TestSupport
         }
     }
 
+    @Test func aRelayPublishesWhatAnotherReplicaCommittedAtOnceNotAtItsNextPoll() async throws {
+        try await withOutbox { database, bus, queue, type in
+            // The other replica writes through a pool of its own, so only the database can tell this relay.
+            let writer = Database(configuration: database.configuration, logger: logger)
+            let pool = Task { await writer.run() }
+            defer { pool.cancel() }
+            let relay = OutboxRelay(database: database, bus: bus, pollInterval: .seconds(600), logger: logger)
+            let running = Task { try await relay.run() }
+            defer { running.cancel() }
+            let received = Collector(queue: queue, connection: bus.consumer)
+            for round in 1...3 {
+                try await writer.transaction { connection in
+                    try await Outbox.enqueue([event(type, "written elsewhere \(round)")], on: connection, logger: logger)
+                }
+                #expect(await eventually(timeout: .seconds(30)) { received.deliveries.count == round },
+                        "published long before the relay's ten-minute poll")
+            }
+        }
+    }
+
     @Test func inboxMakesARedeliveredEventANoOp() async throws {
         try await TestDatabase.with { database in
             try await database.transaction { connection in

@@ -22,6 +22,8 @@ enum ExpoBench {
                 try await CampaignBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "live":
                 try await LiveBench(Array(arguments.dropFirst()), logger: logger).execute()
+            case "outbox":
+                try await OutboxBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "data-rights":
                 try await DataRightsBench(Array(arguments.dropFirst()), logger: logger).execute()
             case "plain-server":
