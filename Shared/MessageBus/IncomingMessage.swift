@@ -10,6 +10,8 @@ public struct IncomingMessage: Sendable {
     public let actor: Actor?
     public let traceparent: String?
     public let idempotencyKey: String?
+    /// The versions of the resource an edit was made against (`MessageHeaders.ifMatch`).
+    public let ifMatch: String?
     /// When the caller stops waiting for the reply (a request's `x-deadline`); work for it must not
     /// commit after that, or it could land after the caller's retry and overwrite later writes.
     public let deadline: Date?
@@ -19,7 +21,7 @@ public struct IncomingMessage: Sendable {
 
     public init(
         type: MessageType, messageID: String = UUID().uuidString, correlationID: String? = nil, actor: Actor? = nil,
-        traceparent: String? = nil, idempotencyKey: String? = nil, deadline: Date? = nil, body: Data,
+        traceparent: String? = nil, idempotencyKey: String? = nil, ifMatch: String? = nil, deadline: Date? = nil, body: Data,
         previousDeliveries: Int = 0
     ) {
         self.type = type
@@ -28,6 +30,7 @@ public struct IncomingMessage: Sendable {
         self.actor = actor
         self.traceparent = traceparent
         self.idempotencyKey = idempotencyKey
+        self.ifMatch = ifMatch
         self.deadline = deadline
         self.body = body
         self.previousDeliveries = previousDeliveries
@@ -59,6 +62,7 @@ public struct IncomingMessage: Sendable {
         }
         self.traceparent = headers[MessageHeaders.traceparent]?.string
         self.idempotencyKey = headers[MessageHeaders.idempotencyKey]?.string
+        self.ifMatch = headers[MessageHeaders.ifMatch]?.string
         self.deadline = Self.deadline(of: delivery)
         self.body = delivery.body
         self.previousDeliveries = delivery.previousDeliveries

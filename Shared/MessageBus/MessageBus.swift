@@ -39,6 +39,7 @@ public final class MessageBus: Sendable {
         if let actor = context.actor { headers[MessageHeaders.actor] = .string(String(decoding: try MessageCodec.encode(actor), as: UTF8.self)) }
         if let traceparent = context.traceparent { headers[MessageHeaders.traceparent] = .string(traceparent) }
         if let key = context.idempotencyKey { headers[MessageHeaders.idempotencyKey] = .string(key) }
+        if let ifMatch = context.ifMatch { headers[MessageHeaders.ifMatch] = .string(ifMatch) }
         let delivery = try await rpc.call(
             routingKey: type.rawValue, body: body,
             properties: MessageProperties(

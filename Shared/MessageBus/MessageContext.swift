@@ -7,12 +7,18 @@ public struct MessageContext: Sendable {
     public var actor: Actor?
     public var traceparent: String?
     public var idempotencyKey: String?
+    /// An HTTP edit's `If-Match`, for the service that owns the resource to compare in the edit's transaction.
+    public var ifMatch: String?
 
-    public init(correlationID: String = UUID().uuidString, actor: Actor? = nil, traceparent: String? = nil, idempotencyKey: String? = nil) {
+    public init(
+        correlationID: String = UUID().uuidString, actor: Actor? = nil, traceparent: String? = nil, idempotencyKey: String? = nil,
+        ifMatch: String? = nil
+    ) {
         self.correlationID = correlationID
         self.actor = actor
         self.traceparent = traceparent
         self.idempotencyKey = idempotencyKey
+        self.ifMatch = ifMatch
     }
 
     public init(_ message: IncomingMessage) {

@@ -244,6 +244,29 @@ class WebAppJourney(unittest.TestCase):
         product_path = "/products/" + supplier.driver.current_url.rsplit("/", 1)[-1]
         supplier.screenshot("03-supplier-product-page")
 
+        # A colleague saves a change while the supplier has the edit screen open: the supplier's save
+        # is refused with an explanation instead of overwriting it, and works once the screen is reloaded.
+        edit_path = "/my/products/" + product_path.rsplit("/", 1)[-1]
+        supplier.open(edit_path)
+        supplier.wait_heading("Edit the product")
+        status = supplier.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "const csrf = document.cookie.split('; ').find((part) => part.startsWith('expo_csrf=')).slice('expo_csrf='.length);"
+            "fetch(arguments[0], {method: 'PATCH', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf)},"
+            " body: JSON.stringify({keywords: ['lathe', 'colleague']})}).then((r) => done(r.status), (e) => done(String(e)));",
+            "/v1/products/" + product_path.rsplit("/", 1)[-1])
+        self.assertEqual(status, 200, "the colleague's change")
+        supplier.fill({"Description": "Two-axis CNC lathe for shafts up to 500 mm, with a tailstock."})
+        supplier.press("Save the product")
+        supplier.wait_css("main .form-alert", "Someone changed this since you opened it")
+        supplier.screenshot("03b-supplier-edit-conflict")
+        supplier.open(edit_path)
+        supplier.wait_heading("Edit the product")
+        self.assertIn("colleague", supplier.field("Keywords (comma-separated)").get_attribute("value"))
+        supplier.fill({"Description": "Two-axis CNC lathe for shafts up to 500 mm, with a tailstock."})
+        supplier.press("Save the product")
+        supplier.wait_css("main h2", product_name)
+
         # The purchaser finds it despite a typo, opens it and sends an inquiry.
         purchaser.open(f"/search?q=precison+lathe+{self.suffix}")
         result = purchaser.wait_css(".results a", product_name)

@@ -5,7 +5,7 @@ struct CORSPolicy: RouterMiddleware {
     typealias Context = GatewayContext
 
     let origins: [String]
-    private let allowHeaders = "Accept, Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent"
+    private let allowHeaders = "Accept, Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id, traceparent"
     private let allowMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -22,7 +22,7 @@ struct CORSPolicy: RouterMiddleware {
             response = try await next(request, context)
         }
         response.headers[.accessControlAllowOrigin] = allowed
-        response.headers[.accessControlExposeHeaders] = "X-Request-Id, Retry-After"
+        response.headers[.accessControlExposeHeaders] = "X-Request-Id, Retry-After, ETag"
         if allowed != "*" { response.headers[.vary] = "Origin" }
         return response
     }

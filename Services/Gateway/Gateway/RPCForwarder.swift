@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Hummingbird
 import MessageBus
+import ServiceRuntime
 
 /// Translates an HTTP request into a request message to the owning service and its reply back
 /// into HTTP, within the gateway's deadline.
@@ -10,12 +11,12 @@ public struct RPCForwarder: Sendable {
     let timeout: Duration
     let maxBodyBytes: Int
 
-    /// The message context of an HTTP request: its id, trace, actor and (unless the route must not
-    /// replay replies) idempotency key.
+    /// The message context of an HTTP request: its id, trace, actor, (unless the route must not
+    /// replay replies) idempotency key, and `If-Match`, which the owning service compares.
     func messageContext(_ request: Request, _ context: GatewayContext, idempotent: Bool) -> MessageContext {
         MessageContext(
             correlationID: context.requestID, actor: context.actor, traceparent: context.traceparent,
-            idempotencyKey: idempotent ? request.headers[.init("Idempotency-Key")!] : nil)
+            idempotencyKey: idempotent ? request.headers[.init("Idempotency-Key")!] : nil, ifMatch: request.headers[.ifMatch])
     }
 
     /// Sends a typed request and answers with the service's reply with `status`, or its problem.
@@ -33,15 +34,17 @@ public struct RPCForwarder: Sendable {
     }
 
     /// Sends `body` as a `type` request and answers with the service's reply as JSON with `status`
-    /// (no body for 204), or with its problem.
+    /// (no body for 204), or with its problem. A resource read or edited (200) carries its
+    /// `ETag`, for an edit's `If-Match`.
     func forward(
         _ type: MessageType, body: Data, request: Request, context: GatewayContext, status: HTTPResponse.Status = .ok,
         idempotent: Bool = true
     ) async throws -> Response {
         let reply = try await call(type, body: body, request: request, context: context, idempotent: idempotent)
-        return status == .noContent
-            ? Response(status: status)
-            : Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+        guard status != .noContent else { return Response(status: status) }
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .ok, [.get, .patch, .put].contains(request.method) { headers[.eTag] = EntityTag.of(reply.body) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 
     /// Sends a typed request and decodes its reply, for routes whose answer depends on it.

@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceRuntime
 
 /// The web app (`Web/`: plain HTML, CSS and JavaScript modules), read into memory once at start.
 /// `/assets/…` are its files; any other page a browser navigates to (`Accept: text/html`) gets
@@ -31,8 +31,7 @@ public struct WebApp: Sendable {
                   let type = Self.types[url.pathExtension] else { continue }
             let data = try Data(contentsOf: url)
             let path = "/" + url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count).drop(while: { $0 == "/" })
-            let digest = SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
-            files[path] = File(body: ByteBuffer(bytes: data), contentType: type, etag: "\"\(digest)\"")
+            files[path] = File(body: ByteBuffer(bytes: data), contentType: type, etag: EntityTag.of(data))
         }
         guard files["/index.html"] != nil else { throw CocoaError(.fileNoSuchFile) }
         self.files = files
@@ -70,7 +69,7 @@ struct WebAppMiddleware: RouterMiddleware {
             // Mailed links carry their token in the query: no other site may see it in a Referer.
             .init("Referrer-Policy")!: "no-referrer",
         ]
-        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == file.etag }) == true {
+        if let ifNoneMatch = request.headers[.ifNoneMatch], EntityTag.list(ifNoneMatch, names: file.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = "\(file.body.readableBytes)"

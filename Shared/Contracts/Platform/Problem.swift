@@ -28,6 +28,7 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
         public static let unknownMessageType = Code("unknown-message-type")
         public static let deadlineExceeded = Code("deadline-exceeded")
         public static let companyNotReady = Code("company-not-ready")
+        public static let preconditionFailed = Code("precondition-failed")
     }
 
     public var status: Int
@@ -88,6 +89,12 @@ public struct Problem: Error, Codable, Sendable, Equatable, CustomStringConverti
     public static let companyNotReady = Problem(
         status: 409, code: .companyNotReady, title: "The company is still being set up",
         detail: "the registration is on its way; try again in a moment")
+
+    /// An edit sent with `If-Match` for a version of the resource that is no longer current:
+    /// someone changed it since the caller read it, and this edit would overwrite their change.
+    public static let preconditionFailed = Problem(
+        status: 412, code: .preconditionFailed, title: "Someone changed this since you opened it",
+        detail: "nothing was saved; reload to see the other change, then repeat your edit if it still applies")
 
     public static func internalError(_ detail: String) -> Problem {
         Problem(status: 500, code: .internalError, title: "Something went wrong on our side", detail: detail)

@@ -32,6 +32,7 @@ extension AccountsHandlers {
         let current = try await database.withConnection { connection in
             try await AccountRecords.require(actor.accountID, on: connection, logger: context.logger)
         }
+        try context.requireIfMatch(current)
         // The email is how the account signs in: sending one at all needs the password.
         if let email {
             guard let password = request.currentPassword, !password.isEmpty else {
@@ -66,6 +67,15 @@ extension AccountsHandlers {
         // A new address is unverified until the link mailed to it is used.
         let emailChanges = changed.contains("email")
         return try await database.transaction(context, idempotent: try MessageCodec.encode(fingerprint)) { transaction in
+            if context.message.ifMatch != nil {
+                // Compared again with the account and its company locked: an edit that committed since the
+                // read above must not be overwritten either.
+                try await transaction.query("SELECT 1 FROM accounts WHERE id = \(actor.accountID) FOR UPDATE")
+                try await transaction.query("""
+                    SELECT 1 FROM companies WHERE id = (SELECT company_id FROM accounts WHERE id = \(actor.accountID)) FOR UPDATE
+                    """)
+                try context.requireIfMatch(try await AccountRecords.require(actor.accountID, on: transaction.connection, logger: context.logger))
+            }
             do {
                 try await transaction.query("""
                     UPDATE accounts SET

@@ -36,6 +36,7 @@ extension MatchmakingHandlers {
         let (actor, companyID) = try context.callerCompany()
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request)) { transaction in
             let current = try await owned(request.productID, by: companyID, lock: true, on: transaction, context)
+            try context.requireIfMatch(current)
             let draft = try ProductRules.read(request.fields, categories: categories, current: ProductDraft(current))
             if draft.status == .published, current.status == .draft, !current.verified { throw Problem.supplierNotVerified }
             guard draft != ProductDraft(current) else { return current }

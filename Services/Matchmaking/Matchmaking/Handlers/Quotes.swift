@@ -56,6 +56,7 @@ extension MatchmakingHandlers {
             let rfq = try await rfq(request.rfqID, for: companyID, lock: true, on: transaction, context)
             let current = try await quote(request.quoteID, of: rfq, on: transaction, context)
             guard current.supplierCompanyID == companyID else { throw Problem.notFound("no quote of your company has this id") }
+            try context.requireIfMatch(current)
             guard current.status == .submitted else { throw Problem.quoteDecided }
             guard rfq.status == .open else { throw Problem.rfqClosed }
             let before = QuoteDraft(unitPrice: current.unitPrice, leadTimeDays: current.leadTimeDays, terms: current.terms)

@@ -91,6 +91,7 @@ extension MessagingHandlers {
                 FOR UPDATE
                 """)
             guard let (original, _) = try await ConversationRecords.messages(rows).first else { throw Problem.notFound("no message of yours has this id") }
+            try context.requireIfMatch(original)
             guard now.timeIntervalSince(original.createdAt) <= Self.editWindow else { throw Problem.editWindowClosed }
             var edited = original
             edited.text = text

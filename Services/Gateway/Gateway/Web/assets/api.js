@@ -80,6 +80,19 @@ export async function api(method, path, {body, query, headers = {}, raw = false}
   }
 }
 
+/** A resource and its version (its ETag), for an edit that must not overwrite someone else's. */
+export async function readVersioned(path) {
+  const response = await api('GET', path, {raw: true});
+  return {value: await response.json(), version: response.headers.get('ETag')};
+}
+
+/** PATCHes `path` only if it is still at `version`: a change made meanwhile (on another device, by
+ * a colleague) gets 412 `precondition-failed` instead of being overwritten. The new value and version. */
+export async function editVersioned(path, body, version) {
+  const response = await api('PATCH', path, {body, raw: true, headers: version ? {'If-Match': version} : {}});
+  return {value: await response.json(), version: response.headers.get('ETag')};
+}
+
 async function pause(attempt, reason) {
   const seconds = retryDelays[attempt] / 1000;
   notify(`${reason}; trying again in ${seconds} s…`);

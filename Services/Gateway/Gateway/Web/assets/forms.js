@@ -12,7 +12,8 @@ let serial = 0;
  * onSubmit(values, form) may throw ApiError; its field errors land next to the fields.
  */
 export function form({fields, submit, onSubmit, className}) {
-  const alert = h('div', {class: 'form-alert', role: 'alert', hidden: true});
+  // Focusable, so a refusal of a long form scrolls its summary into view instead of leaving it above the fold.
+  const alert = h('div', {class: 'form-alert', role: 'alert', tabindex: '-1', hidden: true});
   const controls = new Map();
   const element = h('form', {class: className ?? 'stack', novalidate: true}, alert,
     fields.map((field) => {

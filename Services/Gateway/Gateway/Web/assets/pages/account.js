@@ -2,7 +2,7 @@
 // sign-in history, and the company's team.
 
 import {h, replace, when, label} from '../dom.js';
-import {api} from '../api.js';
+import {api, readVersioned, editVersioned} from '../api.js';
 import {route, navigate} from '../router.js';
 import {session, refresh, forget} from '../session.js';
 import {form, actionButton} from '../forms.js';
@@ -17,7 +17,8 @@ function tabBar() {
 }
 
 route('/account', {title: 'Your account', access: 'signed-in', page: async ({query}) => {
-  const me = await api('GET', '/v1/me');
+  const {value: me, version: read} = await readVersioned('/v1/me');
+  let version = read;
   refresh(me);
   const company = me.company;
   const companyAdmin = me.companyRole === 'admin';
@@ -48,7 +49,9 @@ route('/account', {title: 'Your account', access: 'signed-in', page: async ({que
       submit: 'Save',
       onSubmit: async (values) => {
         const body = {...values, title: values.title ?? '', department: values.department ?? ''};
-        refresh(await api('PATCH', '/v1/me', {body}));
+        const saved = await editVersioned('/v1/me', body, version);
+        version = saved.version;
+        refresh(saved.value);
         notify('Saved.', 4);
       },
     }));

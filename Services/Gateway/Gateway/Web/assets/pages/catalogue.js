@@ -2,7 +2,7 @@
 // drafts, and the product editor (create, edit, publish, delete).
 
 import {h, money, label} from '../dom.js';
-import {api} from '../api.js';
+import {api, readVersioned, editVersioned} from '../api.js';
 import {route, navigate} from '../router.js';
 import {session} from '../session.js';
 import {form, actionButton} from '../forms.js';
@@ -60,7 +60,8 @@ route('/my/showcase', {title: 'Company showcase', access: 'supplier', page: asyn
   });
 }});
 
-async function productForm(product) {
+/** The form for a new product (`product` null) or for editing one read at `version`. */
+async function productForm(product, version) {
   const canPublish = session.account.capabilities.publishProducts;
   const specifications = (product?.specifications ?? []).map((spec) => `${spec.name}: ${spec.value}`).join('\n');
   return form({
@@ -92,7 +93,8 @@ async function productForm(product) {
         pictures: (values.pictures ?? '').split('\n').map((line) => line.trim()).filter(Boolean),
         keywords: list(values.keywords),
       };
-      const saved = product ? await api('PATCH', `/v1/products/${product.id}`, {body}) : await api('POST', '/v1/products', {body});
+      const saved = product ? (await editVersioned(`/v1/products/${product.id}`, body, version)).value
+        : await api('POST', '/v1/products', {body});
       notify(saved.status === 'published' ? 'The product is published.' : 'The draft is saved.', 4);
       navigate(`/products/${saved.id}`);
     },
@@ -100,5 +102,7 @@ async function productForm(product) {
 }
 
 route('/my/products/new', {title: 'Add a product', access: 'supplier', page: async () => productForm(null)});
-route('/my/products/:id', {title: 'Edit the product', access: 'supplier', page: async ({params}) =>
-  productForm(await api('GET', `/v1/products/${params.id}`))});
+route('/my/products/:id', {title: 'Edit the product', access: 'supplier', page: async ({params}) => {
+  const {value, version} = await readVersioned(`/v1/products/${params.id}`);
+  return productForm(value, version);
+}});
