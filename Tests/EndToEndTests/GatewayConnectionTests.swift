@@ -79,12 +79,19 @@ import TestSupport
         _ = try? await gateway.terminate()
     }
 
-    /// Sends each request on a new connection and prints the status line, whether a Content-Length
-    /// framed a problem document, and whether the gateway closed the connection (none may hang).
+    /// Sends each case on a new connection and prints, for its last answer, the status line,
+    /// whether a Content-Length framed a problem document, how many answers came, and whether the
+    /// gateway closed the connection (none may hang). `later…` cases send a good request first, on
+    /// the same connection, in the same packet (pipelined).
     static let edges = #"""
     import json, socket, sys
     port = int(sys.argv[1])
+    good = b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
     cases = {
+        "laterLongTarget": good + b"GET /v1/" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        "laterThousandHeaders": good + b"GET /health/live HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(1000)) + b"\r\n",
+        "laterNoHost": good + b"GET /health/live HTTP/1.1\r\n\r\n",
+        "laterTwoHosts": good + b"GET /health/live HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
         "longTarget": b"GET /v1/" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
         "thousandHeaders": b"GET /health/live HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(1000)) + b"\r\n",
         "connect": b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
@@ -112,11 +119,17 @@ import TestSupport
             pass
         except OSError:
             closed = True
-        head, _, body = answer.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        length = [l.split(":", 1)[1].strip() for l in lines[1:] if l.lower().startswith("content-length:")]
-        result[name] = {"status": lines[0], "framed": bool(length) and int(length[0]) == len(body),
-                        "problem": body.startswith(b"{") and b'"status"' in body, "closed": closed}
+        answers = []
+        while answer:
+            head, _, rest = answer.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            length = [int(l.split(":", 1)[1]) for l in lines[1:] if l.lower().startswith("content-length:")]
+            body = rest[:length[0]] if length else rest
+            answers.append({"status": lines[0], "framed": bool(length) and length[0] == len(body),
+                            "problem": body.startswith(b"{") and b'"status"' in body})
+            answer = rest[len(body):]
+        last = answers[-1] if answers else {"status": "", "framed": False, "problem": False}
+        result[name] = dict(last, answers=len(answers), first=answers[0]["status"] if answers else "", closed=closed)
     print(json.dumps(result))
     """#
 
@@ -126,12 +139,21 @@ import TestSupport
         do {
             #expect(await eventually { (try? await httpGet("http://127.0.0.1:\(port)/health/live"))?.status == 200 })
             let result = try Self.run(Self.edges, port: port)
-            let expected = ["longTarget": "414", "thousandHeaders": "431", "connect": "405", "noHost": "400", "twoHosts": "400"]
+            // Later requests of a connection meet the decoder's limits, which cannot tell a long target from
+            // long headers: both are 431 there.
+            let expected = [
+                "longTarget": "414", "thousandHeaders": "431", "connect": "405", "noHost": "400", "twoHosts": "400",
+                "laterLongTarget": "431", "laterThousandHeaders": "431", "laterNoHost": "400", "laterTwoHosts": "400",
+            ]
             for (name, status) in expected {
                 let answer = try #require(result[name] as? [String: Any], "\(name)")
                 #expect((answer["status"] as? String)?.hasPrefix("HTTP/1.1 \(status)") == true, "\(name): \(answer)")
                 #expect(answer["framed"] as? Bool == true && answer["problem"] as? Bool == true, "\(name): a problem with its length, \(answer)")
                 #expect(answer["closed"] as? Bool == true, "\(name): the connection is closed, not left hanging")
+                if name.hasPrefix("later") {
+                    #expect(answer["answers"] as? Int == 2 && (answer["first"] as? String)?.contains(" 200 ") == true,
+                            "\(name): the good request before it is answered first, \(answer)")
+                }
             }
             let connectLater = try #require(result["connectLater"] as? [String: Any])
             #expect(connectLater["closed"] as? Bool == true, "a CONNECT after a first request is not left hanging either: \(connectLater)")

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 import Synchronization
 
@@ -70,6 +71,8 @@ final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler 
     /// An HTTP/1.0 first request that did not ask to keep the connection: `ConnectionGuard`
     /// closes it after the answer.
     private(set) var closeAfterFirstAnswer = false
+    /// The connection speaks HTTP/1.0, whose requests need no `Host`.
+    private(set) var http10 = false
 
     init(counter: ConnectionCounter, headTimeout: Duration) {
         self.counter = counter
@@ -97,7 +100,8 @@ final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler 
                 case .refused(let problem)?:
                     refuse(problem, context)
                     return
-                case .complete(let closeAfterAnswer)?:
+                case .complete(let http10, let closeAfterAnswer)?:
+                    self.http10 = http10
                     closeAfterFirstAnswer = closeAfterAnswer
                     scan = nil
                     deadline?.cancel()
@@ -115,19 +119,11 @@ final class ConnectionAdmission: ChannelInboundHandler, RemovableChannelHandler 
     private func refuse(_ problem: Problem, _ context: ChannelHandlerContext) {
         refused = true
         deadline?.cancel()
-        let body = ProblemMiddleware.document(problem, instance: "")
-        let status = HTTPResponse.Status(code: problem.status)
+        let (head, body) = ProtocolRefusal.answer(problem)
         var answer = context.channel.allocator.buffer(capacity: body.count + 256)
-        answer.writeString("""
-            HTTP/1.1 \(status.code) \(status.reasonPhrase)\r
-            Content-Type: application/problem+json\r
-            Content-Length: \(body.count)\r
-            Connection: close\r
-            X-Content-Type-Options: nosniff\r
-            Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r
-            \r
-
-            """)
+        answer.writeString("HTTP/1.1 \(head.status.code) \(head.status.reasonPhrase)\r\n")
+        for field in head.headerFields { answer.writeString("\(field.name): \(field.value)\r\n") }
+        answer.writeString("\r\n")
         answer.writeBytes(body)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(answer)).whenComplete { _ in channel.close(promise: nil) }
@@ -172,6 +168,12 @@ struct AdmittedChannel<Inner: ServerChildChannel>: ServerChildChannel {
 /// Closes a connection whose request body is not complete within the request timeout after its
 /// head (a client trickling its body holds the connection and its buffer otherwise), and once its
 /// answer is written one whose first request was HTTP/1.0 without keep-alive, or any `CONNECT`.
+///
+/// It also refuses, as a problem, what only shows once a head is decoded, in every request of the
+/// connection: a missing or repeated `Host` in HTTP/1.1 (400, RFC 9112 §3.2), and a head the
+/// decoder gave up on (431 beyond its limits, 400 otherwise; Hummingbird would answer an empty
+/// 400). The refusal waits for the answers to the requests before it, so a pipelining client
+/// reads every answer in order, and then the connection closes.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -181,13 +183,22 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let requestTimeout: TimeAmount
     private var deadline: Scheduled<Void>?
     private var closeAfterAnswer = false
+    private var hostOptional = false
+    private var requestsPassedOn = 0
+    private var answersEnded = 0
+    /// Once set, nothing more is read; it is answered after every earlier request's answer.
+    private var refusal: Problem?
+    /// A second `Host` stays among the fields; the first became the request's authority.
+    private static let host = HTTPField.Name("Host")!
 
     init(requestTimeout: Duration) {
         self.requestTimeout = TimeAmount(requestTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        closeAfterAnswer = (try? context.pipeline.syncOperations.handler(type: ConnectionAdmission.self))?.closeAfterFirstAnswer ?? false
+        let admission = try? context.pipeline.syncOperations.handler(type: ConnectionAdmission.self)
+        closeAfterAnswer = admission?.closeAfterFirstAnswer ?? false
+        hostOptional = admission?.http10 ?? false
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -196,11 +207,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard refusal == nil else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
+            let hosts = (head.authority == nil ? 0 : 1) + head.headerFields[values: Self.host].count
+            if !hostOptional, hosts != 1 {
+                refuse(.badRequest(hosts == 0 ? "an HTTP/1.1 request needs a Host header" : "the request has \(hosts) Host headers"), context)
+                return
+            }
             // A later request's CONNECT is answered without a length (NIO's rule for CONNECT):
             // only closing the connection ends that answer for the client.
             if head.method == .connect { closeAfterAnswer = true }
+            requestsPassedOn += 1
             deadline?.cancel()
             let channel = context.channel
             deadline = context.eventLoop.scheduleTask(in: requestTimeout) { channel.close(promise: nil) }
@@ -213,8 +231,50 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        if case .headerOverflow = parserError {
+            refuse(RequestHeadScan.headersTooLarge("""
+                the request head is too large: at most \(RequestHeadScan.maxHeaderLines - 1) header lines, \
+                \(RequestHeadScan.maxHeaderLine / 1024) KiB in its target or any header, \(RequestHeadScan.maxHead / 1024) KiB in all
+                """), context)
+        } else {
+            refuse(.badRequest("the request is not valid HTTP/1.1"), context)
+        }
+    }
+
+    private func refuse(_ problem: Problem, _ context: ChannelHandlerContext) {
+        guard refusal == nil else { return }
+        refusal = problem
+        deadline?.cancel()
+        deadline = nil
+        if answersEnded == requestsPassedOn { writeRefusal(context) }
+    }
+
+    private func writeRefusal(_ context: ChannelHandlerContext) {
+        guard let refusal else { return }
+        let (head, body) = ProtocolRefusal.answer(refusal)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard closeAfterAnswer, case .end = unwrapOutboundIn(data) else {
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        answersEnded += 1
+        if refusal != nil, answersEnded == requestsPassedOn {
+            context.write(data, promise: promise)
+            writeRefusal(context)
+            return
+        }
+        guard closeAfterAnswer else {
             context.write(data, promise: promise)
             return
         }
@@ -223,5 +283,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.completeWith(result)
             channel.close(promise: nil)
         }
+    }
+}
+
+/// The answer that refuses a connection's request at the protocol level, and closes it.
+enum ProtocolRefusal {
+    static func answer(_ problem: Problem) -> (head: HTTPResponse, body: Data) {
+        let body = ProblemMiddleware.document(problem, instance: "")
+        let head = HTTPResponse(status: .init(code: problem.status), headerFields: [
+            .contentType: "application/problem+json", .contentLength: "\(body.count)", .connection: "close",
+            SecurityHeadersMiddleware.contentTypeOptions: "nosniff",
+            SecurityHeadersMiddleware.contentSecurityPolicy: SecurityHeadersMiddleware.apiContentSecurityPolicy,
+        ])
+        return (head, body)
     }
 }

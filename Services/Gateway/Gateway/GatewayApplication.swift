@@ -34,7 +34,8 @@ public func buildGateway(
     let limits = settings.connections
     let counter = ConnectionCounter(limit: limits.perIP)
     let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [ConnectionGuard(requestTimeout: limits.requestTimeout)], idleTimeout: TimeAmount(limits.idleTimeout))
+        additionalChannelHandlers: [ConnectionGuard(requestTimeout: limits.requestTimeout)], idleTimeout: TimeAmount(limits.idleTimeout),
+        httpDecoderConfiguration: RequestHeadScan.decoderLimits)
     let api = Application(
         router: router,
         server: HTTPServerBuilder { responder in

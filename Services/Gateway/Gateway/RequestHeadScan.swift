@@ -1,20 +1,26 @@
 import Contracts
+import HummingbirdCore
 
 /// Reads a connection's first request head byte by byte, as it arrives and before the HTTP
-/// decoder does, to refuse what the decoder would otherwise leave hanging or accept: a target
-/// longer than any route (414), too many or too large header lines (431), a missing or repeated
-/// `Host` in HTTP/1.1 (400, RFC 9112 §3.2) and `CONNECT` (405: this is no proxy). It also notes an
-/// HTTP/1.0 request that did not ask to keep the connection, which is closed after its answer.
+/// decoder does, to refuse what the decoder would otherwise leave hanging: a target longer than
+/// any route (414), too many or too large header lines (431) and `CONNECT` (405: this is no
+/// proxy). It also notes the connection's HTTP version, and an HTTP/1.0 request that did not ask to
+/// keep the connection, which is closed after its answer. Later requests meet the same limits in
+/// the HTTP decoder and `ConnectionGuard`.
 struct RequestHeadScan {
     enum Outcome: Equatable {
         case reading
-        case complete(closeAfterAnswer: Bool)
+        case complete(http10: Bool, closeAfterAnswer: Bool)
         case refused(Problem)
     }
 
     static let maxTargetLine = 8 * 1024
     static let maxHeaderLine = 16 * 1024
     static let maxHeaderLines = 100
+    /// The whole head; also the HTTP decoder's limits for every later request (`decoderLimits`).
+    static let maxHead = 64 * 1024
+    static let decoderLimits = HTTP1Channel.Configuration.DecoderConfiguration(
+        maxHeaderFieldSize: maxHeaderLine, maxHeaderListSize: maxHead, maxHeaderFieldCount: maxHeaderLines - 1)
 
     private var started = false
     private var lineLength = 0
@@ -23,7 +29,7 @@ struct RequestHeadScan {
     /// The current line's last bytes (the request line's version).
     private var lineSuffix: [UInt8] = []
     private var lines = 0
-    private var hosts = 0
+    private var headBytes = 0
     private var http10 = false
     private var keepAlive = false
     private var lastByte: UInt8 = 0
@@ -43,6 +49,8 @@ struct RequestHeadScan {
             return .reading
         }
         lineLength += 1
+        headBytes += 1
+        if headBytes > Self.maxHead { return .refused(Self.headersTooLarge("the head is larger than \(Self.maxHead / 1024) KiB")) }
         if linePrefix.count < 16 { linePrefix.append(byte) }
         if byte != 13 {
             lineSuffix.append(byte)
@@ -70,19 +78,15 @@ struct RequestHeadScan {
             return nil
         }
         if lines >= Self.maxHeaderLines { return Self.headersTooLarge("more than \(Self.maxHeaderLines - 1) header lines") }
-        if text.hasPrefix("host:") { hosts += 1 }
         if text.hasPrefix("connection:"), String(decoding: lineSuffix, as: UTF8.self).lowercased().contains("keep-alive") { keepAlive = true }
         return nil
     }
 
     private func finish() -> Outcome {
-        if !http10, hosts != 1 {
-            return .refused(.badRequest(hosts == 0 ? "an HTTP/1.1 request needs a Host header" : "the request has \(hosts) Host headers"))
-        }
-        return .complete(closeAfterAnswer: http10 && !keepAlive)
+        .complete(http10: http10, closeAfterAnswer: http10 && !keepAlive)
     }
 
-    private static func headersTooLarge(_ detail: String) -> Problem {
+    static func headersTooLarge(_ detail: String) -> Problem {
         Problem(status: 431, code: .headersTooLarge, title: "Request Header Fields Too Large", detail: detail)
     }
 }

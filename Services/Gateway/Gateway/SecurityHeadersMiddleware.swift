@@ -11,11 +11,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
-        // An API answer is never a page: nothing in it may load or be framed (the web app's own
-        // files carry their policy).
+        response.headers[Self.contentTypeOptions] = "nosniff"
+        // The web app's own files carry their policy.
         if response.headers[Self.contentSecurityPolicy] == nil {
-            response.headers[Self.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+            response.headers[Self.contentSecurityPolicy] = Self.apiContentSecurityPolicy
         }
         if BrowserSession.offersSession(request) || Self.tokenPaths.contains(request.uri.path) {
             response.headers[.cacheControl] = "no-store"
@@ -27,6 +26,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     }
 
     static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    /// An API answer is never a page: nothing in it may load or be framed.
+    static let apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 
     /// Answers that hold a secret without the request holding one.
     static let tokenPaths: Set<String> = ["/v1/sessions"]
