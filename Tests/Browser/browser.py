@@ -214,6 +214,10 @@ class WebAppJourney(unittest.TestCase):
                          f"the visitor's choice was not carried into the account: {consent}")
         self.assertNotIn("expo_session", purchaser.driver.execute_script("return document.cookie"),
                          "the session token is readable by scripts")
+        # A new verification link right after registration: the app says when one can be asked for.
+        purchaser.open("/account")
+        purchaser.press("Send a new link")
+        purchaser.wait_css("#page-alert", "A link was sent moments ago")
 
         # Staff approve the supplier's company on the verification screen.
         staff = self.staff

@@ -52,6 +52,7 @@ struct AccountsRoutes {
         router.forward(.post, "/v1/email-verifications/:token", by: forwarder, status: .noContent) { _, context in
             VerifyEmail(token: context.parameters.get("token") ?? "")
         }
+        router.forward(.post, "/v1/email-verifications", by: forwarder, status: .accepted) { _, _ in RequestEmailVerification() }
         router.forward(.post, "/v1/password-resets", by: forwarder, status: .accepted) { request, _ in
             RequestPasswordReset(email: try await forwarder.decode(EmailForm.self, request).email)
         }

@@ -7,7 +7,7 @@ extension ServiceManifest {
             RegisterAccount.self, CreateSession.self, AuthenticateSession.self, EndSession.self, ListSessions.self,
             ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
             DecideVerification.self, SetStaffRoles.self, IssueLiveTicket.self, RedeemLiveTicket.self, VerifyEmail.self,
-            RequestPasswordReset.self, ResetPassword.self, ListCompanyMembers.self, InviteColleague.self, AcceptInvitation.self,
+            RequestEmailVerification.self, RequestPasswordReset.self, ResetPassword.self, ListCompanyMembers.self, InviteColleague.self, AcceptInvitation.self,
             RemoveCompanyMember.self, SetCompanyRole.self, VerifyPassword.self, FindAccount.self,
         ],
         publishes: [

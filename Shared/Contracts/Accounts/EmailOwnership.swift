@@ -54,6 +54,16 @@ public struct VerifyEmail: RequestContract {
     public init(token: String) { self.token = token }
 }
 
+/// `POST /v1/email-verifications`: mails the signed-in owner a new link for the account's current
+/// address, replacing the earlier one (lost, expired, or mailed to a full inbox).
+public struct RequestEmailVerification: RequestContract {
+    public typealias Reply = NoContent
+    public static let type: MessageType = "accounts.request-email-verification.v1"
+    public static let access = Access.signedIn
+
+    public init() {}
+}
+
 /// `POST /v1/password-resets`: the same answer whether or not the email is known.
 public struct RequestPasswordReset: RequestContract {
     public typealias Reply = NoContent

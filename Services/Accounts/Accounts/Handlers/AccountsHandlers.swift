@@ -33,6 +33,7 @@ struct AccountsHandlers: Sendable {
         handlers.register(ListLogins.self, listLogins)
         handlers.register(GetMe.self, getMe)
         handlers.register(UpdateMe.self, updateMe)
+        handlers.register(RequestEmailVerification.self, requestEmailVerification)
         handlers.register(ChangePassword.self, changePassword)
         handlers.register(GetCompany.self, getCompany)
         handlers.register(ListAccounts.self, listAccounts)
@@ -78,6 +79,8 @@ extension Problem.Code {
     static let processingRestricted = Problem.Code("processing-restricted")
     static let ownAdminRole = Problem.Code("own-admin-role")
     static let staffWithoutCompany = Problem.Code("staff-without-company")
+    static let emailAlreadyVerified = Problem.Code("email-already-verified")
+    static let verificationMailTooSoon = Problem.Code("verification-mail-too-soon")
 }
 
 extension Problem {

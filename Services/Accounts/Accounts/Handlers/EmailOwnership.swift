@@ -19,6 +19,35 @@ extension AccountsHandlers {
         }
     }
 
+    /// `accounts.request-email-verification.v1`: a new verification link for the caller's current
+    /// address. One a minute at most, so the endpoint cannot flood anyone's inbox; none once the
+    /// address is confirmed.
+    @Sendable func requestEmailVerification(_ request: RequestEmailVerification, _ context: RequestContext) async throws -> NoContent {
+        let actor = try context.caller()
+        return try await database.transaction(context, idempotent: try MessageCodec.encode(["account": actor.accountID.uuidString])) {
+            transaction in
+            let account = try await AccountRecords.require(actor.accountID, on: transaction.connection, logger: context.logger)
+            if account.emailVerified {
+                throw Problem(status: 409, code: .emailAlreadyVerified, title: "The email is already confirmed",
+                              detail: "\(account.email) is confirmed; there is nothing to send")
+            }
+            let waitRows = try await transaction.query("""
+                SELECT ceil(extract(epoch FROM expires_at - \(EmailTokens.Purpose.verifyEmail.lifetime - Self.verificationMailInterval) * interval '1 second' - now()))::int8
+                FROM email_tokens WHERE account_id = \(actor.accountID) AND purpose = 'verify-email'
+                """)
+            for try await wait in waitRows.decode(Int64.self) where wait > 0 {
+                throw Problem(status: 429, code: .verificationMailTooSoon, title: "A link was sent moments ago",
+                              detail: "check the inbox of \(account.email) (and its spam folder); a new link can be sent in \(wait) seconds",
+                              retryAfterSeconds: Int(wait))
+            }
+            try await EmailTokens.requestVerification(of: account, on: transaction)
+            return NoContent()
+        }
+    }
+
+    /// The least time between two verification mails to one account.
+    static let verificationMailInterval: TimeInterval = 60
+
     /// `accounts.request-password-reset.v1`: mails a reset link to a known address, and answers
     /// the same, in about the same time, for one nobody uses.
     @Sendable func requestPasswordReset(_ request: RequestPasswordReset, _ context: RequestContext) async throws -> NoContent {

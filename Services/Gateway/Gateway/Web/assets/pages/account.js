@@ -26,7 +26,11 @@ route('/account', {title: 'Your account', access: 'signed-in', page: async ({que
     query.get('registered') ? h('p', {class: 'callout', role: 'status'},
       `Welcome! We sent a link to ${me.email}: open it to confirm your address.`) : null,
     me.emailVerified || query.get('registered') ? null
-      : h('p', {class: 'callout'}, 'Your email is not confirmed yet: open the link we mailed you (it works for 48 hours).'),
+      : h('p', {class: 'callout'}, 'Your email is not confirmed yet: open the link we mailed you (it works for 48 hours). ',
+        actionButton('Send a new link', async () => {
+          await api('POST', '/v1/email-verifications');
+          notify(`A new link is on its way to ${me.email}; the earlier one no longer works.`, 6);
+        }, {className: 'secondary'})),
     h('dl', {class: 'facts'},
       h('dt', {}, 'Email'), h('dd', {}, me.email, me.emailVerified ? ' (confirmed)' : ' (not confirmed)'),
       h('dt', {}, 'Roles'), h('dd', {}, me.roles.map(label).join(', ')),
