@@ -18,7 +18,9 @@ export class ApiError extends Error {
   /** What a person reads: the problem's title and detail, or when to try again. */
   get message() {
     if (this.status === 429) {
-      return `Too many requests. Please try again in ${this.retryAfter ?? 'a few'} seconds.`;
+      // A service's own reason to wait (a mail sent moments ago) says what happened; the rate limit does not.
+      const reason = this.problem.code && this.problem.code !== 'rate-limited' ? this.problem.title : 'Too many requests';
+      return `${reason}. Please try again in ${this.retryAfter ?? 'a few'} seconds.`;
     }
     if (this.status === 0) return 'The platform cannot be reached. Check your connection and try again.';
     const {title, detail, errors} = this.problem;
