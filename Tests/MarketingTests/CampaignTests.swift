@@ -73,7 +73,9 @@ import TestSupport
 
             // One click in the mail unsubscribes; the next campaign skips the reader and the bounced address.
             let token = String(unsubscribe.dropFirst().dropLast().split(separator: "/").last ?? "")
+            #expect(try await harness.send(DescribeUnsubscribe(token: token), as: nil).unsubscribed == false, "the link's page: still subscribed")
             #expect(try await harness.send(Unsubscribe(token: token, client: nil), as: nil).unsubscribed)
+            #expect(try await harness.send(DescribeUnsubscribe(token: token), as: nil).unsubscribed, "the link's page, opened again, says it is done")
             let second = Self.newsletter(audience: audience)
             #expect(try await harness.trigger(second) == .ack)
             try await harness.runCampaigns()

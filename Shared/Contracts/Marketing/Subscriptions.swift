@@ -66,7 +66,8 @@ public struct SetSubscription: RequestContract {
 public struct UnsubscribeLink: Codable, Sendable, Equatable {
     public var topic: SubscriptionTopic
     public var description: String
-    /// After the POST: unsubscribed (also when the person already was).
+    /// Whether the person is unsubscribed from the topic: after the GET, already; after the POST,
+    /// always (also when the person already was).
     public var unsubscribed: Bool
 
     public init(topic: SubscriptionTopic, description: String, unsubscribed: Bool) {

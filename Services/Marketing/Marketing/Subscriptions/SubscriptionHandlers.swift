@@ -20,23 +20,32 @@ struct SubscriptionHandlers: Sendable {
     }
 
     @Sendable func describeUnsubscribe(_ request: DescribeUnsubscribe, _ context: RequestContext) async throws -> UnsubscribeLink {
-        guard let (_, topic) = mailer.unsubscribeLinks.verify(request.token) else { throw Self.unknownLink }
-        return UnsubscribeLink(topic: topic, description: Self.describe(topic), unsubscribed: false)
+        guard let (accountID, topic) = mailer.unsubscribeLinks.verify(request.token) else { throw Self.unknownLink }
+        return try await database.transaction(context) { transaction in
+            let current = try await linkedSubscription(accountID, topic, on: transaction)
+            return UnsubscribeLink(topic: topic, description: Self.describe(topic), unsubscribed: current.status == .unsubscribed)
+        }
     }
 
     /// One click, no questions: repeating it changes nothing more, and only a change is recorded.
     @Sendable func unsubscribe(_ request: Unsubscribe, _ context: RequestContext) async throws -> UnsubscribeLink {
         guard let (accountID, topic) = mailer.unsubscribeLinks.verify(request.token) else { throw Self.unknownLink }
         return try await database.transaction(context, idempotent: try MessageCodec.encode(request.token)) { transaction in
-            guard try await !PersonalDataRegister.isErased(accountID, on: transaction),
-                  let person = try await ContactDirectory.person(accountID, on: transaction)
-            else { throw Self.unknownLink }
-            let current = try await SubscriptionRecords.current(topic, of: person, rules: rules, on: transaction)
+            let current = try await linkedSubscription(accountID, topic, on: transaction)
             if current.status != .unsubscribed {
                 _ = try await SubscriptionRecords.record(accountID, topic, .unsubscribed, source: "one-click-unsubscribe", client: request.client, on: transaction)
             }
             return UnsubscribeLink(topic: topic, description: Self.describe(topic), unsubscribed: true)
         }
+    }
+
+    /// The current subscription of the person an unsubscribe link was mailed to; a link of
+    /// someone since erased names nobody any more.
+    private func linkedSubscription(_ accountID: UUID, _ topic: SubscriptionTopic, on transaction: Transaction) async throws -> Subscription {
+        guard try await !PersonalDataRegister.isErased(accountID, on: transaction),
+              let person = try await ContactDirectory.person(accountID, on: transaction)
+        else { throw Self.unknownLink }
+        return try await SubscriptionRecords.current(topic, of: person, rules: rules, on: transaction)
     }
 
     static let unknownLink = Problem.notFound("this unsubscribe link is not one of ours")

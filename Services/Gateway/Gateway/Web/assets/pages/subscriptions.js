@@ -99,14 +99,17 @@ const unsubscribePage = async ({params, alert}) => {
       link('/settings/notifications', 'mail preferences'), ' (sign-in needed).');
   }
   const root = h('div', {class: 'stack'});
+  const again = () => h('p', {}, 'Changed your mind? Subscribe again in your ', link('/settings/notifications', 'mail preferences'), ' (sign-in needed).');
+  if (described.unsubscribed) {
+    return replace(root, h('p', {role: 'status'}, `This address is already unsubscribed from ${topicName(described.topic).toLowerCase()} mails.`), again());
+  }
   return replace(root,
     h('p', {}, `One click stops the ${topicName(described.topic).toLowerCase()} mails to the address this link was mailed to, at once. `,
       'No sign-in is needed.'),
     h('p', {class: 'muted'}, `What it stops: "${topics[described.topic]?.[1] ?? described.description}"`),
     h('div', {class: 'actions'}, actionButton('Unsubscribe', async () => {
       const done = await unsubscribe(params.token);
-      replace(root, h('p', {role: 'status'}, `You are unsubscribed: no more ${topicName(done.topic).toLowerCase()} mails.`),
-        h('p', {}, 'Changed your mind? Subscribe again in your ', link('/settings/notifications', 'mail preferences'), ' (sign-in needed).'));
+      replace(root, h('p', {role: 'status'}, `You are unsubscribed: no more ${topicName(done.topic).toLowerCase()} mails.`), again());
     }, {alert})));
 };
 
