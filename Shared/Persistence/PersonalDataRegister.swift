@@ -30,7 +30,39 @@ public enum PersonalDataRegister {
                 request_id uuid        NOT NULL
             );
             """),
+        Migration(source: "personal-data", version: 2, name: "staged exports", sql: """
+            -- A person's export as it was when a request first asked for it, so every chunk of it is cut from one
+            -- copy; removed after a day (`stagedExportRetention`) or with the person's data.
+            CREATE TABLE staged_exports (
+                request_id uuid        PRIMARY KEY,
+                account_id uuid        NOT NULL,
+                body       bytea       NOT NULL,
+                staged_at  timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX staged_exports_account ON staged_exports (account_id);
+            CREATE INDEX staged_exports_staged_at ON staged_exports (staged_at);
+            """),
     ]
+
+    /// Data-rights has its own copy once it assembled the chunks; a day covers its retries.
+    public static let stagedExportRetention = RetentionRule(
+        name: "staged exports", sql: "DELETE FROM staged_exports WHERE staged_at < now() - interval '1 day'")
+
+    /// The export staged for `task`'s request, staging what `make` builds if there is none yet
+    /// (of two replicas asked at once, both answer from the first one's copy).
+    public static func stagedExport(
+        for task: DataSubjectTask, on transaction: Transaction, make: () async throws -> Data
+    ) async throws -> Data {
+        let staged = try await transaction.query("SELECT body FROM staged_exports WHERE request_id = \(task.requestID)")
+        for try await body in staged.decode(Data.self) { return body }
+        // On a conflict the update changes nothing and returns the row that won.
+        let stored = try await transaction.query("""
+            INSERT INTO staged_exports (request_id, account_id, body) VALUES (\(task.requestID), \(task.accountID), \(try await make()))
+            ON CONFLICT (request_id) DO UPDATE SET staged_at = staged_exports.staged_at RETURNING body
+            """)
+        for try await body in stored.decode(Data.self) { return body }
+        throw Problem.internalError("the export of request \(task.requestID) was not staged")
+    }
 
     /// Restricts or lifts; repeating either changes nothing.
     public static func restrict(_ request: RestrictProcessing, on transaction: Transaction) async throws -> ProcessingRestriction {
@@ -82,6 +114,7 @@ public enum PersonalDataRegister {
     public static func markErased(_ task: DataSubjectTask, on transaction: Transaction) async throws {
         try await transaction.query("DELETE FROM processing_restrictions WHERE account_id = \(task.accountID)")
         try await transaction.query("DELETE FROM objections WHERE account_id = \(task.accountID)")
+        try await transaction.query("DELETE FROM staged_exports WHERE account_id = \(task.accountID)")
         try await transaction.query("""
             INSERT INTO erased_subjects (account_id, request_id) VALUES (\(task.accountID), \(task.requestID))
             ON CONFLICT (account_id) DO NOTHING

@@ -130,7 +130,7 @@ extension Backend {
             ([database] + bus.services + [ops]).map { .init(service: $0) }
             + [.init(service: migrator, successTerminationBehavior: .ignore)]
             + ([relay, RetentionSweeper(
-                database: database, rules: RetentionRule.platform + definition.retention, interval: configuration.retentionInterval,
+                database: database, rules: RetentionRule.platform + definition.personalData.retention + definition.retention, interval: configuration.retentionInterval,
                 logger: logger)]
                 + definition.periodic.map { PeriodicWorker(work: $0, logger: logger) as any Service } + consumers).map {
                 .init(service: GatedService(gate: gate, service: $0))

@@ -26,6 +26,11 @@ public enum PersonalData: Sendable {
     public var migrations: [Migration] {
         if case .held = self { PersonalDataRegister.migrations } else { [] }
     }
+
+    /// How long the register's own rows are kept.
+    public var retention: [RetentionRule] {
+        if case .held = self { [PersonalDataRegister.stagedExportRetention] } else { [] }
+    }
 }
 
 extension RPCHandlers {
@@ -33,13 +38,21 @@ extension RPCHandlers {
     /// further effect: the four about one person, and its sweeper's retention report.
     public mutating func register(_ personalData: PersonalData, of service: ServiceName, database: Database) {
         guard case .held(let part) = personalData else { return }
-        register(PersonalDataOperation.export.type(of: service), as: DataSubjectTask.self) { task, context in
+        register(PersonalDataOperation.export.type(of: service), as: ExportPersonalData.self) { request, context in
             try await database.transaction(context) { transaction in
-                let (categories, document) = try await part.export(task, in: transaction)
-                return PersonalDataExport(
-                    service: service, accountID: task.accountID, generatedAt: Date(), categories: categories, document: document,
-                    restriction: try await PersonalDataRegister.restriction(of: task.accountID, on: transaction),
-                    objections: try await PersonalDataRegister.objections(of: task.accountID, on: transaction))
+                let task = request.task
+                let body = try await PersonalDataRegister.stagedExport(for: task, on: transaction) {
+                    let (categories, document) = try await part.export(task, in: transaction)
+                    return try MessageCodec.encode(PersonalDataExport(
+                        service: service, accountID: task.accountID, generatedAt: Date(), categories: categories, document: document,
+                        restriction: try await PersonalDataRegister.restriction(of: task.accountID, on: transaction),
+                        objections: try await PersonalDataRegister.objections(of: task.accountID, on: transaction)))
+                }
+                let chunks = PersonalDataExportChunk.chunk(body)
+                guard chunks.indices.contains(request.chunk) else {
+                    throw Problem.notFound("the export has \(chunks.count) chunks; there is no chunk \(request.chunk)")
+                }
+                return chunks[request.chunk]
             }
         }
         register(PersonalDataOperation.erase.type(of: service), as: DataSubjectTask.self) { task, context in

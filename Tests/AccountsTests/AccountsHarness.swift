@@ -51,6 +51,9 @@ struct AccountsHarness {
         try await kit.send(request, actor: actor)
     }
 
+    /// The service's whole part of an access request, as data-rights assembles it.
+    func export(_ task: DataSubjectTask) async throws -> PersonalDataExport { try await kit.export(task) }
+
     /// Sends a data-rights request, as the data-rights service will.
     func send<Body: Encodable, Reply: Decodable>(_ operation: PersonalDataOperation, _ body: Body, as _: Reply.Type) async throws -> Reply {
         try await kit.send(operation, body, as: Reply.self)

@@ -15,7 +15,7 @@ import TestSupport
             _ = try await harness.signIn(account.email)
             _ = try await problem { try await harness.signIn(account.email, "not the password at all") }
 
-            let export = try await harness.send(.export, task(account.id), as: PersonalDataExport.self)
+            let export = try await harness.export(task(account.id))
             #expect(export.service == .accounts && export.accountID == account.id)
             #expect(export.categories.map(\.name) == ["account and company profile", "sessions", "sign-in records", "verification decisions"])
             #expect(export.categories.allSatisfy { !$0.purpose.isEmpty && !$0.legalBasis.isEmpty && !$0.retention.isEmpty })
@@ -46,7 +46,7 @@ import TestSupport
             #expect(try await harness.events(AccountErased.self).map(\.accountID) == [account.id])
             #expect(try await harness.count("SELECT count(*) FROM login_records") == 0)
             #expect(try await harness.count("SELECT count(*) FROM sessions") == 0)
-            let export = try await harness.send(.export, task(account.id), as: PersonalDataExport.self)
+            let export = try await harness.export(task(account.id))
             for personal in [account.email, account.contactName, account.telephone ?? "", account.title ?? "", account.department ?? ""] {
                 #expect(!export.document.contains(personal), "'\(personal)' is gone")
             }
@@ -116,7 +116,7 @@ import TestSupport
             let withdrawn = try await harness.send(
                 .object, RecordObjection(task: task(account.id), scope: .profiling, withdrawn: true), as: Objections.self)
             #expect(withdrawn.scopes == [.directMarketing])
-            #expect(try await harness.send(.export, task(account.id), as: PersonalDataExport.self).objections == [.directMarketing])
+            #expect(try await harness.export(task(account.id)).objections == [.directMarketing])
         }
     }
 }

@@ -85,7 +85,7 @@ import TestSupport
             _ = try await harness.kit.send(AddEvidence(complaintID: filed.id, description: "Photo of the leak"), actor: buyer)
             let task = DataSubjectTask(requestID: UUID(), accountID: buyer.accountID)
 
-            let export = try await harness.kit.send(.export, task, as: PersonalDataExport.self)
+            let export = try await harness.kit.export(task)
             #expect(export.document.contains(filed.id.uuidString) && export.document.contains("Photo of the leak"))
             let held = try await harness.kit.send(.erase, task, as: ErasureOutcome.self)
             #expect(held.state == .postponed && held.reason == ComplaintsPersonalData.holdReason)

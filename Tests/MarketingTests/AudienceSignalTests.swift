@@ -65,7 +65,7 @@ import TestSupport
                     "the follower, the unfollowed and the one following another exhibitor were active in the last 3 days")
 
             let task = DataSubjectTask(requestID: UUID(), accountID: follower)
-            let export = try await harness.kit.send(.export, task, as: PersonalDataExport.self)
+            let export = try await harness.kit.export(task)
             #expect(export.document.contains(exhibitor.uuidString) && export.document.contains("lastActiveAt"))
             #expect(export.document.contains("\"campaign\":\"December newsletter\""), "which campaign each mail was")
             _ = try await harness.kit.send(.erase, task, as: ErasureOutcome.self)

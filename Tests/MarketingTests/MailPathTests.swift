@@ -107,7 +107,7 @@ import TestSupport
             try await harness.remind(person)
             #expect(try await harness.sender.drain() == 1)
             let task = DataSubjectTask(requestID: UUID(), accountID: person)
-            let export = try await harness.kit.send(.export, task, as: PersonalDataExport.self)
+            let export = try await harness.kit.export(task)
             #expect(export.document.contains(address) && export.document.contains("unread-messages") && export.document.contains("\"sent\""))
 
             #expect(try await harness.kit.send(.erase, task, as: ErasureOutcome.self).state == .done)

@@ -41,7 +41,7 @@ import TestSupport
             #expect(now.first { $0.topic == .newsletter }?.status == .subscribed)
             #expect(try await problem { try await harness.send(ConfirmSubscription(token: token, client: nil), as: nil) }?.status == 404, "single use")
 
-            let proof = try await harness.kit.send(.export, DataSubjectTask(requestID: UUID(), accountID: person), as: PersonalDataExport.self)
+            let proof = try await harness.kit.export(DataSubjectTask(requestID: UUID(), accountID: person))
             let document = try JSONSerialization.jsonObject(with: Data(proof.document.utf8)) as? [String: Any]
             let history = try #require(document?["consentHistory"] as? [[String: Any]])
             #expect(history.map { $0["status"] as? String } == ["pending", "subscribed"])

@@ -56,17 +56,16 @@ import TestSupport
             _ = try await harness.send(FollowTarget(kind: "product", id: product.id.uuidString), as: buyer)
             let task = DataSubjectTask(requestID: UUID(), accountID: buyer.actor.accountID)
 
-            let export = try await harness.send(.export, task, as: PersonalDataExport.self)
+            let export = try await harness.export(task)
             #expect(export.service == .matchmaking && export.categories.map(\.name) == ["follows", "catalogue attribution", "online records", "purchasing requirements and quotes"])
             #expect(export.document.contains(product.id.uuidString) && export.document.contains(buyer.companyID.uuidString))
-            let supplierExport = try await harness.send(
-                .export, DataSubjectTask(requestID: UUID(), accountID: supplier.actor.accountID), as: PersonalDataExport.self)
+            let supplierExport = try await harness.export(DataSubjectTask(requestID: UUID(), accountID: supplier.actor.accountID))
             #expect(supplierExport.document.contains("created") && !supplierExport.document.contains(buyer.companyID.uuidString))
 
             #expect(try await harness.send(.erase, task, as: ErasureOutcome.self).state == .done)
             #expect(try await harness.count("SELECT count(*) FROM follows") == 0)
             #expect(try await harness.send(.erase, task, as: ErasureOutcome.self).state == .done, "a repeat is a no-op")
-            let after = try await harness.send(.export, task, as: PersonalDataExport.self)
+            let after = try await harness.export(task)
             #expect(!after.document.contains(product.id.uuidString))
             // A registration that arrives after the erasure does not bring the person back.
             try await harness.kit.deliver(AccountRegistered(

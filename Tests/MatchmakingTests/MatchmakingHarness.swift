@@ -56,6 +56,8 @@ struct MatchmakingHarness: Sendable {
         try await kit.send(request, actor: member?.actor)
     }
 
+    func export(_ task: DataSubjectTask) async throws -> PersonalDataExport { try await kit.export(task) }
+
     func send<Body: Encodable, Reply: Decodable>(_ operation: PersonalDataOperation, _ body: Body, as _: Reply.Type) async throws -> Reply {
         try await kit.send(operation, body, as: Reply.self)
     }

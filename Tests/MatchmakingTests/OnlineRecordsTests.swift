@@ -50,7 +50,7 @@ import TestSupport
             let product = try await harness.product(supplier)
             _ = try await harness.search("pump", as: buyer)
             let task = DataSubjectTask(requestID: UUID(), accountID: buyer.actor.accountID)
-            #expect(try await harness.send(.export, task, as: PersonalDataExport.self).document.contains("\"query\":\"pump\""))
+            #expect(try await harness.export(task).document.contains("\"query\":\"pump\""))
             _ = try await harness.send(.restrict, RestrictProcessing(task: task, restricted: true), as: ProcessingRestriction.self)
             _ = try await harness.send(GetProduct(productID: product.id), as: buyer)
             _ = try await harness.search("valve", as: buyer)

@@ -184,10 +184,10 @@ import TestSupport
             let posted = try await rfq(harness, buyer)
             _ = try await quote(harness, posted, by: supplier)
             let task = DataSubjectTask(requestID: UUID(), accountID: buyer.actor.accountID)
-            let export = try await harness.send(.export, task, as: PersonalDataExport.self)
+            let export = try await harness.export(task)
             #expect(export.document.contains(posted.id.uuidString))
             let supplierTask = DataSubjectTask(requestID: UUID(), accountID: supplier.actor.accountID)
-            #expect(try await harness.send(.export, supplierTask, as: PersonalDataExport.self).document.contains(posted.id.uuidString),
+            #expect(try await harness.export(supplierTask).document.contains(posted.id.uuidString),
                     "the supplier's export names the quote it submitted")
             _ = try await harness.send(.erase, task, as: ErasureOutcome.self)
             #expect(try await harness.count("SELECT count(*) FROM rfqs") == 0)

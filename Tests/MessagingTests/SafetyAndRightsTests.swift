@@ -41,7 +41,7 @@ import TestSupport
             let marketing = Actor(accountID: UUID(), roles: ["marketing"])
             #expect(try await problem { try await harness.send(ListMessages(conversationID: opened.id), actor: marketing) }?.status == 404)
 
-            let export = try await harness.kit.send(.export, DataSubjectTask(requestID: UUID(), accountID: supplier.actor.accountID), as: PersonalDataExport.self)
+            let export = try await harness.kit.export(DataSubjectTask(requestID: UUID(), accountID: supplier.actor.accountID))
             #expect(export.document.contains(staff.accountID.uuidString), "the supplier sees that staff read its conversation")
             #expect(export.document.contains("pay upfront or else"))
         }
@@ -133,7 +133,7 @@ import TestSupport
             #expect(try await harness.count("SELECT count(*) FROM messages WHERE text LIKE '%803%' OR attachments::text LIKE '%pdf%'") == 0)
             #expect(try await harness.count("SELECT count(*) FROM feed WHERE account_id = \(buyer.actor.accountID)") == 0)
             #expect(try await harness.kit.send(.erase, task, as: ErasureOutcome.self).state == .done, "a repeated task is a no-op")
-            let export = try await harness.kit.send(.export, task, as: PersonalDataExport.self)
+            let export = try await harness.kit.export(task)
             #expect(!export.document.contains("803"))
         }
     }

@@ -59,6 +59,13 @@ public struct HandlerHarness: Sendable {
         try await send(operation.type(of: service), body, actor: nil, idempotencyKey: nil, as: Reply.self)
     }
 
+    /// The service's whole part of an access request, assembled from its chunks as data-rights does.
+    public func export(_ task: DataSubjectTask) async throws -> PersonalDataExport {
+        try MessageCodec.decode(PersonalDataExport.self, from: try await PersonalDataExportChunk.assemble { chunk in
+            try await send(.export, ExportPersonalData(task: task, chunk: chunk), as: PersonalDataExportChunk.self)
+        })
+    }
+
     func send<Body: Encodable, Reply: Decodable>(
         _ type: MessageType, _ body: Body, actor: Actor?, idempotencyKey: String?, as _: Reply.Type
     ) async throws -> Reply {

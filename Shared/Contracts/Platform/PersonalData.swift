@@ -43,6 +43,58 @@ public struct PersonalDataCategory: Codable, Sendable, Equatable {
     }
 }
 
+/// `export-personal-data`: one chunk of the service's part of an access or portability request.
+/// A part can outgrow a message (the platform's cap is 4 MiB), so it travels in chunks: the
+/// service stages the part once per request, and every chunk is cut from that one copy.
+public struct ExportPersonalData: Codable, Sendable, Equatable {
+    public var task: DataSubjectTask
+    public var chunk: Int
+
+    public init(task: DataSubjectTask, chunk: Int) {
+        self.task = task
+        self.chunk = chunk
+    }
+}
+
+/// One chunk of a `PersonalDataExport`'s JSON: `chunk` of `chunks`, in order.
+public struct PersonalDataExportChunk: Codable, Sendable, Equatable {
+    public var chunk: Int
+    public var chunks: Int
+    public var data: Data
+
+    /// Raw bytes per chunk: base64 in a JSON reply makes 2 MiB about 2.7 MiB, well under the cap.
+    public static let maxBytes = 2 << 20
+
+    public init(chunk: Int, chunks: Int, data: Data) {
+        self.chunk = chunk
+        self.chunks = chunks
+        self.data = data
+    }
+
+    /// The chunks of `body`, at least one.
+    public static func chunk(_ body: Data, maxBytes: Int = maxBytes) -> [PersonalDataExportChunk] {
+        let count = max(1, (body.count + maxBytes - 1) / maxBytes)
+        return (0..<count).map { index in
+            let start = body.startIndex + index * maxBytes
+            return PersonalDataExportChunk(chunk: index, chunks: count, data: body[start..<min(start + maxBytes, body.endIndex)])
+        }
+    }
+
+    /// A service's whole part: asks for chunk 0, then for every further one it announces.
+    public static func assemble(_ fetch: (Int) async throws -> PersonalDataExportChunk) async throws -> Data {
+        let first = try await fetch(0)
+        var body = first.data
+        for index in 1..<max(first.chunks, 1) {
+            let next = try await fetch(index)
+            guard next.chunk == index, next.chunks == first.chunks else {
+                throw Problem.internalError("export chunk \(index) of \(first.chunks) came back as \(next.chunk) of \(next.chunks)")
+            }
+            body.append(next.data)
+        }
+        return body
+    }
+}
+
 /// One service's part of an access or portability request.
 public struct PersonalDataExport: Codable, Sendable, Equatable {
     public var service: ServiceName

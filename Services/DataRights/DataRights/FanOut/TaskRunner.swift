@@ -72,7 +72,11 @@ struct TaskRunner: Sendable {
             let answer: (DataRequestPart.State, String?, Data?)
             switch task.kind {
             case .access, .portability:
-                answer = (.done, nil, try await services.perform(.export, on: task.service, subject, requestID: task.requestID))
+                let part = try await PersonalDataExportChunk.assemble { chunk in
+                    try MessageCodec.decode(PersonalDataExportChunk.self, from: try await services.perform(
+                        .export, on: task.service, ExportPersonalData(task: subject, chunk: chunk), requestID: task.requestID))
+                }
+                answer = (.done, nil, part)
             case .erasure, .cancellation:
                 let outcome = try MessageCodec.decode(
                     ErasureOutcome.self, from: try await services.perform(.erase, on: task.service, subject, requestID: task.requestID))
