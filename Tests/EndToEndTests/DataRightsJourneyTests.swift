@@ -177,3 +177,33 @@ extension DataRightsJourneyTests {
         }
     }
 }
+
+extension DataRightsJourneyTests {
+    @Test func aRestrictionStandsUntilLiftedAndOnlyWhatStandsCanBeLifted() async throws {
+        try await AccountsStack.with(backends: [.matchmaking, .messaging, .marketing, .complaints, .dataRights]) { stack in
+            let person = try await stack.company("purchaser")
+            func standing() async throws -> [String: String] {
+                let answer = try await http("GET", stack.url("/v1/me/restrictions"), token: person.token)
+                return Dictionary(uniqueKeysWithValues: ((answer["items"] as? [[String: Any]]) ?? []).compactMap { item in
+                    (item["scope"] as? String).map { ($0, item["state"] as? String ?? "") }
+                })
+            }
+            #expect(try await standing().isEmpty)
+            let nothing = try await http("DELETE", stack.url("/v1/me/restrictions/restriction"), token: person.token)
+            #expect(nothing.status == 409 && nothing.code == "nothing-to-lift", "no restriction to lift: \(nothing.json)")
+
+            let restriction = try await stack.dataRequest(person.token, ["kind": "restriction", "password": AccountsStack.password])
+            let restrictionID = try #require(restriction["id"] as? String)
+            _ = try await stack.waitForDataRequest(restrictionID, token: person.token, until: ["completed"])
+            #expect(try await standing() == ["restriction": "in-force"])
+            let noObjection = try await http("DELETE", stack.url("/v1/me/restrictions/profiling"), token: person.token)
+            #expect(noObjection.status == 409 && noObjection.code == "nothing-to-lift", "never objected to profiling")
+
+            let lift = try await http("DELETE", stack.url("/v1/me/restrictions/restriction"), token: person.token)
+            #expect(lift.status == 202 && lift["lifting"] as? Bool == true)
+            _ = try await stack.waitForDataRequest(try #require(lift["id"] as? String), token: person.token, until: ["completed"])
+            #expect(try await standing().isEmpty, "lifted everywhere")
+            #expect(try await http("DELETE", stack.url("/v1/me/restrictions/restriction"), token: person.token).code == "nothing-to-lift")
+        }
+    }
+}

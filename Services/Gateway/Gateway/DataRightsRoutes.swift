@@ -19,6 +19,7 @@ struct DataRightsRoutes {
         router.forward(.post, "/v1/me/data-requests/:id/cancel", by: forwarder) { _, context in
             CancelDataRequest(requestID: try context.pathID(noRequest))
         }
+        router.forward(.get, "/v1/me/restrictions", by: forwarder) { _, _ in ListStandingRestrictions() }
         router.forward(.delete, "/v1/me/restrictions/:scope", by: forwarder, status: .accepted) { _, context in
             LiftRestriction(scope: context.parameters.get("scope") ?? "")
         }

@@ -8,7 +8,7 @@ extension ServiceManifest {
         .dataRights, holdsPersonalData: true,
         requests: [
             CreateDataRequest.self, ListDataRequests.self, GetDataRequest.self, CancelDataRequest.self, DownloadExport.self,
-            LiftRestriction.self, GetPrivacyPolicy.self, PublishPrivacyPolicy.self, SetConsent.self, GetMyConsent.self, RecordDisclosure.self,
+            LiftRestriction.self, ListStandingRestrictions.self, GetPrivacyPolicy.self, PublishPrivacyPolicy.self, SetConsent.self, GetMyConsent.self, RecordDisclosure.self,
             ListMyDisclosures.self, ListDataRequestQueue.self, ExtendDataRequest.self, EnterDataRequest.self, VerifyDataRequest.self,
             DenyDataRequest.self, ResolveDataRequest.self, ExportAuditTrail.self, GetRetentionReport.self, RecordIncident.self, ListIncidents.self, NotifyIncident.self, DecideRegulatorNotification.self, ListMyNotices.self,
         ],

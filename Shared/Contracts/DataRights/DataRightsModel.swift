@@ -22,6 +22,32 @@ public enum DataRequestStatus: String, Codable, Sendable, CaseIterable {
     public var runsClock: Bool { self == .inProgress || self == .waitingForServices }
 }
 
+/// A restriction of processing or an objection that stands for a person, or is on its way in or
+/// out: what `DELETE /v1/me/restrictions/{scope}` can lift.
+public struct StandingRestriction: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
+        /// Every service was told, or the request that asked for it is still telling them.
+        case inForce = "in-force", beingApplied = "being-applied"
+        /// A request that lifts it is telling the services.
+        case beingLifted = "being-lifted"
+    }
+
+    /// `restriction`, or the objection's scope.
+    public var scope: String
+    public var state: State
+    /// When the request that made it stand was received.
+    public var since: Date
+    /// That request.
+    public var requestID: UUID
+
+    public init(scope: String, state: State, since: Date, requestID: UUID) {
+        self.scope = scope
+        self.state = state
+        self.since = since
+        self.requestID = requestID
+    }
+}
+
 /// One service's part of a request.
 public struct DataRequestPart: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {

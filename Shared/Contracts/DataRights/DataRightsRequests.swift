@@ -66,6 +66,21 @@ public struct DownloadExport: RequestContract {
     public init(requestID: UUID) { self.requestID = requestID }
 }
 
+/// `GET /v1/me/restrictions`: the caller's standing restriction and objections.
+public struct ListStandingRestrictions: RequestContract {
+    public typealias Reply = StandingRestrictions
+    public static let type: MessageType = "data-rights.list-standing-restrictions.v1"
+    public static let access = Access.signedIn
+
+    public init() {}
+}
+
+public struct StandingRestrictions: Codable, Sendable, Equatable {
+    public var items: [StandingRestriction]
+
+    public init(items: [StandingRestriction]) { self.items = items }
+}
+
 /// `DELETE /v1/me/restrictions/{scope}`: lifts the restriction (`restriction`) or takes back an
 /// objection (its scope), in every service.
 public struct LiftRestriction: RequestContract {

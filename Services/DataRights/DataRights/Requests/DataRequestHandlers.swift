@@ -20,6 +20,7 @@ struct DataRequestHandlers: Sendable {
         handlers.register(CancelDataRequest.self, cancelRequest)
         handlers.register(DownloadExport.self, downloadExport)
         handlers.register(LiftRestriction.self, liftRestriction)
+        handlers.register(ListStandingRestrictions.self, listStandingRestrictions)
     }
 
     /// `data-rights.create-request.v1`: verified by the caller's password; one open request of a
@@ -38,6 +39,16 @@ struct DataRequestHandlers: Sendable {
     /// `data-rights.lift-restriction.v1`: lifting is in the subject's favour, so no password.
     @Sendable func liftRestriction(_ request: LiftRestriction, _ context: RequestContext) async throws -> DataRequest {
         let actor = try context.caller()
+        if request.scope == "restriction" || ObjectionScope(rawValue: request.scope) != nil {
+            let standing = try await database.withConnection { connection in
+                try await StandingRestrictionRecords.standing(of: actor.accountID, on: connection, logger: context.logger)
+            }
+            guard standing.contains(where: { $0.scope == request.scope }) else {
+                throw Problem(status: 409, code: .nothingToLift, title: "Nothing to lift",
+                              detail: request.scope == "restriction" ? "processing of your data is not restricted"
+                                  : "you have not objected to \(request.scope)")
+            }
+        }
         if request.scope == "restriction" {
             return try await open(.restriction, scope: nil, lifting: true, details: nil, for: actor, verifiedBy: "session", context)
         }
@@ -62,6 +73,14 @@ struct DataRequestHandlers: Sendable {
             try await DataRequestRecords.audit(id, by: "platform", "identity verified", verifiedBy, at: now, on: transaction)
             return try await DataRequestRecords.find(id, of: actor.accountID, at: now, on: transaction.connection, logger: context.logger)
         }
+    }
+
+    /// `data-rights.list-standing-restrictions.v1`: what stands for the caller, and what is on its way in or out.
+    @Sendable func listStandingRestrictions(_: ListStandingRestrictions, _ context: RequestContext) async throws -> StandingRestrictions {
+        let actor = try context.caller()
+        return StandingRestrictions(items: try await database.withConnection { connection in
+            try await StandingRestrictionRecords.standing(of: actor.accountID, on: connection, logger: context.logger)
+        })
     }
 
     /// `data-rights.list-requests.v1`: the caller's, newest first.
@@ -136,4 +155,5 @@ extension Problem.Code {
     static let requestClosed = Problem.Code("request-closed")
     static let requestUnverified = Problem.Code("request-unverified")
     static let answeredByServices = Problem.Code("answered-by-services")
+    static let nothingToLift = Problem.Code("nothing-to-lift")
 }

@@ -57,18 +57,19 @@ function requestStatus({status, overdue}) {
   return [statusBadge(status, statusTexts[status]), overdue ? statusBadge('overdue') : null];
 }
 
-/**
- * The restriction and objections in force, by scope (`restriction` or the objection's scope): for each, the newest request
- * not refused, cancelled or expired decides, and it must be a completed one that does not lift.
- */
-function inForce(requests) {
-  const deciding = new Map();
-  for (const request of requests) { // newest first
-    if ((request.kind !== 'restriction' && request.kind !== 'objection') || ['denied', 'cancelled', 'expired'].includes(request.status)) continue;
-    const scope = request.kind === 'restriction' ? 'restriction' : request.scope;
-    if (!deciding.has(scope)) deciding.set(scope, request);
-  }
-  return [...deciding].filter(([, request]) => !request.lifting && doneStatuses.includes(request.status)).map(([scope]) => scope);
+const standingTexts = {'in-force': 'In force', 'being-applied': 'Being applied', 'being-lifted': 'Being lifted'};
+
+/** The restriction and objections that stand, with a button to lift each one that is not being lifted already. */
+async function standingRestrictions(alert) {
+  const {items} = await api('GET', '/v1/me/restrictions');
+  if (items.length === 0) return h('p', {class: 'muted'}, 'No restriction or objection of yours is in force.');
+  return h('ul', {}, items.map(({scope, state}) => h('li', {}, scopeNames[scope] ?? label(scope), ' ',
+    statusBadge(state, standingTexts[state]), ' ',
+    state === 'being-lifted' ? null : actionButton(scope === 'restriction' ? 'Lift the restriction' : 'Take the objection back', async () => {
+      const lifting = await api('DELETE', `/v1/me/restrictions/${encodeURIComponent(scope)}`);
+      notify('Every part of the platform is being told.', 5);
+      navigate(`/privacy/data-requests/${encodeURIComponent(lifting.id)}`);
+    }, {className: 'secondary', alert}))));
 }
 
 function rightsSummary() {
@@ -107,26 +108,9 @@ function requestForm() {
 }
 
 async function myRequests(alert) {
-  const requests = [];
-  const lifts = h('div', {class: 'stack'});
-  const drawLifts = () => {
-    const scopesInForce = inForce(requests);
-    replace(lifts, scopesInForce.length === 0 ? h('p', {class: 'muted'}, 'No restriction or objection of yours is in force.')
-      : h('ul', {}, scopesInForce.map((scope) => h('li', {}, scopeNames[scope] ?? label(scope), ' ',
-        actionButton(scope === 'restriction' ? 'Lift the restriction' : 'Take the objection back', async () => {
-          const lifting = await api('DELETE', `/v1/me/restrictions/${encodeURIComponent(scope)}`);
-          notify('Every part of the platform is being told.', 5);
-          navigate(`/privacy/data-requests/${encodeURIComponent(lifting.id)}`);
-        }, {className: 'secondary', alert})))));
-  };
+  const lifts = await standingRestrictions(alert);
   const list = await pagedList({
-    // People make few requests: a large first page lets the restrictions in force be worked out from it.
-    load: async (cursor) => {
-      const page = await api('GET', '/v1/me/data-requests', {query: {cursor, limit: 100}});
-      requests.push(...page.items);
-      drawLifts();
-      return page;
-    },
+    load: (cursor) => api('GET', '/v1/me/data-requests', {query: {cursor}}),
     draw: (request) => row([
       link(`/privacy/data-requests/${encodeURIComponent(request.id)}`, kindText(request)),
       requestStatus(request),
