@@ -27,6 +27,9 @@ import TestSupport
             #expect(phone.status == 412 && phone.code == "precondition-failed")
             let after = try await http("GET", stack.url("/v1/me"), token: token)
             #expect(after["title"] as? String == "Head of Sales" && after["telephone"] as? String == "+86 574 8888 0000", "nothing of it applied")
+            let malformed = try await http("PATCH", stack.url("/v1/me"), token: token, json: ["title": "Sales Director"],
+                                           headers: ["If-Match": "the version I read"])
+            #expect(malformed.status == 400 && malformed.code == "invalid-if-match")
             let unchanged = try await http("PATCH", stack.url("/v1/me"), token: token, json: ["title": "Head of Sales"],
                                            headers: ["If-Match": original])
             #expect(unchanged.status == 412, "a stale version is refused even when the edit would change nothing")

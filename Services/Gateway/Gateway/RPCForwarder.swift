@@ -13,10 +13,15 @@ public struct RPCForwarder: Sendable {
 
     /// The message context of an HTTP request: its id, trace, actor, (unless the route must not
     /// replay replies) idempotency key, and `If-Match`, which the owning service compares.
-    func messageContext(_ request: Request, _ context: GatewayContext, idempotent: Bool) -> MessageContext {
-        MessageContext(
+    func messageContext(_ request: Request, _ context: GatewayContext, idempotent: Bool) throws -> MessageContext {
+        let ifMatch = request.headers[.ifMatch]
+        if let ifMatch, !EntityTag.isList(ifMatch) {
+            throw Problem(status: 400, code: .invalidIfMatch, title: "The request is malformed",
+                          detail: "If-Match must be * or a comma-separated list of quoted entity tags, such as the ETag of a read")
+        }
+        return MessageContext(
             correlationID: context.requestID, actor: context.actor, traceparent: context.traceparent,
-            idempotencyKey: idempotent ? request.headers[.init("Idempotency-Key")!] : nil, ifMatch: request.headers[.ifMatch])
+            idempotencyKey: idempotent ? request.headers[.init("Idempotency-Key")!] : nil, ifMatch: ifMatch)
     }
 
     /// Sends a typed request and answers with the service's reply with `status`, or its problem.
@@ -58,7 +63,7 @@ public struct RPCForwarder: Sendable {
 
     /// The service's reply, or its problem thrown.
     private func call(_ type: MessageType, body: Data, request: Request, context: GatewayContext, idempotent: Bool) async throws -> RPCReply {
-        let reply = try await bus.call(type, body: body, context: messageContext(request, context, idempotent: idempotent), timeout: timeout)
+        let reply = try await bus.call(type, body: body, context: try messageContext(request, context, idempotent: idempotent), timeout: timeout)
         if reply.isProblem {
             throw (try? MessageCodec.decode(Problem.self, from: reply.body)) ?? Problem.internalError("unreadable reply")
         }
@@ -102,4 +107,8 @@ public struct RPCForwarder: Sendable {
     func decode<T: Decodable>(_: T.Type, _ request: Request) async throws -> T {
         try MessageCodec.decode(T.self, from: try await jsonBody(request))
     }
+}
+
+extension Problem.Code {
+    static let invalidIfMatch = Problem.Code("invalid-if-match")
 }
