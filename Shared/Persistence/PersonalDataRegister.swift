@@ -48,19 +48,21 @@ public enum PersonalDataRegister {
     public static let stagedExportRetention = RetentionRule(
         name: "staged exports", sql: "DELETE FROM staged_exports WHERE staged_at < now() - interval '1 day'")
 
-    /// The export staged for `task`'s request, staging what `make` builds if there is none yet
-    /// (of two replicas asked at once, both answer from the first one's copy).
+    /// The bytes `range` of the export staged for `task`'s request, and its whole length, staging
+    /// what `make` builds if there is none yet (of two replicas asked at once, both answer from the
+    /// first one's copy). Only the range leaves the database: a chunk costs its own size.
     public static func stagedExport(
-        for task: DataSubjectTask, on transaction: Transaction, make: () async throws -> Data
-    ) async throws -> Data {
-        let staged = try await transaction.query("SELECT body FROM staged_exports WHERE request_id = \(task.requestID)")
-        for try await body in staged.decode(Data.self) { return body }
+        for task: DataSubjectTask, bytes range: Range<Int>, on transaction: Transaction, make: () async throws -> Data
+    ) async throws -> (bytes: Data, length: Int) {
+        let slice = "substring(body FROM \(range.lowerBound + 1) FOR \(range.count)), octet_length(body)"
+        let staged = try await transaction.query("SELECT \(unescaped: slice) FROM staged_exports WHERE request_id = \(task.requestID)")
+        for try await (bytes, length) in staged.decode((Data, Int).self) { return (bytes, length) }
         // On a conflict the update changes nothing and returns the row that won.
         let stored = try await transaction.query("""
             INSERT INTO staged_exports (request_id, account_id, body) VALUES (\(task.requestID), \(task.accountID), \(try await make()))
-            ON CONFLICT (request_id) DO UPDATE SET staged_at = staged_exports.staged_at RETURNING body
+            ON CONFLICT (request_id) DO UPDATE SET staged_at = staged_exports.staged_at RETURNING \(unescaped: slice)
             """)
-        for try await body in stored.decode(Data.self) { return body }
+        for try await (bytes, length) in stored.decode((Data, Int).self) { return (bytes, length) }
         throw Problem.internalError("the export of request \(task.requestID) was not staged")
     }
 

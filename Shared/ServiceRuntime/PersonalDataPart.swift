@@ -41,18 +41,20 @@ extension RPCHandlers {
         register(PersonalDataOperation.export.type(of: service), as: ExportPersonalData.self) { request, context in
             try await database.transaction(context) { transaction in
                 let task = request.task
-                let body = try await PersonalDataRegister.stagedExport(for: task, on: transaction) {
+                let size = PersonalDataExportChunk.maxBytes
+                let start = max(0, request.chunk) * size
+                let (bytes, length) = try await PersonalDataRegister.stagedExport(for: task, bytes: start..<(start + size), on: transaction) {
                     let (categories, document) = try await part.export(task, in: transaction)
                     return try MessageCodec.encode(PersonalDataExport(
                         service: service, accountID: task.accountID, generatedAt: Date(), categories: categories, document: document,
                         restriction: try await PersonalDataRegister.restriction(of: task.accountID, on: transaction),
                         objections: try await PersonalDataRegister.objections(of: task.accountID, on: transaction)))
                 }
-                let chunks = PersonalDataExportChunk.chunk(body)
-                guard chunks.indices.contains(request.chunk) else {
-                    throw Problem.notFound("the export has \(chunks.count) chunks; there is no chunk \(request.chunk)")
+                let chunks = PersonalDataExportChunk.count(ofBytes: length)
+                guard (0..<chunks).contains(request.chunk) else {
+                    throw Problem.notFound("the export has \(chunks) chunks; there is no chunk \(request.chunk)")
                 }
-                return chunks[request.chunk]
+                return PersonalDataExportChunk(chunk: request.chunk, chunks: chunks, data: bytes)
             }
         }
         register(PersonalDataOperation.erase.type(of: service), as: DataSubjectTask.self) { task, context in

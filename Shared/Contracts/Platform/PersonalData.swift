@@ -71,13 +71,9 @@ public struct PersonalDataExportChunk: Codable, Sendable, Equatable {
         self.data = data
     }
 
-    /// The chunks of `body`, at least one.
-    public static func chunk(_ body: Data, maxBytes: Int = maxBytes) -> [PersonalDataExportChunk] {
-        let count = max(1, (body.count + maxBytes - 1) / maxBytes)
-        return (0..<count).map { index in
-            let start = body.startIndex + index * maxBytes
-            return PersonalDataExportChunk(chunk: index, chunks: count, data: body[start..<min(start + maxBytes, body.endIndex)])
-        }
+    /// How many chunks `length` bytes make, at least one.
+    public static func count(ofBytes length: Int) -> Int {
+        max(1, (length + maxBytes - 1) / maxBytes)
     }
 
     /// A service's whole part: asks for chunk 0, then for every further one it announces.
