@@ -39,23 +39,22 @@ struct DataRequestHandlers: Sendable {
     /// `data-rights.lift-restriction.v1`: lifting is in the subject's favour, so no password.
     @Sendable func liftRestriction(_ request: LiftRestriction, _ context: RequestContext) async throws -> DataRequest {
         let actor = try context.caller()
-        if request.scope == "restriction" || ObjectionScope(rawValue: request.scope) != nil {
-            let standing = try await database.withConnection { connection in
-                try await StandingRestrictionRecords.standing(of: actor.accountID, on: connection, logger: context.logger)
-            }
-            guard standing.contains(where: { $0.scope == request.scope }) else {
-                throw Problem(status: 409, code: .nothingToLift, title: "Nothing to lift",
-                              detail: request.scope == "restriction" ? "processing of your data is not restricted"
-                                  : "you have not objected to \(request.scope)")
-            }
-        }
+        let (kind, scope): (DataRequestKind, ObjectionScope?)
         if request.scope == "restriction" {
-            return try await open(.restriction, scope: nil, lifting: true, details: nil, for: actor, verifiedBy: "session", context)
-        }
-        guard let scope = ObjectionScope(rawValue: request.scope) else {
+            (kind, scope) = (.restriction, nil)
+        } else if let objection = ObjectionScope(rawValue: request.scope) {
+            (kind, scope) = (.objection, objection)
+        } else {
             throw Problem.notFound("no restriction or objection is called \(request.scope.printable(maxLength: 40))")
         }
-        return try await open(.objection, scope: scope, lifting: true, details: nil, for: actor, verifiedBy: "session", context)
+        let standing = try await database.withConnection { connection in
+            try await StandingRestrictionRecords.standing(of: actor.accountID, on: connection, logger: context.logger)
+        }
+        guard standing.contains(where: { $0.scope == request.scope }) else {
+            throw Problem(status: 409, code: .nothingToLift, title: "Nothing to lift",
+                          detail: scope == nil ? "processing of your data is not restricted" : "you have not objected to \(request.scope)")
+        }
+        return try await open(kind, scope: scope, lifting: true, details: nil, for: actor, verifiedBy: "session", context)
     }
 
     private func open(
