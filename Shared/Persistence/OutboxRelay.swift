@@ -70,25 +70,23 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// The channel the outbox's trigger notifies on every commit that wrote rows, with the schema
-    /// as the payload (platform migration 7).
-    static let commitChannel = "outbox_committed"
-
     /// Wakes the relay whenever any replica commits outbox rows in this schema, so events leave at
-    /// once wherever they were written. One pooled connection stays listening; after it is lost
-    /// the relay wakes once (commits may have gone unheard) and listens again, and the poll goes
-    /// on meanwhile.
+    /// once wherever they were written. The outbox's trigger notifies the schema's own channel on
+    /// every commit that wrote rows (platform migration 8). One pooled connection stays listening;
+    /// after it is lost the relay wakes once (commits may have gone unheard) and listens again, and
+    /// the poll goes on meanwhile.
     private func listenForCommits() async {
         var backoff = pollInterval
         while !Task.isCancelled {
             do {
                 try await database.client.withConnection { connection in
-                    try await connection.listen(on: Self.commitChannel) { notifications in
+                    let rows = try await connection.query("SELECT outbox_commit_channel(current_schema())", logger: logger)
+                    var channel = ""
+                    for try await name in rows.decode(String.self) { channel = name }
+                    try await connection.listen(on: channel) { notifications in
                         backoff = pollInterval
                         wakeSignal.signal()
-                        for try await notification in notifications where notification.payload == database.schema {
-                            wakeSignal.signal()
-                        }
+                        for try await _ in notifications { wakeSignal.signal() }
                     }
                 }
             } catch {

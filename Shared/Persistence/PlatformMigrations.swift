@@ -66,7 +66,7 @@ extension Migration {
             -- Tells every replica's relay that outbox rows committed (PostgreSQL delivers a NOTIFY on commit, once per
             -- transaction), so the one that did not write them publishes at once instead of at its next poll.
             -- One channel for every schema of the database, the schema as the payload: a channel name holds 63 bytes, and
-            -- a schema's name alone may take them all. `OutboxRelay.commitChannel` listens.
+            -- a schema's name alone may take them all. Replaced by a channel per schema in version 8.
             CREATE FUNCTION outbox_notify_commit() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 PERFORM pg_notify('outbox_committed', TG_TABLE_SCHEMA);
@@ -74,6 +74,20 @@ extension Migration {
             END
             $$;
             CREATE TRIGGER outbox_notify_commit AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify_commit();
+            """),
+        Migration(source: "platform", version: 8, name: "outbox commit notice per schema", sql: """
+            -- A channel per schema, so a commit wakes only its own service's relays: with one shared channel every
+            -- replica of every service was woken by every commit and dropped what was not its own. The MD5 of the
+            -- schema's name keeps the channel within the 63 bytes a channel name holds. `OutboxRelay` listens on
+            -- `outbox_commit_channel(current_schema())`.
+            CREATE FUNCTION outbox_commit_channel(schema text) RETURNS text LANGUAGE sql IMMUTABLE
+                AS $$ SELECT 'outbox_' || md5(schema) $$;
+            CREATE OR REPLACE FUNCTION outbox_notify_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify(outbox_commit_channel(TG_TABLE_SCHEMA), TG_TABLE_SCHEMA);
+                RETURN NULL;
+            END
+            $$;
             """),
     ]
 }

@@ -134,6 +134,34 @@ import TestSupport
         }
     }
 
+    @Test func aCommitWakesOnlyTheRelaysOfItsOwnSchema() async throws {
+        try await TestDatabase.with { mine in
+            try await TestDatabase.with { other in
+                let heard = LockedBox<[String]>([])
+                let listening = LockedBox(false)
+                let listener = Task {
+                    try await mine.withConnection { connection in
+                        var channel = ""
+                        for try await name in try await connection.query("SELECT outbox_commit_channel(current_schema())", logger: logger)
+                            .decode(String.self) { channel = name }
+                        try await connection.listen(on: channel) { notifications in
+                            listening.mutate { $0 = true }
+                            for try await notification in notifications { heard.mutate { $0.append(notification.payload) } }
+                        }
+                    }
+                }
+                defer { listener.cancel() }
+                #expect(await eventually(timeout: .seconds(30)) { listening.value })
+                let type = MessageType("test.\(uniqueName("channel")).v1")
+                // Notices arrive in commit order: had the other schema's commit been heard, it would come first.
+                try await other.transaction { try await Outbox.enqueue([event(type, "elsewhere")], on: $0, logger: logger) }
+                try await mine.transaction { try await Outbox.enqueue([event(type, "here")], on: $0, logger: logger) }
+                #expect(await eventually(timeout: .seconds(30)) { !heard.value.isEmpty })
+                #expect(heard.value == [mine.schema])
+            }
+        }
+    }
+
     @Test func inboxMakesARedeliveredEventANoOp() async throws {
         try await TestDatabase.with { database in
             try await database.transaction { connection in
