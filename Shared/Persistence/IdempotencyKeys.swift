@@ -17,29 +17,19 @@ public enum IdempotencyKeys {
         _ body: (Transaction) async throws -> Data
     ) async throws -> Data {
         try await database.transaction(context: context, deadline: deadline, logger: logger) { transaction in
-            try await transaction.query("SELECT pg_advisory_xact_lock(hashtext(\(scope)), hashtext(\(key)))")
-            if let stored = try await stored(scope: scope, key: key, requestType: requestType, request: request, on: transaction) {
-                return stored
-            }
+            let claim = KeyClaim(scope: scope, key: key, requestType: requestType, request: request)
+            for try await _ in try await transaction.execute(KeyLock(claim: claim)) {}
+            if let stored = try await stored(claim, on: transaction) { return stored }
             let response = try await body(transaction)
-            try await transaction.query("""
-                INSERT INTO idempotency_keys (scope, key, request_type, request_hash, response)
-                VALUES (\(scope), \(key), \(requestType), encode(sha256(\(request)), 'hex'), \(response))
-                """)
+            for try await _ in try await transaction.execute(KeyReply(claim: claim, response: response)) {}
             return response
         }
     }
 
-    /// The reply stored for (`scope`, `key`), if the key was used; throws if it was used for
+    /// The reply stored for the claim's key, if the key was used; throws if it was used for
     /// another request.
-    static func stored(
-        scope: String, key: String, requestType: String, request: Data, on transaction: Transaction
-    ) async throws -> Data? {
-        let rows = try await transaction.query("""
-            SELECT request_type = \(requestType) AND request_hash = encode(sha256(\(request)), 'hex'), response
-            FROM idempotency_keys WHERE scope = \(scope) AND key = \(key)
-            """)
-        for try await (sameRequest, response) in rows.decode((Bool, Data).self) {
+    static func stored(_ claim: KeyClaim, on transaction: Transaction) async throws -> Data? {
+        for try await (sameRequest, response) in try await transaction.execute(StoredReply(claim: claim)) {
             guard sameRequest else {
                 throw DatabaseError(.idempotencyKeyReused, "this Idempotency-Key was used for a different request")
             }
@@ -71,8 +61,8 @@ public enum IdempotencyKeys {
         guard let key = try key(of: request.message) else { return nil }
         let reply: Data? = try await reused {
             try await database.transaction(context: request.context, logger: request.logger) { transaction -> Data? in
-                try await stored(scope: scope(of: request.message), key: key, requestType: request.message.type.rawValue,
-                                 request: fingerprint, on: transaction)
+                try await stored(KeyClaim(scope: scope(of: request.message), key: key, requestType: request.message.type.rawValue,
+                                          request: fingerprint), on: transaction)
             }
         }
         return try reply.map { try MessageCodec.decode(Reply.self, from: $0) }

@@ -52,11 +52,24 @@ public struct TransactionalEventHandlers: Sendable {
 public enum Inbox {
     /// Records the message as handled; false if it already was (then the caller must do nothing).
     public static func claim(_ message: IncomingMessage, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
-            INSERT INTO inbox (message_id, type) VALUES (\(message.messageID), \(message.type.rawValue))
-            ON CONFLICT (message_id) DO NOTHING RETURNING 1
-            """, logger: logger)
-        for try await _ in rows { return true }
+        for try await _ in try await connection.execute(InboxClaim(message: message), logger: logger) { return true }
         return false
     }
+}
+
+/// Every event a service handles runs this: prepared, so PostgreSQL plans it once per connection.
+struct InboxClaim: PostgresPreparedStatement {
+    static let sql = "INSERT INTO inbox (message_id, type) VALUES ($1, $2) ON CONFLICT (message_id) DO NOTHING RETURNING 1"
+    typealias Row = Void
+
+    let message: IncomingMessage
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(message.messageID)
+        bindings.append(message.type.rawValue)
+        return bindings
+    }
+
+    func decodeRow(_: PostgresRow) {}
 }

@@ -104,13 +104,8 @@ public final class OutboxRelay: Service, Sendable {
     public func relayOnce() async throws -> Int {
         try await database.transaction { connection in
             var events: [(id: Int64, envelope: EventEnvelope)] = []
-            let rows = try await connection.query("""
-                SELECT id, message_id, type, correlation_id, traceparent, occurred_at, body, routing_suffix FROM outbox
-                WHERE state = 'pending' ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
-                """, logger: logger)
-            for try await (id, messageID, type, correlationID, traceparent, occurredAt, body, suffix) in rows.decode(
-                (Int64, UUID, String, String?, String?, Date, Data, String?).self)
-            {
+            let rows = try await connection.execute(PendingOutboxBatch(limit: batchSize), logger: logger)
+            for try await (id, messageID, type, correlationID, traceparent, occurredAt, body, suffix) in rows {
                 events.append((id, EventEnvelope(
                     messageID: messageID, type: .init(type), correlationID: correlationID, traceparent: traceparent,
                     occurredAt: occurredAt, body: body, routingSuffix: suffix)))
@@ -121,11 +116,7 @@ public final class OutboxRelay: Service, Sendable {
             let confirmed = zip(events, outcomes).filter { $0.1 == nil }.map(\.0.id)
             let failed = zip(events, outcomes).compactMap { event, error in error.map { (event.id, $0.description) } }
             if !confirmed.isEmpty {
-                try await connection.query("""
-                    WITH secrets AS (DELETE FROM outbox WHERE id = ANY(\(confirmed)) AND secret)
-                    UPDATE outbox SET state = 'published', published_at = now(), attempts = attempts + 1
-                    WHERE id = ANY(\(confirmed)) AND NOT secret
-                    """, logger: logger)
+                for try await _ in try await connection.execute(OutboxPublished(ids: confirmed), logger: logger) {}
             }
             if let firstFailure = failed.first {
                 try await connection.query("""
@@ -154,4 +145,45 @@ public final class OutboxRelay: Service, Sendable {
             return envelopes.map { _ in AMQPError(.publishNacked, "no confirm within \(confirmTimeout)") }
         }
     }
+}
+
+// The relay's two statements of every round, prepared: PostgreSQL plans them once per connection.
+
+/// Claims the oldest pending rows that no other relay holds.
+struct PendingOutboxBatch: PostgresPreparedStatement {
+    static let sql = """
+        SELECT id, message_id, type, correlation_id, traceparent, occurred_at, body, routing_suffix FROM outbox
+        WHERE state = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+        """
+    typealias Row = (Int64, UUID, String, String?, String?, Date, Data, String?)
+
+    let limit: Int
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(limit)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// Marks confirmed rows published; a secret's row is deleted instead.
+struct OutboxPublished: PostgresPreparedStatement {
+    static let sql = """
+        WITH secrets AS (DELETE FROM outbox WHERE id = ANY($1) AND secret)
+        UPDATE outbox SET state = 'published', published_at = now(), attempts = attempts + 1
+        WHERE id = ANY($1) AND NOT secret
+        """
+    typealias Row = Void
+
+    let ids: [Int64]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(ids)
+        return bindings
+    }
+
+    func decodeRow(_: PostgresRow) {}
 }

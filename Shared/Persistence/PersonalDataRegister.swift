@@ -108,7 +108,7 @@ public enum PersonalDataRegister {
     }
 
     public static func isErased(_ accountID: UUID, on transaction: Transaction) async throws -> Bool {
-        for try await _ in try await transaction.query("SELECT 1 FROM erased_subjects WHERE account_id = \(accountID)") { return true }
+        for try await _ in try await transaction.execute(ErasedSubject(accountID: accountID)) { return true }
         return false
     }
 
@@ -130,4 +130,21 @@ public enum PersonalDataRegister {
             DELETE FROM idempotency_keys WHERE scope ILIKE \(pattern) OR convert_from(response, 'UTF8') ILIKE \(pattern)
             """)
     }
+}
+
+/// Asked by event handlers before they record anything about a person: prepared, so PostgreSQL
+/// plans it once per connection.
+struct ErasedSubject: PostgresPreparedStatement {
+    static let sql = "SELECT 1 FROM erased_subjects WHERE account_id = $1"
+    typealias Row = Void
+
+    let accountID: UUID
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(accountID)
+        return bindings
+    }
+
+    func decodeRow(_: PostgresRow) {}
 }

@@ -20,6 +20,14 @@ public struct Transaction: Sendable {
         try await connection.query(query, logger: logger)
     }
 
+    /// Runs one prepared statement of the transaction: planned once per connection, for the
+    /// statements a service runs on every request.
+    public func execute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement
+    ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Statement.Row> {
+        try await connection.execute(statement, logger: logger)
+    }
+
     /// Writes `event` to the outbox in this transaction: it exists exactly when the change it
     /// describes committed, and leaves right after the commit.
     public func emit<Event: EventContract>(_ event: Event) async throws {
