@@ -76,21 +76,12 @@ extension AccountsHandlers {
                     """)
                 try context.requireIfMatch(try await AccountRecords.require(actor.accountID, on: transaction.connection, logger: context.logger))
             }
-            do {
-                try await transaction.query("""
-                    UPDATE accounts SET
-                        email = coalesce(\(email)::text, email), contact_name = coalesce(\(contactName)::text, contact_name),
-                        title = CASE WHEN \(title)::text IS NULL THEN title ELSE nullif(\(title)::text, '') END,
-                        department = CASE WHEN \(department)::text IS NULL THEN department ELSE nullif(\(department)::text, '') END,
-                        telephone = coalesce(\(telephone)::text, telephone), language = coalesce(\(language?.rawValue)::text, language),
-                        updated_at = now(),
-                        email_verified_at = CASE WHEN \(emailChanges) THEN NULL ELSE email_verified_at END
-                    WHERE id = \(actor.accountID)
-                    """)
-            } catch where error.sqlState == "23505" {
-                throw Problem.emailTaken
-            }
             if let company = current.company, companyFields {
+                // The account before its company, as the If-Match check above takes them: two edits
+                // never wait for each other's lock.
+                if context.message.ifMatch == nil {
+                    try await transaction.query("SELECT 1 FROM accounts WHERE id = \(actor.accountID) FOR UPDATE")
+                }
                 // A verified company that changes its legal identity is reviewed again; until staff
                 // decide, what it published stays listed under the earlier verification.
                 let identityChanged = changed.contains("companyName") || changed.contains("country")
@@ -102,7 +93,18 @@ extension AccountsHandlers {
                     WHERE id = \(company.id)
                     """)
             }
-            let account = try await AccountRecords.require(actor.accountID, on: transaction.connection, logger: context.logger)
+            let account: Account
+            do {
+                let update = ProfileUpdate(
+                    accountID: actor.accountID, email: email, contactName: contactName, title: title, department: department,
+                    telephone: telephone, language: language?.rawValue, emailChanges: emailChanges)
+                var updated: Account?
+                for try await row in try await transaction.execute(update) { updated = AccountRecords.decode(row).account }
+                guard let updated else { throw Problem.notFound("no account with id \(actor.accountID)") }
+                account = updated
+            } catch where error.sqlState == "23505" {
+                throw Problem.emailTaken
+            }
             try await transaction.emit(AccountProfileChanged(
                 accountID: actor.accountID, changedFields: changed, email: account.email, contactName: account.contactName,
                 company: account.card, changedAt: account.updatedAt, language: account.language))

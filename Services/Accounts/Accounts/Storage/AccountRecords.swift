@@ -7,20 +7,26 @@ import PostgresNIO
 /// it and the company's latest verification decision, in one query. Public for the benchmark's baseline, which runs the same read.
 public enum AccountRecords {
     /// The columns `decode` expects, from `accounts a` joined to its company and last decision.
-    static let select = """
+    static let select = select(from: "accounts")
+
+    /// `select` over `source` in place of the `accounts` table: a CTE's `UPDATE accounts ... RETURNING *`
+    /// reads the row it changed, as it now is, in the same statement.
+    static func select(from source: String) -> String {
+        """
         SELECT a.id, a.email, a.contact_name, a.title, a.department, a.telephone, a.roles, coalesce(c.verification_status, 'pending'),
                a.created_at, a.updated_at, c.id, c.name, c.business_type, c.industry, c.country,
                d.decision, d.reason, d.decided_by, d.decided_at,
                floor(extract(epoch FROM a.created_at) * 1000000)::int8, a.email_verified_at IS NOT NULL, a.language, a.company_role,
                c.verified_until,
                coalesce(a.consent_policy_sequence, 0) < coalesce((SELECT substantial_sequence FROM privacy_policy_state), 1)
-        FROM accounts a
+        FROM \(source) a
         LEFT JOIN companies c ON c.id = a.company_id
         LEFT JOIN LATERAL (
             SELECT decision, reason, decided_by, decided_at FROM verification_decisions
             WHERE company_id = a.company_id ORDER BY id DESC LIMIT 1
         ) d ON true
         """
+    }
 
     typealias Row = (
         UUID, String, String, String?, String?, String?, [String], String, Date, Date,
@@ -49,8 +55,7 @@ public enum AccountRecords {
     }
 
     public static func fetch(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Account? {
-        let rows = try await connection.query("\(unescaped: select) WHERE a.id = \(id)", logger: logger)
-        for try await row in rows.decode(Row.self) { return decode(row).account }
+        for try await row in try await connection.execute(AccountByID(id: id), logger: logger) { return decode(row).account }
         return nil
     }
 
