@@ -54,21 +54,10 @@ enum ContactDirectory {
         }
         handlers.register(AccountProfileChanged.self) { event, transaction in
             guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
-            guard try await transaction.query("""
-                UPDATE contacts SET profile_changes = profile_changes + 1 WHERE account_id = \(event.accountID) RETURNING 1
-                """).exists else {
-                // The registration is still on its way (handled alongside, or redelivered): wait for it.
-                throw ContactNotYetKnown(accountID: event.accountID)
-            }
-            // Events may be handled out of order (several at once): older details never overwrite newer ones.
-            let company = event.company
-            try await transaction.query("""
-                UPDATE contacts SET email = \(event.email), contact_name = \(event.contactName), company_name = \(company?.name),
-                    country = \(company?.country), company_id = \(company?.id), business_type = \(company?.businessType.rawValue),
-                    industry = \(company?.industry), profile_changed_at = \(event.changedAt),
-                    language = coalesce(\(event.language?.rawValue)::text, language)
-                WHERE account_id = \(event.accountID) AND (profile_changed_at IS NULL OR profile_changed_at <= \(event.changedAt))
-                """)
+            var known = false
+            for try await _ in try await transaction.execute(ContactProfileChange(event: event)) { known = true }
+            // The registration is still on its way (handled alongside, or redelivered): wait for it.
+            guard known else { throw ContactNotYetKnown(accountID: event.accountID) }
         }
         handlers.register(VerificationDecided.self) { event, transaction in
             guard try await !PersonalDataRegister.isErased(event.accountID, on: transaction) else { return }
