@@ -10,9 +10,10 @@ public struct TimeLimitExceeded: Error, CustomStringConvertible {
 ///
 /// The work runs in a task of its own, which is cancelled and abandoned, not awaited, when the limit
 /// passes: an await that never resumes must not hold its caller, and with it a delivery, a
-/// prefetch slot or the relay, for good. PostgresNIO can leave a query pending forever on a
-/// connection whose server crashed mid-query (seen in the fault suite's PostgreSQL kill). Whatever
-/// abandoned work still does later must be safe to repeat, as every handler's is (inbox,
+/// prefetch slot or the relay, for good. PostgresNIO never answers a statement sent on a
+/// connection it has closed; `Database.transaction` no longer sends one (that was the hang after a
+/// PostgreSQL crash), and this limit stays as the backstop for any await that never resumes.
+/// Whatever abandoned work still does later must be safe to repeat, as every handler's is (inbox,
 /// idempotency keys, deadlines).
 public func withTimeLimit<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
     let answer = OneShot<T>()

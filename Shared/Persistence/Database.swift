@@ -1,4 +1,5 @@
 import Logging
+import MessageBus
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -36,9 +37,25 @@ public final class Database: Service, Sendable {
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                await rollBack(connection)
                 throw error
             }
+        }
+    }
+
+    /// Ends a failed transaction without ever waiting for good. PostgresNIO (1.33.2) never answers
+    /// a statement sent on a connection it has closed, not even with an error: the statement is
+    /// dropped and its caller waits forever. That was the replica hang after a PostgreSQL crash: a
+    /// statement failed because the server died, and the ROLLBACK that followed never returned.
+    /// The server ended a dead connection's transaction itself, so it gets no ROLLBACK; one that
+    /// closes while the ROLLBACK is on its way is given up on after a while and closed, never
+    /// returned to the pool in the middle of a transaction.
+    private func rollBack(_ connection: PostgresConnection) async {
+        guard !connection.isClosed else { return }
+        do {
+            try await withTimeLimit(.seconds(10)) { [logger] in try await connection.query("ROLLBACK", logger: logger) }
+        } catch {
+            try? await connection.close()
         }
     }
 
