@@ -29,6 +29,9 @@ import TestSupport
             var bad = incident
             bad["affected"] = [String: any Sendable]()
             #expect(try await record(bad, admin).fieldErrors == ["affected"])
+            var mistyped = incident
+            mistyped["affected"] = ["accountIDs": [first.accountID, UUID().uuidString]] as [String: any Sendable]
+            #expect(try await record(mistyped, admin).fieldErrors == ["affected.accountIDs"], "its person would never be told")
             var early = incident
             early["discoveredAt"] = Date(timeIntervalSinceNow: 86400).formatted(.iso8601)
             #expect(try await record(early, admin).code == "discovered-in-future", "it would move the regulator deadline")

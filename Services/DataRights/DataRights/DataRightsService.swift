@@ -28,7 +28,7 @@ func dataRightsDefinition(database: Database, services: SubjectServices, taskInt
     DisclosureHandlers(database: database).register(into: &requests)
     StaffHandlers(database: database, now: now).register(into: &requests)
     AssistedRequestHandlers(database: database, services: services, now: now).register(into: &requests)
-    IncidentHandlers(database: database, now: now).register(into: &requests)
+    IncidentHandlers(database: database, services: services, now: now).register(into: &requests)
     AuditTrailExport(database: database).register(into: &requests)
     RetentionReporting(database: database, services: services).register(into: &requests)
     let runner = TaskRunner(database: database, services: services, logger: logger, now: now)

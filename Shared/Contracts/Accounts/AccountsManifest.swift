@@ -8,7 +8,7 @@ extension ServiceManifest {
             ListLogins.self, GetMe.self, UpdateMe.self, ChangePassword.self, GetCompany.self, ListAccounts.self,
             DecideVerification.self, SetStaffRoles.self, IssueLiveTicket.self, RedeemLiveTicket.self, VerifyEmail.self,
             RequestEmailVerification.self, RequestPasswordReset.self, ResetPassword.self, ListCompanyMembers.self, InviteColleague.self, AcceptInvitation.self,
-            RemoveCompanyMember.self, SetCompanyRole.self, VerifyPassword.self, FindAccount.self,
+            RemoveCompanyMember.self, SetCompanyRole.self, VerifyPassword.self, FindAccount.self, FindUnknownAccounts.self,
         ],
         publishes: [
             AccountRegistered.self, AccountProfileChanged.self, VerificationDecided.self, SessionRevoked.self,

@@ -326,3 +326,21 @@ public struct FoundAccount: Codable, Sendable, Equatable {
 
     public init(accountID: UUID) { self.accountID = accountID }
 }
+
+/// The data-rights service checks the accounts staff name as affected by a security incident: the
+/// ids among `accountIDs` that name no account, or an erased one. No route at the gateway.
+public struct FindUnknownAccounts: RequestContract {
+    public typealias Reply = UnknownAccounts
+    public static let type: MessageType = "accounts.find-unknown-accounts.v1"
+    public static let access = Access.oneOf([.support, .admin])
+
+    public var accountIDs: [UUID]
+
+    public init(accountIDs: [UUID]) { self.accountIDs = accountIDs }
+}
+
+public struct UnknownAccounts: Codable, Sendable, Equatable {
+    public var accountIDs: [UUID]
+
+    public init(accountIDs: [UUID]) { self.accountIDs = accountIDs }
+}

@@ -51,6 +51,7 @@ struct AccountsHandlers: Sendable {
         handlers.register(SetCompanyRole.self, setCompanyRole)
         handlers.register(VerifyPassword.self, verifyPassword)
         handlers.register(FindAccount.self, findAccount)
+        handlers.register(FindUnknownAccounts.self, findUnknownAccounts)
     }
 }
 

@@ -45,6 +45,19 @@ extension AccountsHandlers {
         return FoundAccount(accountID: id)
     }
 
+    /// `accounts.find-unknown-accounts.v1`: which of the ids staff named as affected by an incident
+    /// name no account, or an erased one, in the order given.
+    @Sendable func findUnknownAccounts(_ request: FindUnknownAccounts, _ context: RequestContext) async throws -> UnknownAccounts {
+        let rows = try await database.client.query("""
+            SELECT given.id FROM unnest(\(request.accountIDs)::uuid[]) WITH ORDINALITY AS given(id, position)
+            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = given.id AND a.erased_at IS NULL)
+            ORDER BY given.position
+            """, logger: context.logger)
+        var unknown: [UUID] = []
+        for try await id in rows.decode(UUID.self) { unknown.append(id) }
+        return UnknownAccounts(accountIDs: unknown)
+    }
+
     /// `accounts.decide-verification.v1`: approve (for the configured period) or reject the company of
     /// an account, for all of its members; every decision is kept with who made it and when, and
     /// announced.

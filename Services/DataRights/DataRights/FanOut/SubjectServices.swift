@@ -3,7 +3,8 @@ import Foundation
 import MessageBus
 
 /// The services a request is fanned out to, reached over the bus: each backend's data-rights
-/// part, and accounts for the password that confirms a request and the account an address names.
+/// part, and accounts for the password that confirms a request, the account an address names and
+/// the accounts an incident names.
 struct SubjectServices: Sendable {
     let bus: MessageBus
     let timeout: Duration
@@ -26,6 +27,13 @@ struct SubjectServices: Sendable {
     /// Throws accounts' 403 `wrong-password` unless `password` is the caller's.
     func verify(password: String?, of context: RequestContext) async throws {
         _ = try await bus.call(VerifyPassword(password: password), context: MessageContext(context.message), timeout: timeout)
+    }
+
+    /// Those of `accountIDs` that name no account (or an erased one), asked as the staff member in `context`.
+    func unknownAccounts(among accountIDs: [UUID], by context: RequestContext) async throws -> [UUID] {
+        guard !accountIDs.isEmpty else { return [] }
+        return try await bus.call(FindUnknownAccounts(accountIDs: accountIDs), context: MessageContext(context.message), timeout: timeout)
+            .accountIDs
     }
 
     /// The account registered with `email`, asked as the staff member in `context`; nil when none is.

@@ -9,6 +9,7 @@ import ServiceRuntime
 /// choices) and live notice, or to everyone as an announcement when one by one is impractical.
 struct IncidentHandlers: Sendable {
     let database: Database
+    let services: SubjectServices
     let now: @Sendable () -> Date
 
     /// A list of named accounts this long is told one by one; a larger group is described by criteria.
@@ -41,6 +42,13 @@ struct IncidentHandlers: Sendable {
         try checks.finish()
         guard let title, let discoveredAt, let description, let measures, let advice else {
             throw Problem.internalError("validation let a missing field through")
+        }
+        // A mistyped id would leave its person untold, and the incident would look notified in full.
+        let unknown = try await services.unknownAccounts(among: accounts, by: context)
+        if !unknown.isEmpty {
+            let shown = unknown.prefix(5).map { $0.uuidString.lowercased() }.joined(separator: ", ")
+            throw Problem.validationFailed([.init(
+                field: "affected.accountIDs", message: "names \(unknown.count) id(s) of no account: \(shown)\(unknown.count > 5 ? ", ..." : "")")])
         }
         // A well-formed time the clock has not reached yet: it would move the regulator deadline.
         guard discoveredAt <= now.addingTimeInterval(300) else {
