@@ -46,9 +46,9 @@ struct IncidentHandlers: Sendable {
         // A mistyped id would leave its person untold, and the incident would look notified in full.
         let unknown = try await services.unknownAccounts(among: accounts, by: context)
         if !unknown.isEmpty {
-            let shown = unknown.prefix(5).map { $0.uuidString.lowercased() }.joined(separator: ", ")
+            let shown = unknown.prefix(5).map { $0.uuidString.lowercased() }.joined(separator: ", ") + (unknown.count > 5 ? ", ..." : "")
             throw Problem.validationFailed([.init(
-                field: "affected.accountIDs", message: "names \(unknown.count) id(s) of no account: \(shown)\(unknown.count > 5 ? ", ..." : "")")])
+                field: "affected.accountIDs", message: "no account has the id\(unknown.count == 1 ? "" : "s") \(shown)")])
         }
         // A well-formed time the clock has not reached yet: it would move the regulator deadline.
         guard discoveredAt <= now.addingTimeInterval(300) else {
