@@ -82,6 +82,43 @@ import Yams
             }
         }
         #expect(deployed == executables)
-        #expect(scaledQueues == Set(ServiceName.backends.map(PlatformTopology.rpcQueue)), "a queue-length autoscaler per worker")
+        let subscribers = ServiceName.backends.filter { !(ServiceManifest.subscriptions[$0] ?? []).isEmpty }
+        #expect(scaledQueues == Set(ServiceName.backends.map(PlatformTopology.rpcQueue) + subscribers.map(PlatformTopology.eventQueue)),
+                "a queue-length autoscaler per worker's requests, and per subscriber's events")
+    }
+
+    /// The six backends' manifests are one template with their name: a change is made once, and a
+    /// service that starts subscribing to events is scaled on its events queue too.
+    @Test func everyBackendManifestIsTheTemplateWithItsName() throws {
+        let folder = Self.root.appendingPathComponent("deploy/k8s")
+        let template = try String(contentsOf: folder.appendingPathComponent("backend.yaml.template"), encoding: .utf8)
+        for service in ServiceName.backends {
+            let expected = Self.manifest(of: service, from: template)
+            let file = folder.appendingPathComponent("\(service.rawValue).yaml")
+            var committed = try? String(contentsOf: file, encoding: .utf8)
+            if committed != expected, ProcessInfo.processInfo.environment["EXPO_WRITE_MANIFESTS"] == "1" {
+                try expected.write(to: file, atomically: true, encoding: .utf8)
+                committed = expected
+            }
+            #expect(committed == expected,
+                    "deploy/k8s/\(service.rawValue).yaml differs from backend.yaml.template: EXPO_WRITE_MANIFESTS=1 swift test --filter DeployManifestTests writes it")
+        }
+    }
+
+    /// `template` for `service`: the `{{#about}}` note dropped, the `{{#events}}` block kept only if
+    /// the service subscribes to events, and `{{service}}` replaced.
+    static func manifest(of service: ServiceName, from template: String) -> String {
+        let subscribes = !(ServiceManifest.subscriptions[service] ?? []).isEmpty
+        var lines: [Substring] = []
+        var keeping = true
+        for line in template.split(separator: "\n", omittingEmptySubsequences: false) {
+            switch line {
+            case "{{#about}}": keeping = false
+            case "{{#events}}": keeping = subscribes
+            case "{{/about}}", "{{/events}}": keeping = true
+            default: if keeping { lines.append(line) }
+            }
+        }
+        return lines.joined(separator: "\n").replacingOccurrences(of: "{{service}}", with: service.rawValue)
     }
 }
