@@ -26,6 +26,15 @@ import Yams
         #expect(try Self.packageExecutables() == Set(ServiceName.allCases.map(\.rawValue)))
     }
 
+    /// `deploy/stack run` starts the processes in this order and gives each the ops port of its
+    /// place (gateway 9100, accounts 9101, ...), as the platform's own list does.
+    @Test func theLocalStackRunsThePlatformsServicesInItsOrder() throws {
+        let script = try String(contentsOf: Self.root.appendingPathComponent("deploy/stack"), encoding: .utf8)
+        let line = try #require(script.split(separator: "\n").first { $0.hasPrefix("SERVICES=(") })
+        let listed = line.dropFirst("SERVICES=(".count).prefix { $0 != ")" }.split(separator: " ").map(String.init)
+        #expect(listed == ServiceName.allCases.map(\.rawValue))
+    }
+
     @Test func composeRunsEveryExecutableWithHealthChecksAndScalableReplicas() throws {
         let compose = try #require(try Self.yaml("compose.yaml").first)
         let services = try #require(compose["services"] as? [String: Any])
