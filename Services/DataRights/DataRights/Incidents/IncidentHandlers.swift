@@ -44,11 +44,13 @@ struct IncidentHandlers: Sendable {
             throw Problem.internalError("validation let a missing field through")
         }
         // A mistyped id would leave its person untold, and the incident would look notified in full.
+        // Well-formed ids that name nobody conflict with the platform's accounts, as a future
+        // discovery time conflicts with its clock: 409, not a validation error.
         let unknown = try await services.unknownAccounts(among: accounts, by: context)
         if !unknown.isEmpty {
             let shown = unknown.prefix(5).map { $0.uuidString.lowercased() }.joined(separator: ", ") + (unknown.count > 5 ? ", ..." : "")
-            throw Problem.validationFailed([.init(
-                field: "affected.accountIDs", message: "no account has the id\(unknown.count == 1 ? "" : "s") \(shown)")])
+            throw Problem(status: 409, code: .unknownAffectedAccounts, title: "An affected account does not exist",
+                          detail: "no account has the id\(unknown.count == 1 ? "" : "s") \(shown) (affected.accountIDs)")
         }
         // A well-formed time the clock has not reached yet: it would move the regulator deadline.
         guard discoveredAt <= now.addingTimeInterval(300) else {
@@ -151,5 +153,6 @@ struct IncidentHandlers: Sendable {
 extension Problem.Code {
     static let incidentNotified = Problem.Code("incident-notified")
     static let discoveredInFuture = Problem.Code("discovered-in-future")
+    static let unknownAffectedAccounts = Problem.Code("unknown-affected-accounts")
     static let regulatorDecided = Problem.Code("regulator-decided")
 }
